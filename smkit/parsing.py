@@ -1,0 +1,296 @@
+"""Parsers for values as platforms export them.
+
+Each parser takes a pandas Series and returns a :class:`Parsed`: the values,
+a mask of cells that could not be read (the caller quarantines those rows)
+and, for numbers, a mask of lower bounds (``10万+``). Parsers are vectorised:
+clean columns take a fast path and only the messy cells reach the regexes,
+which keeps a million-row export within a few seconds.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# Cells that mean "not reported". A dash is missing, never zero.
+MISSING_TOKENS = frozenset(
+    {"", "-", "--", "—", "——", "/", "n/a", "na", "nan", "null", "none", "暂无", "无数据", "未知"}
+)
+
+_SCALES = {"万": 1e4, "w": 1e4, "亿": 1e8, "k": 1e3, "m": 1e6, "千": 1e3, "百万": 1e6}
+_NUMBER = re.compile(
+    r"^(?P<num>[+-]?(?:\d[\d,，]*)?(?:\.\d+)?)\s*(?P<scale>百万|万|亿|千|[wWkKmM])?\s*(?P<plus>\+)?\s*(?P<pct>%)?$"
+)
+_DURATION = re.compile(
+    r"^(?:(?P<h>\d+(?:\.\d+)?)\s*(?:小时|时|h))?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*(?:分钟|分|min|m))?\s*"
+    r"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:秒|s|sec))?$",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>\d+(?:\.\d+)?)$")
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+_TIMESTAMP_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H",
+    "%Y-%m-%d",
+    "%Y%m%d",
+    "%Y%m%d %H:%M:%S",
+    "%Y%m%d%H%M%S",
+)
+# Excel stores dates as days since 1899-12-30; anything in this range is a
+# plausible serial (1954 to 2173) rather than a yyyymmdd number.
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_EXCEL_SERIAL_RANGE = (20000, 100000)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    values: pd.Series
+    bad: pd.Series  # True where a non-missing cell could not be read
+    lower_bound: pd.Series | None = None  # True where the value is "at least"
+
+
+def missing_mask(series: pd.Series) -> pd.Series:
+    """True where a cell is empty or a missing-value token such as ``-``."""
+    na = series.isna()
+    if series.dtype.kind in "biufcmM":
+        return na
+    text = series.astype("string").str.strip().str.lower()
+    return na | text.isin(MISSING_TOKENS).fillna(False).astype(bool)
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    return series.astype("string").str.strip()
+
+
+def parse_number(series: pd.Series, *, percent: bool = False) -> Parsed:
+    """Read numbers such as ``1.2万``, ``3亿``, ``1.5w``, ``10万+``, ``3,456``, ``12.5%``.
+
+    ``percent`` says that ``%`` is allowed (rates); in a count a ``%`` is an error.
+    Values ending in ``+`` are returned at their bound and flagged in ``lower_bound``.
+    """
+    index = series.index
+    no_flags = pd.Series(False, index=index)
+    if series.dtype.kind in "biuf":
+        return Parsed(series.astype("float64"), no_flags.copy(), no_flags)
+    if series.dtype.kind == "b":
+        return Parsed(series.astype("float64"), no_flags.copy(), no_flags)
+
+    missing = missing_mask(series)
+    text = _as_text(series)
+    values = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
+    todo = values.isna() & ~missing
+    bad = pd.Series(False, index=index)
+    lower = pd.Series(False, index=index)
+    if todo.any():
+        parts = text[todo].str.extract(_NUMBER)
+        digits = parts["num"].str.replace(r"[,，]", "", regex=True)
+        number = pd.to_numeric(digits.where(digits.str.len() > 0), errors="coerce")
+        scale = parts["scale"].str.lower().map(_SCALES).fillna(1.0)
+        pct = parts["pct"].notna()
+        number = number * scale
+        if percent:
+            number = number.where(~pct, number / 100.0)
+        else:
+            number = number.where(~pct)
+        values.loc[todo] = number.astype("float64")
+        bad.loc[todo] = number.isna().to_numpy()
+        lower.loc[todo] = (parts["plus"].notna() & number.notna()).to_numpy()
+    return Parsed(values, bad, lower)
+
+
+def parse_count(series: pd.Series) -> Parsed:
+    """Whole non-negative counts as nullable integers.
+
+    A value written with a unit (``1.25万``) is rounded to the unit's precision;
+    a plain fractional value (``3.5`` likes) is an error, not silently rounded.
+    """
+    parsed = parse_number(series)
+    values = parsed.values
+    rounded = values.round()
+    has_unit = _has_unit(series)
+    fractional = (values - rounded).abs() > 1e-9
+    bad = parsed.bad | (fractional & ~has_unit)
+    out = rounded.where(~bad).astype("Int64")
+    return Parsed(out, bad, parsed.lower_bound)
+
+
+def _has_unit(series: pd.Series) -> pd.Series:
+    if series.dtype.kind in "biufb":
+        return pd.Series(False, index=series.index)
+    return _as_text(series).str.contains(r"[万亿千wWkKmM]", regex=True).fillna(False).astype(bool)
+
+
+def parse_rate(series: pd.Series) -> Parsed:
+    """Rates as decimals: ``0.125`` or ``12.5%`` both give 0.125.
+
+    A bare number above 1 (``12.5``) is ambiguous and left for validation to reject.
+    """
+    return parse_number(series, percent=True)
+
+
+def parse_seconds(series: pd.Series) -> Parsed:
+    """Durations: numbers of seconds, ``10秒``, ``1分20秒``, ``1小时2分``, ``1:20``, ``00:01:20``."""
+    if series.dtype.kind in "biuf":
+        return Parsed(series.astype("float64"), pd.Series(False, index=series.index))
+    missing = missing_mask(series)
+    text = _as_text(series)
+    values = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
+    todo = values.isna() & ~missing
+    bad = pd.Series(False, index=series.index)
+    if todo.any():
+        sub = text[todo]
+        seconds = pd.Series(np.nan, index=sub.index)
+        for pattern in (_DURATION, _CLOCK):
+            parts = sub.str.extract(pattern)
+            found = parts.notna().any(axis=1) & seconds.isna()
+            part = parts[found].apply(pd.to_numeric).fillna(0.0)
+            seconds.loc[found] = part["h"] * 3600 + part["m"] * 60 + part["s"]
+        values.loc[todo] = seconds
+        bad.loc[todo] = seconds.isna().to_numpy()
+    return Parsed(values, bad)
+
+
+def parse_timestamp(series: pd.Series, tz: str) -> Parsed:
+    """Instants in many spellings, returned timezone-aware in ``tz``.
+
+    Accepts ISO 8601 (with or without offset), ``2026/11/26``, ``20261126``,
+    ``2026年11月26日 14:03``, ``2026年11月26日20时``, datetime objects and Excel
+    serial numbers. A time without an offset is read as local time in ``tz``.
+    """
+    index = series.index
+    out = pd.Series(pd.NaT, index=index, dtype=f"datetime64[us, {tz}]")
+    if series.dtype.kind == "M":
+        values = series if getattr(series.dt, "tz", None) else series.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+        out[:] = values.dt.tz_convert(tz)
+        return Parsed(out, pd.Series(False, index=index))
+    if series.dtype.kind in "iuf":
+        return _from_numbers(series, tz, out)
+
+    missing = missing_mask(series)
+    raw = series.where(~missing)
+    # Mixed object columns from XLSX: datetime cells beside text cells.
+    if raw.dtype == object:
+        is_datetime = raw.map(lambda v: isinstance(v, datetime.date), na_action="ignore")
+        is_datetime = is_datetime.fillna(False).astype(bool)
+        if is_datetime.any():
+            cells = pd.to_datetime(pd.Series(list(raw[is_datetime]), index=raw.index[is_datetime]))
+            out.loc[is_datetime] = parse_timestamp(cells, tz).values.astype(out.dtype)
+    text = _as_text(raw)
+    text = text.where(out.isna())
+    numeric = pd.to_numeric(text, errors="coerce").astype("float64")
+    serial = numeric.between(*_EXCEL_SERIAL_RANGE).fillna(False).astype(bool)
+    if serial.any():
+        out.loc[serial] = _from_numbers(numeric[serial], tz, out.loc[serial]).values
+        text = text.where(~serial)
+    norm = _normalise_date_text(text)
+    has_offset = norm.str.contains(_OFFSET, regex=True).fillna(False).astype(bool)
+    if has_offset.any():
+        aware = pd.to_datetime(norm[has_offset], format="ISO8601", errors="coerce", utc=True)
+        out.loc[has_offset] = aware.dt.tz_convert(tz)
+    naive_text = norm.where(~has_offset)
+    naive = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
+    for fmt in _TIMESTAMP_FORMATS:
+        todo = naive.isna() & naive_text.notna()
+        if not todo.any():
+            break
+        naive.loc[todo] = pd.to_datetime(naive_text[todo], format=fmt, errors="coerce")
+    todo = naive.isna() & naive_text.notna()
+    if todo.any():  # remaining ISO variants such as 2026-11-26T14:03:00.5
+        naive.loc[todo] = pd.to_datetime(naive_text[todo], format="ISO8601", errors="coerce")
+    local = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+    fill = local.notna()
+    out.loc[fill] = local[fill]
+    bad = out.isna() & ~missing
+    return Parsed(out, bad)
+
+
+def _from_numbers(numbers: pd.Series, tz: str, out: pd.Series) -> Parsed:
+    """Numbers in a date column: Excel serials, or yyyymmdd written as an integer."""
+    values = numbers.astype("float64")
+    result = out.copy()
+    serial = values.between(*_EXCEL_SERIAL_RANGE)
+    days = pd.to_timedelta(values[serial], unit="D").dt.round("s")
+    result.loc[serial] = (_EXCEL_EPOCH + days).dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+    ymd = ~serial & values.notna()
+    if ymd.any():
+        as_text = values[ymd].map(lambda v: f"{v:.0f}")
+        parsed = pd.to_datetime(as_text, format="%Y%m%d", errors="coerce")
+        result.loc[ymd] = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+    bad = result.isna() & values.notna()
+    return Parsed(result, bad)
+
+
+def _normalise_date_text(text: pd.Series) -> pd.Series:
+    """Rewrite Chinese and slashed date spellings into ISO-like text."""
+    # "2026-11-26 9:05" -> zero-padded hour so the strptime formats match
+    text = text.str.replace(r" (\d):", r" 0\1:", regex=True)
+    needs = text.str.contains(r"[年月日时分秒/.T]", regex=True).fillna(False).astype(bool)
+    if not needs.any():
+        return text
+    sub = text[needs]
+    sub = (
+        sub.str.replace(r"(\d{4})[年/.](\d{1,2})[月/.](\d{1,2})日?", _pad_ymd, regex=True)
+        .str.replace(r"(\d{1,2})时(\d{1,2})分(?:(\d{1,2})秒)?", _hms, regex=True)
+        .str.replace(r"(\d{1,2})[时点]$", lambda m: f"{int(m.group(1)):02d}", regex=True)
+        .str.replace(r"(\d{4}-\d{2}-\d{2})\s*T?\s*(\d)", r"\1 \2", regex=True)
+        .str.strip()
+    )
+    result = text.copy()
+    result.loc[needs] = sub
+    return result
+
+
+def _pad_ymd(match: re.Match[str]) -> str:
+    y, m, d = match.groups()
+    return f"{y}-{int(m):02d}-{int(d):02d}"
+
+
+def _hms(match: re.Match[str]) -> str:
+    h, m, s = match.groups()
+    return f"{int(h):02d}:{int(m):02d}:{int(s or 0):02d}"
+
+
+def parse_date(series: pd.Series, tz: str) -> Parsed:
+    """Calendar days; an instant with an offset is first converted to ``tz``."""
+    parsed = parse_timestamp(series, tz)
+    days = parsed.values.dt.tz_localize(None).dt.normalize().astype("datetime64[s]")
+    return Parsed(days, parsed.bad)
+
+
+_TRUE = {"true", "1", "yes", "y", "是", "t"}
+_FALSE = {"false", "0", "no", "n", "否", "f"}
+
+
+def parse_bool(series: pd.Series) -> Parsed:
+    """Booleans written as true/false, 1/0, yes/no or 是/否."""
+    if series.dtype.kind == "b":
+        return Parsed(series.astype("boolean"), pd.Series(False, index=series.index))
+    missing = missing_mask(series)
+    text = _as_text(series).str.lower().str.replace(r"\.0$", "", regex=True)
+    values = pd.Series(pd.NA, index=series.index, dtype="boolean")
+    values[text.isin(_TRUE).fillna(False).astype(bool)] = True
+    values[text.isin(_FALSE).fillna(False).astype(bool)] = False
+    bad = values.isna() & ~missing
+    return Parsed(values, bad)
+
+
+def parse_text(series: pd.Series) -> Parsed:
+    """Text stripped of surrounding blanks; missing tokens become missing."""
+    missing = missing_mask(series)
+    text = series.astype("string").str.strip()
+    # Integers read as floats by the CSV reader ("123.0") are identifiers, not numbers.
+    if series.dtype.kind == "f":
+        text = text.str.replace(r"\.0$", "", regex=True)
+    return Parsed(text.where(~missing).astype(object).where(~missing, None), pd.Series(False, index=series.index))
+
+
+def describe(value: Any) -> str:
+    """A short, quoted rendering of a raw cell for error messages."""
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")

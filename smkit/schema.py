@@ -1,0 +1,289 @@
+"""The canonical data model: tables, columns, types and natural keys.
+
+Every export is mapped onto these tables before it reaches the store, so the
+analysis modules see one shape whatever platform the data came from. The
+same definitions create the DuckDB tables, drive validation and document the
+model (``docs/data-model.md`` is written from them by hand and a test keeps
+the two in step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Column kinds. Each kind has one parser in ``smkit.parsing`` and one DuckDB type.
+COUNT = "count"  # non-negative whole number, nullable: unknown is not zero
+AMOUNT = "amount"  # non-negative decimal (money)
+RATE = "rate"  # 0..1
+SCORE = "score"  # any real number (sentiment -1..1 is checked separately)
+INTEGER = "integer"  # any whole number (open attribute columns such as age)
+SECONDS = "seconds"  # duration in seconds
+TIMESTAMP = "timestamp"  # timezone-aware instant
+DATE = "date"  # calendar day
+TEXT = "text"
+BOOL = "bool"
+
+DUCKDB_TYPES = {
+    COUNT: "BIGINT",
+    AMOUNT: "DOUBLE",
+    RATE: "DOUBLE",
+    SCORE: "DOUBLE",
+    INTEGER: "BIGINT",
+    SECONDS: "DOUBLE",
+    TIMESTAMP: "TIMESTAMPTZ",
+    DATE: "DATE",
+    TEXT: "VARCHAR",
+    BOOL: "BOOLEAN",
+}
+
+PLATFORMS = (
+    "weibo",
+    "douyin",
+    "kuaishou",
+    "xiaohongshu",
+    "wechat",
+    "wechat_channels",
+    "bilibili",
+    "linkedin",
+    "x",
+    "instagram",
+    "tiktok",
+    "facebook",
+    "youtube",
+)
+
+CONTENT_TYPES = ("image_text", "video", "live", "h5", "animation", "topic", "other")
+CHANNELS = ("owned", "paid", "kol")
+
+# Metrics whose exported value may be a lower bound ("10万+"); the flag is kept
+# in the ``lower_bound_metrics`` column so that such a number is never read as exact.
+LOWER_BOUND_COLUMN = "lower_bound_metrics"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One canonical table.
+
+    ``columns`` maps column name to kind. ``required`` must be present in an
+    export (after header mapping). ``key`` is the natural key that re-ingest
+    upserts on. ``open_columns`` allows columns beyond ``columns`` (attributes
+    of users, metrics of experiments) when their name matches one of the
+    prefixes, or any name when the prefix is ``""``.
+    """
+
+    name: str
+    columns: dict[str, str]
+    required: tuple[str, ...]
+    key: tuple[str, ...]
+    description: str
+    open_columns: tuple[str, ...] = field(default=())
+
+    def accepts_extra(self, column: str) -> bool:
+        return any(column.startswith(prefix) for prefix in self.open_columns)
+
+
+POST_METRICS = {
+    "impressions": COUNT,
+    "reach": COUNT,
+    "views": COUNT,
+    "unique_viewers": COUNT,
+    "likes": COUNT,
+    "comments": COUNT,
+    "shares": COUNT,
+    "saves": COUNT,
+    "recommends": COUNT,
+    "unique_sharers": COUNT,
+    "coins": COUNT,
+    "danmaku": COUNT,
+    "clicks": COUNT,
+    "followers_gained": COUNT,
+    "conversions": COUNT,
+    "platform_interactions": COUNT,
+    "completion_rate": RATE,
+    "avg_watch_seconds": SECONDS,
+    "spend": AMOUNT,
+    "revenue": AMOUNT,
+}
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            name="posts",
+            description="one row per published post",
+            columns={
+                "platform": TEXT,
+                "account": TEXT,
+                "post_id": TEXT,
+                "published_at": TIMESTAMP,
+                "title": TEXT,
+                "text": TEXT,
+                "content_type": TEXT,
+                "topic": TEXT,
+                "campaign_id": TEXT,
+                "channel": TEXT,
+                "creator": TEXT,
+                **POST_METRICS,
+                LOWER_BOUND_COLUMN: TEXT,
+            },
+            required=("platform", "account", "published_at"),
+            key=("platform", "account", "post_id"),
+        ),
+        Table(
+            name="account_daily",
+            description="one row per date, platform and account",
+            columns={
+                "date": DATE,
+                "platform": TEXT,
+                "account": TEXT,
+                "followers": COUNT,
+                "followers_gained": COUNT,
+                "impressions": COUNT,
+                "reach": COUNT,
+                "views": COUNT,
+                "engagements": COUNT,
+                "clicks": COUNT,
+                "conversions": COUNT,
+                "spend": AMOUNT,
+                "revenue": AMOUNT,
+                LOWER_BOUND_COLUMN: TEXT,
+            },
+            required=("date", "platform", "account"),
+            key=("date", "platform", "account"),
+        ),
+        Table(
+            name="audience",
+            description="one row per user and platform, with any attribute columns",
+            columns={"user_id": TEXT, "platform": TEXT},
+            required=("user_id", "platform"),
+            key=("platform", "user_id"),
+            open_columns=("",),
+        ),
+        Table(
+            name="mentions",
+            description="one row per public mention or comment",
+            columns={
+                "mention_id": TEXT,
+                "platform": TEXT,
+                "published_at": TIMESTAMP,
+                "brand": TEXT,
+                "author": TEXT,
+                "author_followers": COUNT,
+                "text": TEXT,
+                "likes": COUNT,
+                "comments": COUNT,
+                "shares": COUNT,
+                "is_reply_by_brand": BOOL,
+                "reply_to": TEXT,
+                "sentiment": SCORE,
+                LOWER_BOUND_COLUMN: TEXT,
+            },
+            required=("platform", "published_at", "text"),
+            key=("platform", "mention_id"),
+        ),
+        Table(
+            name="campaigns",
+            description="one row per campaign, targets as target_<metric> columns",
+            columns={
+                "campaign_id": TEXT,
+                "name": TEXT,
+                "start_date": DATE,
+                "end_date": DATE,
+                "platforms": TEXT,
+                "budget": AMOUNT,
+            },
+            required=("campaign_id", "start_date", "end_date"),
+            key=("campaign_id",),
+            open_columns=("target_",),
+        ),
+        Table(
+            name="experiments",
+            description=(
+                "per-unit rows (unit_id, metric columns, optional pre_<metric>) or "
+                "aggregated rows (units, <metric> sums, optional <metric>_sq)"
+            ),
+            columns={
+                "experiment_id": TEXT,
+                "variant": TEXT,
+                "unit_id": TEXT,
+                "units": COUNT,
+                "assigned_at": TIMESTAMP,
+            },
+            required=("experiment_id", "variant"),
+            key=("experiment_id", "variant", "unit_id"),
+            open_columns=("",),
+        ),
+    )
+}
+
+
+def get_table(name: str) -> Table:
+    """Return the canonical table ``name`` or raise a ``ValueError`` listing the valid names."""
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown table {name!r}; valid tables: {', '.join(TABLES)}"
+        ) from None
+
+
+def normalise_platform(value: str) -> str:
+    """Map a platform name as exported (微博, Douyin, 视频号 ...) to its identifier.
+
+    Names that are not known are kept, lower-cased and stripped, so a new
+    platform never blocks an ingest.
+    """
+    text = str(value).strip()
+    return PLATFORM_ALIASES.get(text.lower(), PLATFORM_ALIASES.get(text, text.lower()))
+
+
+PLATFORM_ALIASES = {
+    "微博": "weibo",
+    "新浪微博": "weibo",
+    "抖音": "douyin",
+    "快手": "kuaishou",
+    "小红书": "xiaohongshu",
+    "red": "xiaohongshu",
+    "微信": "wechat",
+    "微信公众号": "wechat",
+    "公众号": "wechat",
+    "wechat official account": "wechat",
+    "视频号": "wechat_channels",
+    "微信视频号": "wechat_channels",
+    "wechat channels": "wechat_channels",
+    "b站": "bilibili",
+    "哔哩哔哩": "bilibili",
+    "领英": "linkedin",
+    "twitter": "x",
+    "推特": "x",
+    "ins": "instagram",
+    "油管": "youtube",
+    "脸书": "facebook",
+}
+
+CONTENT_TYPE_ALIASES = {
+    "图文": "image_text",
+    "图片": "image_text",
+    "image": "image_text",
+    "image-text": "image_text",
+    "article": "image_text",
+    "文章": "image_text",
+    "笔记": "image_text",
+    "图文笔记": "image_text",
+    "视频": "video",
+    "短视频": "video",
+    "视频笔记": "video",
+    "长视频": "video",
+    "直播": "live",
+    "h5": "h5",
+    "动画": "animation",
+    "话题": "topic",
+}
+
+
+def normalise_content_type(value: str) -> str:
+    """Map an exported content form (图文, 视频, 体裁 values ...) to a canonical content type."""
+    text = str(value).strip()
+    if text.lower() in CONTENT_TYPES:
+        return text.lower()
+    return CONTENT_TYPE_ALIASES.get(text.lower(), CONTENT_TYPE_ALIASES.get(text, "other"))

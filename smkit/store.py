@@ -1,0 +1,223 @@
+"""The DuckDB store: one file, one table per canonical table.
+
+Analysis code reads through :func:`load`; only :mod:`smkit.ingest` writes,
+through :func:`write_tables`, in one transaction per run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import duckdb
+import pandas as pd
+
+from smkit.schema import DATE, DUCKDB_TYPES, TIMESTAMP, get_table
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TZ = "Asia/Shanghai"
+# Each table's time column: what ``start``/``end`` filter on.
+TIME_COLUMNS = {
+    "posts": "published_at",
+    "account_daily": "date",
+    "mentions": "published_at",
+    "experiments": "assigned_at",
+}
+
+
+def default_store_path() -> Path:
+    """``$SMKIT_STORE`` if set, else ``data/smkit.duckdb`` in the project."""
+    return Path(os.environ.get("SMKIT_STORE") or PROJECT_ROOT / "data" / "smkit.duckdb")
+
+
+def resolve_store(store: str | Path | None, *, build_if_missing: bool = True) -> Path:
+    """The store to use. With no ``store``, the default store, built from the
+    bundled sample data the first time it is needed so a notebook runs with no
+    set-up step."""
+    if store is not None:
+        path = Path(store)
+        if not path.exists():
+            raise FileNotFoundError(f"store {path} does not exist; create it with 'smkit ingest' or 'smkit init-store'")
+        return path
+    path = default_store_path()
+    if not path.exists() and build_if_missing:
+        from smkit.ingest import build_sample_store
+
+        print(f"smkit: building the sample store at {path} (first use)", file=sys.stderr)
+        build_sample_store(path)
+    return path
+
+
+def connect(path: str | Path, *, read_only: bool = False, tz: str = DEFAULT_TZ) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute(f"SET TimeZone = '{tz}'")
+    return con
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection, table: str, extra: dict[str, str]) -> None:
+    """Create ``table`` if missing and add any open columns it does not have yet."""
+    spec = get_table(table)
+    columns = {**spec.columns, **extra}
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+    ).fetchone()[0]
+    if not exists:
+        body = ", ".join(f'"{c}" {DUCKDB_TYPES[k]}' for c, k in columns.items())
+        con.execute(f'CREATE TABLE "{table}" ({body})')
+        return
+    have = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+    for column, kind in columns.items():
+        if column not in have:
+            con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {DUCKDB_TYPES[kind]}')
+
+
+def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> tuple[int, int]:
+    """Insert new rows and update stored rows with the same natural key.
+
+    An update writes only the columns the incoming rows carry, and only their
+    non-missing cells: a later export with fewer columns, or a dash where a
+    number was, never erases what is stored. Returns ``(inserted, updated)``;
+    the caller holds the transaction.
+    """
+    spec = get_table(table)
+    con.register("_incoming", frame)
+    try:
+        match = " AND ".join(f't."{k}" IS NOT DISTINCT FROM i."{k}"' for k in spec.key)
+        updated = con.execute(
+            f'SELECT count(*) FROM "{table}" t WHERE EXISTS (SELECT 1 FROM _incoming i WHERE {match})'
+        ).fetchone()[0]
+        if updated:
+            sets = ", ".join(f'"{c}" = coalesce(i."{c}", t."{c}")' for c in frame.columns if c not in spec.key)
+            if sets:
+                con.execute(f'UPDATE "{table}" t SET {sets} FROM _incoming i WHERE {match}')
+        cols = ", ".join(f'"{c}"' for c in frame.columns)
+        new_rows = "" if not updated else f' WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE {match})'
+        con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _incoming i{new_rows}')
+    finally:
+        con.unregister("_incoming")
+    return len(frame) - updated, updated
+
+
+def fingerprint(store: str | Path | None = None) -> str:
+    """A short hash of the store's contents (row counts and key aggregates per table).
+
+    Two stores with the same data give the same fingerprint whatever their
+    file layout, so a report can say which data it was computed on.
+    """
+    path = resolve_store(store)
+    digest = hashlib.sha256()
+    with connect(path, read_only=True) as con:
+        for table in sorted(_tables(con)):
+            cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
+            sums = " + ".join(f'coalesce(sum(hash("{c}")), 0)::HUGEINT' for c in cols)
+            row = con.execute(f'SELECT count(*), {sums} FROM "{table}"').fetchone()
+            digest.update(f"{table}:{cols}:{row}".encode())
+    return digest.hexdigest()[:12]
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+
+
+def _as_bound(value: str | dt.date | pd.Timestamp | None, *, end: bool) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    stamp = pd.Timestamp(value)
+    # A bare date as ``end`` means the whole of that day.
+    if end and stamp == stamp.normalize() and not (isinstance(value, str) and ":" in value):
+        stamp = stamp + pd.Timedelta(days=1)
+    return stamp
+
+
+def load(
+    table: str,
+    store: str | Path | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    platforms: Sequence[str] | None = None,
+    accounts: Sequence[str] | None = None,
+    tz: str = DEFAULT_TZ,
+) -> pd.DataFrame:
+    """Read a canonical table from the store as a pandas DataFrame.
+
+    Parameters
+    ----------
+    table : str
+        One of the canonical tables (posts, account_daily, audience, mentions,
+        campaigns, experiments).
+    store : path, optional
+        The DuckDB file; ``None`` reads the default store.
+    start, end : str or date, optional
+        Inclusive window on the table's time column (a date as ``end`` covers
+        that whole day). Campaigns are kept when they overlap the window.
+        Tables without a time column ignore the window.
+    platforms, accounts : list of str, optional
+        Keep only these platforms / accounts (for mentions, ``accounts``
+        filters the ``brand`` column). ``None`` keeps all.
+    tz : str
+        Time zone in which timestamps are returned.
+    """
+    spec = get_table(table)
+    path = resolve_store(store)
+    where, params = [], []
+    lo, hi = _as_bound(start, end=False), _as_bound(end, end=True)
+    time_col = TIME_COLUMNS.get(table)
+    if time_col and spec.columns[time_col] == TIMESTAMP:
+        if lo is not None:
+            where.append(f'"{time_col}" >= ?::TIMESTAMP AT TIME ZONE \'{tz}\'')
+            params.append(lo.tz_localize(None) if lo.tzinfo else lo)
+        if hi is not None:
+            where.append(f'"{time_col}" < ?::TIMESTAMP AT TIME ZONE \'{tz}\'')
+            params.append(hi.tz_localize(None) if hi.tzinfo else hi)
+    elif time_col and spec.columns[time_col] == DATE:
+        if lo is not None:
+            where.append(f'"{time_col}" >= ?::DATE')
+            params.append(lo.date())
+        if hi is not None:
+            where.append(f'"{time_col}" < ?::DATE')
+            params.append(hi.date())
+    elif table == "campaigns":
+        if lo is not None:
+            where.append("end_date >= ?::DATE")
+            params.append(lo.date())
+        if hi is not None:
+            where.append("start_date < ?::DATE")
+            params.append(hi.date())
+    for column, values in (("platform", platforms), ("brand" if table == "mentions" else "account", accounts)):
+        if values is not None and column in spec.columns:
+            values = [values] if isinstance(values, str) else list(values)
+            where.append(f'"{column}" IN ({", ".join("?" for _ in values)})')
+            params.extend(values)
+    sql = f'SELECT * FROM "{table}"' + (f" WHERE {' AND '.join(where)}" if where else "")
+    with connect(path, read_only=True, tz=tz) as con:
+        if table not in _tables(con):
+            raise LookupError(f"table {table!r} is not in store {path}; ingest it first (smkit ingest FILE --table {table})")
+        key = spec.key
+        order = TIME_COLUMNS.get(table)
+        sql += " ORDER BY " + ", ".join(f'"{c}"' for c in ([order] if order else []) + list(key))
+        frame = con.execute(sql, params).df()
+        types = {r[0]: r[1] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+    return _restore_dtypes(frame, types)
+
+
+def _restore_dtypes(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+    """DuckDB hands BIGINT columns with NULLs to pandas as floats; in smkit
+    counts are nullable integers (unknown is not zero), and dates are datetimes."""
+    for column, sql_type in types.items():
+        if sql_type == "BIGINT":
+            frame[column] = frame[column].astype("Int64")
+        elif sql_type == "DATE":
+            frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def table_counts(store: str | Path | None = None) -> dict[str, int]:
+    """Rows per table in the store."""
+    path = resolve_store(store)
+    with connect(path, read_only=True) as con:
+        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in sorted(_tables(con))}
+
