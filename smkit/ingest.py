@@ -199,6 +199,9 @@ def prepare(
     if any(k in (COUNT,) for k in kinds.values()) and LOWER_BOUND_COLUMN in spec.columns:
         out[LOWER_BOUND_COLUMN] = lower.str.rstrip(";").where(lower != "", None)
     _derive_keys(out, table)
+    for column in spec.key:  # aggregated experiment rows have no unit_id
+        if column not in out:
+            out[column] = None
 
     bad_rows = reasons != ""
     quarantine = frame[bad_rows].astype(str).where(frame[bad_rows].notna(), "")

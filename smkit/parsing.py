@@ -41,6 +41,10 @@ _TIMESTAMP_FORMATS = (
     "%Y%m%d",
     "%Y%m%d %H:%M:%S",
     "%Y%m%d%H%M%S",
+    # Year-last dates are month-first, as LinkedIn and Meta export them.
+    "%m/%d/%Y",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
 )
 # Excel stores dates as days since 1899-12-30; anything in this range is a
 # plausible serial (1954 to 2173) rather than a yyyymmdd number.
@@ -149,7 +153,9 @@ def parse_seconds(series: pd.Series) -> Parsed:
         for pattern in (_DURATION, _CLOCK):
             parts = sub.str.extract(pattern)
             found = parts.notna().any(axis=1) & seconds.isna()
-            part = parts[found].apply(pd.to_numeric).fillna(0.0)
+            if not found.any():
+                continue
+            part = parts[found].apply(pd.to_numeric, errors="coerce").astype("float64").fillna(0.0)
             seconds.loc[found] = part["h"] * 3600 + part["m"] * 60 + part["s"]
         values.loc[todo] = seconds
         bad.loc[todo] = seconds.isna().to_numpy()

@@ -225,7 +225,7 @@ def _posts(rng: np.random.Generator, dates: pd.DatetimeIndex, market: np.ndarray
                 if p == platform:
                     effect[ctypes == c] *= mult
             effect[np.isin(hours, PRIME_TIME_HOURS)] *= PRIME_TIME_EFFECT
-            effect[dates[day_idx].dayofweek >= 5] *= WEEKEND_EFFECT
+            effect[dates[day_idx].day_of_week >= 5] *= WEEKEND_EFFECT
             in_campaign = (account == BRAND) & (platform == "douyin") & (published >= campaign[0]) & (published < campaign[1] + pd.Timedelta(days=1))
             effect[in_campaign] *= 1 + CAMPAIGN_LIFT
             views = np.round(np.exp(log_mu + rng.normal(0.0, 1.0, n)) * effect).astype(np.int64)
@@ -320,7 +320,7 @@ def _titles(rng: np.random.Generator, account: str, topics: np.ndarray, english:
 def _account_daily(rng: np.random.Generator, dates: pd.DatetimeIndex, market: np.ndarray, campaign: tuple) -> tuple[pd.DataFrame, list[dict]]:
     frames = []
     in_window = (dates >= campaign[0]) & (dates <= campaign[1])
-    weekend = np.where(dates.dayofweek >= 5, WEEKEND_EFFECT, 1.0)
+    weekend = np.where(dates.day_of_week >= 5, WEEKEND_EFFECT, 1.0)
     truth_campaign = {}
     for platform, prof in PROFILES.items():
         for account, size in [(BRAND, 1.0)] + [(c, 0.8) for c in COMPETITORS]:

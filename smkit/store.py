@@ -81,24 +81,22 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> t
     An update writes only the columns the incoming rows carry, and only their
     non-missing cells: a later export with fewer columns, or a dash where a
     number was, never erases what is stored. Returns ``(inserted, updated)``;
-    the caller holds the transaction.
+    the caller holds the transaction (and rolls it back on error).
     """
     spec = get_table(table)
     con.register("_incoming", frame)
-    try:
-        match = " AND ".join(f't."{k}" IS NOT DISTINCT FROM i."{k}"' for k in spec.key)
-        updated = con.execute(
-            f'SELECT count(*) FROM "{table}" t WHERE EXISTS (SELECT 1 FROM _incoming i WHERE {match})'
-        ).fetchone()[0]
-        if updated:
-            sets = ", ".join(f'"{c}" = coalesce(i."{c}", t."{c}")' for c in frame.columns if c not in spec.key)
-            if sets:
-                con.execute(f'UPDATE "{table}" t SET {sets} FROM _incoming i WHERE {match}')
-        cols = ", ".join(f'"{c}"' for c in frame.columns)
-        new_rows = "" if not updated else f' WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE {match})'
-        con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _incoming i{new_rows}')
-    finally:
-        con.unregister("_incoming")
+    match = " AND ".join(f't."{k}" IS NOT DISTINCT FROM i."{k}"' for k in spec.key)
+    updated = con.execute(
+        f'SELECT count(*) FROM "{table}" t WHERE EXISTS (SELECT 1 FROM _incoming i WHERE {match})'
+    ).fetchone()[0]
+    if updated:
+        sets = ", ".join(f'"{c}" = coalesce(i."{c}", t."{c}")' for c in frame.columns if c not in spec.key)
+        if sets:
+            con.execute(f'UPDATE "{table}" t SET {sets} FROM _incoming i WHERE {match}')
+    cols = ", ".join(f'"{c}"' for c in frame.columns)
+    new_rows = "" if not updated else f' WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE {match})'
+    con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _incoming i{new_rows}')
+    con.unregister("_incoming")
     return len(frame) - updated, updated
 
 

@@ -1,0 +1,34 @@
+# Two commands do all set-up on a machine with Python 3.11+:
+#   make report   creates .venv, installs smkit, builds the sample store, runs every playbook
+#   make test     the same set-up, then the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install store report test bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("smkit needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+store: install
+	$(BIN)/smkit init-store
+
+report: store
+	$(BIN)/smkit run --all
+
+test: install
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q
+
+bench: store
+	$(BIN)/python scripts/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) data/smkit.duckdb data/sample data/quarantine data/ingest_reports

@@ -1,0 +1,99 @@
+"""The ``smkit`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from smkit import __version__
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from smkit import sample
+
+    paths = sample.write(args.out, seed=args.seed, scale=args.scale, end=args.end)
+    for name, path in paths.items():
+        print(f"{name:15s} {path}")
+    return 0
+
+
+def _cmd_init_store(args: argparse.Namespace) -> int:
+    from smkit.ingest import build_sample_store
+    from smkit.store import default_store_path, table_counts
+
+    path = Path(args.store) if args.store else default_store_path()
+    if path.exists() and not args.force:
+        print(f"store {path} exists; keeping it (use --force to rebuild it from the sample data)")
+        return 0
+    build_sample_store(path, seed=args.seed, scale=args.scale, quiet=args.quiet)
+    counts = table_counts(path)
+    print(f"sample store {path}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from smkit.ingest import ingest
+    from smkit.readers import IngestError
+
+    try:
+        report = ingest(
+            args.files,
+            args.table,
+            store=args.store,
+            platform=args.platform,
+            account=args.account,
+            tz=args.tz,
+            alias_file=args.aliases,
+        )
+    except (IngestError, ValueError) as exc:
+        print(f"smkit ingest: {exc}", file=sys.stderr)
+        print("smkit ingest: nothing was written; the store is unchanged", file=sys.stderr)
+        return 2
+    print(report.summary())
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="smkit", description="Social media operations analytics: ingest exports, run playbooks.")
+    parser.add_argument("--version", action="version", version=f"smkit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("sample", help="write the sample data set (every canonical table and truth.json)")
+    p.add_argument("--out", required=True, help="folder to write the CSV files into")
+    p.add_argument("--seed", type=int, default=7, help="random seed (same seed, same bytes)")
+    p.add_argument("--scale", type=float, default=1.0, help="volume multiplier; 1 is a mid-size brand")
+    p.add_argument("--end", default="2026-10-31", help="last day of the 365-day sample")
+    p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("init-store", help="build a store from the sample data (the default store unless --store)")
+    p.add_argument("--store", help="DuckDB file (default data/smkit.duckdb or $SMKIT_STORE)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--force", action="store_true", help="rebuild even if the store exists")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=_cmd_init_store)
+
+    p = sub.add_parser("ingest", help="load platform exports (CSV, XLSX, Parquet) into the store")
+    p.add_argument("files", nargs="+", help="export files; all are loaded in one transaction")
+    p.add_argument("--table", required=True, help="posts, account_daily, audience, mentions, campaigns or experiments")
+    p.add_argument("--platform", help="platform of exports that do not name it (douyin, 小红书, ...)")
+    p.add_argument("--account", help="account of exports that do not name it")
+    p.add_argument("--store", help="DuckDB file (default data/smkit.duckdb or $SMKIT_STORE)")
+    p.add_argument("--tz", default="Asia/Shanghai", help="time zone of times without an offset")
+    p.add_argument("--aliases", help="CSV of extra header aliases (alias,column,tables)")
+    p.add_argument("--json", action="store_true", help="also print the ingest report as JSON")
+    p.set_defaults(func=_cmd_ingest)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

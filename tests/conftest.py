@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from smkit.ingest import build_sample_store
+
+# Fixed "now" for ingest tests so the future-date rule does not depend on the clock.
+NOW = pd.Timestamp("2026-11-26 12:00", tz="Asia/Shanghai")
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> Path:
+    """A store built from a small sample (scale 0.2), shared by read-only tests."""
+    return build_sample_store(tmp_path_factory.mktemp("sample") / "smkit.duckdb", scale=0.2)
+
+
+@pytest.fixture
+def store(tmp_path) -> Path:
+    return tmp_path / "store" / "smkit.duckdb"
+
+
+def write_csv(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return path
