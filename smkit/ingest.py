@@ -20,6 +20,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from smkit import aliases, parsing, schema
 from smkit.readers import IngestError, read_export
@@ -168,7 +169,7 @@ def prepare(
     rows = pd.Series(np.arange(first_line, first_line + len(frame)), index=frame.index)
     reasons = pd.Series("", index=frame.index, dtype=object)
     out = pd.DataFrame(index=frame.index)
-    lower = pd.Series("", index=frame.index, dtype=object)
+    lower: pd.Series | None = None  # metrics exported as "at least" (10万+), per row
     extra_kinds: dict[str, str] = {}
 
     kinds = {c: spec.columns[c] for c in data.columns if c in spec.columns}
@@ -188,16 +189,18 @@ def prepare(
             mask, text = problem
             reasons[mask] += text + "; "
         if parsed.lower_bound is not None and parsed.lower_bound.any():
-            lower[parsed.lower_bound] += column + ";"
-            report.lower_bounds[column] = int(parsed.lower_bound.sum())
+            flagged = parsed.lower_bound
+            lower = pd.Series(None, index=frame.index, dtype=object) if lower is None else lower
+            lower[flagged] = lower[flagged].fillna("") + ";" + column
+            report.lower_bounds[column] = int(flagged.sum())
         out[column] = values
     for column in spec.required:
         empty = out[column].isna()
         if empty.any():
             reasons[empty] += f"{column} is missing; "
     _normalise_categories(out, reasons)
-    if any(k in (COUNT,) for k in kinds.values()) and LOWER_BOUND_COLUMN in spec.columns:
-        out[LOWER_BOUND_COLUMN] = lower.str.rstrip(";").where(lower != "", None)
+    if LOWER_BOUND_COLUMN in spec.columns:
+        out[LOWER_BOUND_COLUMN] = None if lower is None else lower.str.lstrip(";")
     _derive_keys(out, table)
     for column in spec.key:  # aggregated experiment rows have no unit_id
         if column not in out:
@@ -212,11 +215,25 @@ def prepare(
     report.quarantine_reasons = dict(Counter(_reason_kind(r) for r in quarantine["reason"]))
 
     good = out[~bad_rows]
-    key = [k for k in spec.key if k in good]
-    deduped = good.drop_duplicates(subset=key, keep="last") if key else good
+    deduped = _drop_duplicate_keys(good, list(spec.key))
     report.duplicates = len(good) - len(deduped)
     report.accepted = len(deduped)
     return Prepared(deduped.reset_index(drop=True), extra_kinds, quarantine, report)
+
+
+def _drop_duplicate_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Keep the last row of each natural key (the later row of an export is the newer).
+
+    DuckDB counts distinct keys on all cores; pandas' slower de-duplication
+    only runs when there is something to drop.
+    """
+    import duckdb
+
+    keys = pa.Table.from_pandas(frame[key], preserve_index=False)
+    cols = ", ".join(f'"{k}"' for k in key)
+    with duckdb.connect() as con:
+        distinct = con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {cols} FROM keys)").fetchone()[0]
+    return frame if distinct == len(frame) else frame.drop_duplicates(subset=key, keep="last")
 
 
 _KIND_WORDS = {
@@ -277,18 +294,25 @@ def _validate(column: str, kind: str, values: pd.Series, table: str, now: pd.Tim
     return None
 
 
+def _map_unique(series: pd.Series, func) -> pd.Series:
+    """Apply ``func`` once per distinct value: exports repeat a few category
+    values over millions of rows."""
+    codes, uniques = pd.factorize(series)
+    mapped = pd.array([func(v) for v in uniques] + [None], dtype="string[pyarrow]")
+    return pd.Series(mapped.take(codes), index=series.index)  # code -1 (missing) takes the None
+
+
 def _normalise_categories(out: pd.DataFrame, reasons: pd.Series) -> None:
     if "platform" in out:
-        out["platform"] = out["platform"].map(schema.normalise_platform, na_action="ignore")
+        out["platform"] = _map_unique(out["platform"], schema.normalise_platform)
     if "content_type" in out:
-        out["content_type"] = out["content_type"].map(schema.normalise_content_type, na_action="ignore")
+        out["content_type"] = _map_unique(out["content_type"], schema.normalise_content_type)
     if "channel" in out:
-        lowered = out["channel"].str.lower() if out["channel"].notna().any() else out["channel"]
-        mapped = lowered.map(CHANNEL_ALIASES)
+        mapped = _map_unique(out["channel"], lambda v: CHANNEL_ALIASES.get(str(v).strip().lower()))
         bad = out["channel"].notna() & mapped.isna()
         if bad.any():
             reasons[bad] += "channel " + out.loc[bad, "channel"].map(parsing.describe) + " is not one of owned, paid, kol; "
-        out["channel"] = mapped.where(mapped.notna(), None)
+        out["channel"] = mapped
 
 
 def _derive_keys(out: pd.DataFrame, table: str) -> None:

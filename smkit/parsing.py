@@ -287,13 +287,17 @@ def parse_bool(series: pd.Series) -> Parsed:
 
 
 def parse_text(series: pd.Series) -> Parsed:
-    """Text stripped of surrounding blanks; missing tokens become missing."""
-    missing = missing_mask(series)
-    text = series.astype("string").str.strip()
-    # Integers read as floats by the CSV reader ("123.0") are identifiers, not numbers.
+    """Text stripped of surrounding blanks; missing tokens become missing.
+
+    Kept as pandas' Arrow-backed string dtype: no per-cell Python objects,
+    which matters for million-row exports.
+    """
     if series.dtype.kind == "f":
-        text = text.str.replace(r"\.0$", "", regex=True)
-    return Parsed(text.where(~missing).astype(object).where(~missing, None), pd.Series(False, index=series.index))
+        # Integers read as floats by the CSV reader ("123.0") are identifiers, not numbers.
+        series = series.astype("Int64")
+    text = series.astype("string[pyarrow]").str.strip()
+    missing = text.isna() | text.str.lower().isin(MISSING_TOKENS)
+    return Parsed(text.mask(missing), pd.Series(False, index=series.index))
 
 
 def describe(value: Any) -> str:

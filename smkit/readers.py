@@ -67,10 +67,12 @@ def read_export(path: Path, header_score: Callable[[list[str]], int], text_colum
 
 
 def detect_encoding(path: Path) -> str:
-    """``utf-8-sig`` for a BOM, ``utf-8`` when the whole file decodes as UTF-8, else ``gb18030``.
+    """``utf-8-sig`` for a BOM, ``utf-8`` when the first megabyte decodes as UTF-8, else ``gb18030``.
 
     GB18030 is a superset of GBK and GB2312, so it reads every Chinese export
-    that is not UTF-8. A file that is neither is refused.
+    that is not UTF-8. A file that is neither is refused. A GBK file whose
+    first megabyte happens to be plain ASCII is caught when the CSV reader
+    meets invalid UTF-8, and read again as GB18030.
     """
     with path.open("rb") as fh:
         head = fh.read(4)
@@ -81,9 +83,7 @@ def detect_encoding(path: Path) -> str:
         fh.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         try:
-            while chunk := fh.read(_SAMPLE_BYTES):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
+            decoder.decode(fh.read(_SAMPLE_BYTES))
             return "utf-8"
         except UnicodeDecodeError:
             pass
@@ -108,6 +108,15 @@ def _sniff_rows(lines: list[list[str]], header_score: Callable[[list[str]], int]
 
 def _read_csv(path: Path, header_score, text_columns) -> RawTable:
     encoding = detect_encoding(path)
+    try:
+        return _read_csv_as(path, encoding, header_score, text_columns)
+    except UnicodeDecodeError:
+        if encoding != "utf-8":
+            raise IngestError(f"{path}: cannot decode the file as {encoding}") from None
+        return _read_csv_as(path, "gb18030", header_score, text_columns)
+
+
+def _read_csv_as(path: Path, encoding: str, header_score, text_columns) -> RawTable:
     with path.open("r", encoding=encoding, newline="") as fh:
         head = "".join(line for _, line in zip(range(SNIFF_ROWS), fh))
     if not head.strip():
@@ -131,6 +140,8 @@ def _read_csv(path: Path, header_score, text_columns) -> RawTable:
             na_values=[""],
         )
     except (ValueError, pd.errors.ParserError) as exc:
+        if "invalid UTF8" in str(exc):
+            raise UnicodeDecodeError("utf-8", b"", 0, 1, str(exc)) from None
         # The fast reader refuses ragged rows; the C reader says which line.
         try:
             frame = pd.read_csv(path, sep=delimiter, skiprows=header_row, encoding=encoding, dtype={c: "string" for c in text_cols}, keep_default_na=False, na_values=[""], engine="c")

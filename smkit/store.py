@@ -15,6 +15,7 @@ from typing import Sequence
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from smkit.schema import DATE, DUCKDB_TYPES, TIMESTAMP, get_table
 
@@ -55,6 +56,9 @@ def resolve_store(store: str | Path | None, *, build_if_missing: bool = True) ->
 def connect(path: str | Path, *, read_only: bool = False, tz: str = DEFAULT_TZ) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=read_only)
     con.execute(f"SET TimeZone = '{tz}'")
+    # Rows carry their own keys and times; letting DuckDB write them in any
+    # order lets a large insert use every core.
+    con.execute("SET preserve_insertion_order = false")
     return con
 
 
@@ -84,7 +88,8 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> t
     the caller holds the transaction (and rolls it back on error).
     """
     spec = get_table(table)
-    con.register("_incoming", frame)
+    # Through Arrow: DuckDB scans an Arrow table several times faster than a DataFrame.
+    con.register("_incoming", pa.Table.from_pandas(frame, preserve_index=False))
     match = " AND ".join(f't."{k}" IS NOT DISTINCT FROM i."{k}"' for k in spec.key)
     updated = con.execute(
         f'SELECT count(*) FROM "{table}" t WHERE EXISTS (SELECT 1 FROM _incoming i WHERE {match})'
