@@ -22,7 +22,6 @@ store: install
 	$(BIN)/smkit init-store
 
 report: store
-	$(BIN)/smkit run --all
 
 test: install
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q
