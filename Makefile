@@ -22,6 +22,7 @@ store: install
 	$(BIN)/smkit init-store
 
 report: store
+	$(BIN)/smkit run --all --jobs 2
 
 test: install
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q

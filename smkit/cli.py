@@ -57,6 +57,77 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_options(args: argparse.Namespace) -> dict:
+    return {"date": args.date, "reports": args.reports, "store": args.store, "quiet": args.quiet, "overwrite": args.overwrite}
+
+
+def _print_results(results: list[dict], quiet: bool) -> int:
+    from smkit.runner import results_table
+
+    print(results_table(results))
+    failed = [r for r in results if r["status"] != "ok"]
+    if failed and quiet:
+        for r in failed:
+            print(f"smkit: {r['playbook']} failed: {r['error']}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from smkit import runner
+
+    if args.all == bool(args.playbook):
+        print("smkit run: name one PLAYBOOK or pass --all", file=sys.stderr)
+        return 2
+    try:
+        if args.all:
+            if args.parameter or args.label:
+                raise runner.ParameterError("--all runs every playbook with its defaults; -p and --label need one PLAYBOOK")
+            entries = [{"playbook": b.name} for b in runner.list_playbooks()]
+            for b in runner.list_playbooks():  # check every playbook before any kernel starts
+                runner.coerce_parameters(b, {"store": args.store} if args.store else {})
+        else:
+            params = dict(args.parameter or [])
+            book = runner.find_playbook(args.playbook)
+            runner.coerce_parameters(book, {**params, **({"store": args.store} if args.store else {})})
+            entries = [{"playbook": args.playbook, "label": args.label, "parameters": params}]
+    except runner.ParameterError as exc:
+        print(f"smkit run: {exc}", file=sys.stderr)
+        return 2
+    results = runner.run_many(entries, jobs=args.jobs, **_run_options(args))
+    return _print_results(results, args.quiet)
+
+
+def _cmd_schedule(args: argparse.Namespace) -> int:
+    from smkit import runner
+
+    try:
+        entries = runner.load_schedule(args.file)
+    except runner.ParameterError as exc:
+        print(f"smkit schedule: {exc}", file=sys.stderr)
+        return 2
+    results = runner.run_many(entries, jobs=args.jobs, **_run_options(args))
+    return _print_results(results, args.quiet)
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from smkit import runner
+
+    for book in runner.list_playbooks():
+        print(f"{book.name}\n    {book.purpose}")
+        for p in book.parameters:
+            print(f"    {p.name}: {p.type} = {p.default!r}  # {p.help}")
+    return 0
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--date", help="report date folder, YYYY-MM-DD (default today)")
+    p.add_argument("--reports", help="reports folder (default reports/)")
+    p.add_argument("--store", help="DuckDB store passed to every playbook (default: the default store)")
+    p.add_argument("--jobs", type=int, default=1, help="runs at once (separate processes)")
+    p.add_argument("--overwrite", action="store_true", help="replace a same-day run with the same label instead of adding -2, -3 ...")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smkit", description="Social media operations analytics: ingest exports, run playbooks.")
     parser.add_argument("--version", action="version", version=f"smkit {__version__}")
@@ -87,6 +158,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--aliases", help="CSV of extra header aliases (alias,column,tables)")
     p.add_argument("--json", action="store_true", help="also print the ingest report as JSON")
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("run", help="run a playbook (or --all) into reports/<date>/<label>/")
+    p.add_argument("playbook", nargs="?", help="notebook name in notebooks/, without .ipynb")
+    p.add_argument("--all", action="store_true", help="run every playbook with its defaults")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
+    p.add_argument("--label", help="report folder name (default the playbook's name)")
+    _add_run_options(p)
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("schedule", help="run the playbooks listed under 'runs:' in a YAML file")
+    p.add_argument("file", help="schedule file (YAML)")
+    _add_run_options(p)
+    p.set_defaults(func=_cmd_schedule)
+
+    p = sub.add_parser("list", help="list playbooks with their purpose and parameters")
+    p.set_defaults(func=_cmd_list)
     return parser
 
 

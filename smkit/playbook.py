@@ -1,0 +1,124 @@
+"""What every playbook notebook calls: parameter parsing and the run's outputs.
+
+A notebook's second cell is ``cfg = smkit.playbook.setup(store=store, start=start, end=end)``:
+it validates the parameters, resolves the store and the analysis window, and
+applies the plotting theme. At the end, ``save_summary({...})`` leaves the
+key figures for the runner (``summary.json``); run interactively, it only
+returns them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from smkit import store as store_mod
+
+REPORT_DIR_ENV = "SMKIT_REPORT_DIR"  # set by the runner to the run's folder
+DEFAULT_WINDOW_DAYS = 28
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: str | dt.date | None, name: str = "date") -> dt.date | None:
+    """The one parser for dates that arrive as strings (YYYY-MM-DD); empty means none."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not _DATE.match(text):
+        raise ValueError(f"{name} must be a date written YYYY-MM-DD, got {value!r}")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{name} is not a calendar date: {value!r}") from None
+
+
+def parse_path(value: str | Path | None, name: str = "path", *, must_exist: bool = False) -> Path | None:
+    """The one parser for paths that arrive as strings; empty means none."""
+    if value is None or str(value).strip() == "":
+        return None
+    path = Path(str(value).strip()).expanduser()
+    if must_exist and not path.exists():
+        raise ValueError(f"{name}: {path} does not exist")
+    return path
+
+
+@dataclass(frozen=True)
+class Config:
+    """A playbook run's validated settings."""
+
+    store: Path
+    start: dt.date
+    end: dt.date
+    options: dict[str, Any]
+
+    @property
+    def window_label(self) -> str:
+        return f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+
+
+def data_end(store: Path, table: str = "posts") -> dt.date:
+    """The last day with data in ``table``'s time column."""
+    column = store_mod.TIME_COLUMNS[table]
+    with store_mod.connect(store, read_only=True) as con:
+        value = con.execute(f'SELECT max("{column}") FROM "{table}"').fetchone()[0]
+    if value is None:
+        raise LookupError(f"table {table} in {store} has no rows, so there is no default analysis window")
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def setup(store: str = "", start: str = "", end: str = "", window_table: str = "posts", **options: Any) -> Config:
+    """Validate a playbook's parameters and prepare the notebook.
+
+    ``store`` empty means the default store (built from the sample data when
+    missing). ``start``/``end`` empty mean the last 28 days of data in
+    ``window_table``.
+    """
+    from smkit import viz
+
+    path = store_mod.resolve_store(parse_path(store, "store", must_exist=True))
+    last = parse_date(end, "end") or data_end(path, window_table)
+    first = parse_date(start, "start") or last - dt.timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+    if first > last:
+        raise ValueError(f"start {first} is after end {last}")
+    viz.set_theme()
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.precision", 3)
+    return Config(path, first, last, dict(options))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
+def save_summary(figures: dict[str, Any]) -> dict[str, Any]:
+    """Write the run's key figures to ``summary.json`` when run by the runner; return them."""
+    clean = _jsonable(figures)
+    folder = os.environ.get(REPORT_DIR_ENV)
+    if folder:
+        Path(folder, "summary.json").write_text(json.dumps(clean, ensure_ascii=False, indent=2), encoding="utf-8")
+    return clean
+
+
+def escape(text: Any) -> str:
+    """User-supplied text (titles, comments) made safe for HTML and Markdown output."""
+    return html.escape(str(text), quote=True)

@@ -1,0 +1,351 @@
+"""The playbook runner: papermill execution into dated report folders.
+
+``run`` executes ``notebooks/PLAYBOOK.ipynb`` into
+``REPORTS/<date>/<label>/`` holding ``notebook.ipynb`` (the full record),
+``report.html`` (for readers who do not read code), ``summary.json`` (the key
+figures the notebook saved) and ``manifest.json``. A run writes into a hidden
+temporary folder and is moved into place only when complete, so an
+interrupted run never looks like a finished report. The runner knows nothing
+of any one analysis.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import traceback
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import nbformat
+
+from smkit import __version__
+from smkit.playbook import REPORT_DIR_ENV, parse_date, parse_path
+from smkit.store import PROJECT_ROOT, fingerprint, resolve_store
+
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+KERNEL = "python3"
+_PARAM_LINE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w\[\], ]+?)\s*=\s*(?P<value>.+?)\s*(?:#\s*(?P<help>.*))?$")
+_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
+
+
+class ParameterError(ValueError):
+    """Parameters that do not fit the playbook; raised before any kernel starts."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True)
+class Playbook:
+    name: str
+    path: Path
+    purpose: str
+    parameters: tuple[Parameter, ...]
+
+
+def notebooks_dir() -> Path:
+    return Path(os.environ.get("SMKIT_NOTEBOOKS") or NOTEBOOKS_DIR)
+
+
+def read_playbook(path: Path) -> Playbook:
+    """Read a playbook's purpose (its first heading's next line) and parameters cell."""
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ParameterError(f"{path}: a playbook needs exactly one cell tagged 'parameters', found {len(cells)}")
+    params = []
+    for line in cells[0].source.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        m = _PARAM_LINE.match(line.strip())
+        if not m or m["type"] not in _TYPES:
+            raise ParameterError(f"{path}: parameter line not of the form 'name: str|int|float|bool = literal  # help': {line!r}")
+        params.append(Parameter(m["name"], m["type"], ast.literal_eval(m["value"]), (m["help"] or "").strip()))
+    purpose = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            lines = [ln.strip() for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")]
+            purpose = lines[0] if lines else ""
+            break
+    return Playbook(path.stem, path, purpose, tuple(params))
+
+
+def list_playbooks(folder: Path | None = None) -> list[Playbook]:
+    folder = folder or notebooks_dir()
+    return [read_playbook(p) for p in sorted(folder.glob("*.ipynb"))]
+
+
+def find_playbook(name: str, folder: Path | None = None) -> Playbook:
+    folder = folder or notebooks_dir()
+    path = folder / f"{name}.ipynb"
+    if not path.exists():
+        names = ", ".join(p.stem for p in sorted(folder.glob("*.ipynb")))
+        raise ParameterError(f"unknown playbook {name!r}; playbooks: {names}")
+    return read_playbook(path)
+
+
+def coerce_parameters(playbook: Playbook, given: dict[str, Any]) -> dict[str, Any]:
+    """Check ``given`` (strings from the command line, or typed values from a
+    schedule) against the playbook's parameters cell and convert them.
+
+    Unknown names and values of the wrong type raise :class:`ParameterError`
+    with the list of valid names and types.
+    """
+    spec = {p.name: p for p in playbook.parameters}
+    valid = ", ".join(f"{p.name} ({p.type})" for p in playbook.parameters)
+    out: dict[str, Any] = {}
+    for name, value in given.items():
+        if name not in spec:
+            raise ParameterError(f"{playbook.name} has no parameter {name!r}; valid parameters: {valid}")
+        out[name] = _convert(spec[name], value, playbook.name, valid)
+    return out
+
+
+def _convert(param: Parameter, value: Any, playbook: str, valid: str) -> Any:
+    kind = param.type
+
+    def fail(why: str = "") -> ParameterError:
+        return ParameterError(f"{playbook}: parameter {param.name} must be {kind}, got {value!r}{why}; valid parameters: {valid}")
+
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "1", "yes"):
+            return True
+        if text in ("false", "0", "no"):
+            return False
+        raise fail()
+    if kind in ("int", "float"):
+        if isinstance(value, bool):
+            raise fail()
+        try:
+            number = _TYPES[kind](value if not isinstance(value, str) else value.strip())
+        except (TypeError, ValueError):
+            raise fail() from None
+        if kind == "int" and isinstance(value, float) and not value.is_integer():
+            raise fail()
+        return number
+    text = str(value)
+    try:
+        if param.name in ("start", "end") or param.name.endswith("_date"):
+            parse_date(text, param.name)
+        elif param.name == "store":
+            parse_path(text, "store", must_exist=True)
+    except ValueError as exc:
+        raise ParameterError(f"{playbook}: {exc}") from None
+    return text
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if out.returncode != 0:
+        return "unknown"
+    return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
+@dataclass
+class Manifest:
+    playbook: str
+    label: str
+    parameters: dict[str, Any]
+    status: str
+    error: str | None
+    start: str
+    duration_seconds: float
+    smkit_version: str
+    commit: str
+    store: str
+    fingerprint: str
+    folder: str
+
+
+@contextlib.contextmanager
+def _kernel_stderr_to(path: Path):
+    """Send the kernel process's stderr (start-up chatter, C-level warnings) to a
+    log in the run folder, while this process's own stderr (progress bars,
+    errors) still reaches the terminal."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with path.open("w") as log:
+        os.dup2(log.fileno(), 2)
+        original, sys.stderr = sys.stderr, os.fdopen(os.dup(saved), "w", buffering=1)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            sys.stderr.close()
+            sys.stderr = original
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _final_folder(day_dir: Path, label: str, overwrite: bool) -> Path:
+    target = day_dir / label
+    if overwrite or not target.exists():
+        return target
+    n = 2
+    while (day_dir / f"{label}-{n}").exists():
+        n += 1
+    return day_dir / f"{label}-{n}"
+
+
+def run(
+    playbook: str,
+    parameters: dict[str, Any] | None = None,
+    *,
+    date: str | None = None,
+    label: str | None = None,
+    reports: str | Path | None = None,
+    store: str | None = None,
+    overwrite: bool = False,
+    quiet: bool = False,
+) -> Manifest:
+    """Execute one playbook into its dated report folder and return its manifest.
+
+    Parameter errors raise :class:`ParameterError` before any kernel starts;
+    a notebook that fails still leaves its folder, with the failing cell in
+    ``notebook.ipynb`` and ``status: failed`` in the manifest.
+    """
+    import papermill as pm
+
+    from smkit.report_html import build_index, write_report
+
+    book = find_playbook(playbook)
+    given = dict(parameters or {})
+    if store is not None:
+        given["store"] = store
+    params = coerce_parameters(book, given)
+    day = parse_date(date, "--date") or dt.date.today()
+    reports_dir = Path(reports) if reports else REPORTS_DIR
+    label = label or book.name
+    if not re.fullmatch(r"[\w.-]+", label):
+        raise ParameterError(f"label {label!r} may hold only letters, digits, '.', '_' and '-'")
+    store_path = resolve_store(parse_path(params.get("store"), "store"))
+    day_dir = reports_dir / f"{day:%Y-%m-%d}"
+    day_dir.mkdir(parents=True, exist_ok=True)
+    tmp = day_dir / f".tmp-{label}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+
+    started = dt.datetime.now().astimezone()
+    t0 = time.perf_counter()
+    status, error = "ok", None
+    previous = os.environ.get(REPORT_DIR_ENV)
+    os.environ[REPORT_DIR_ENV] = str(tmp.resolve())
+    try:
+        with _kernel_stderr_to(tmp / "kernel.log"):
+            pm.execute_notebook(
+                str(book.path),
+                str(tmp / "notebook.ipynb"),
+                parameters=params,
+                kernel_name=KERNEL,
+                progress_bar=not quiet,
+                log_output=False,
+                cwd=str(book.path.parent),
+            )
+    except pm.PapermillExecutionError as exc:
+        status, error = "failed", f"{exc.ename}: {exc.evalue} (cell {exc.cell_index})"
+    except Exception as exc:  # kernel died, notebook unreadable ...
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+        (tmp / "error.txt").write_text(traceback.format_exc(), encoding="utf-8")
+    finally:
+        if previous is None:
+            os.environ.pop(REPORT_DIR_ENV, None)
+        else:
+            os.environ[REPORT_DIR_ENV] = previous
+    final = _final_folder(day_dir, label, overwrite)
+    manifest = Manifest(
+        playbook=book.name,
+        label=final.name,
+        parameters=params,
+        status=status,
+        error=error,
+        start=started.isoformat(timespec="seconds"),
+        duration_seconds=round(time.perf_counter() - t0, 2),
+        smkit_version=__version__,
+        commit=git_commit(),
+        store=str(store_path),
+        fingerprint=fingerprint(store_path),
+        folder=str(final),
+    )
+    if (tmp / "notebook.ipynb").exists():
+        write_report(tmp / "notebook.ipynb", tmp / "report.html", book, manifest)
+    (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2), encoding="utf-8")
+    if final.exists():
+        shutil.rmtree(final)
+    tmp.replace(final)
+    build_index(reports_dir)
+    return manifest
+
+
+def _run_entry(entry: dict[str, Any], options: dict[str, Any]) -> Manifest | dict[str, Any]:
+    try:
+        return run(entry["playbook"], entry.get("parameters") or {}, label=entry.get("label"), **options)
+    except Exception as exc:  # a broken entry must not stop the others
+        return {"playbook": entry.get("playbook"), "label": entry.get("label") or entry.get("playbook"), "status": "failed",
+                "error": f"{type(exc).__name__}: {exc}", "duration_seconds": 0.0, "folder": ""}
+
+
+def run_many(entries: Sequence[dict[str, Any]], *, jobs: int = 1, **options: Any) -> list[dict[str, Any]]:
+    """Run schedule entries one after another, or ``jobs`` at once in separate
+    processes; a failed run never stops the others."""
+    if jobs <= 1:
+        results = [_run_entry(e, options) for e in entries]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_run_entry, entries, [options] * len(entries)))
+    return [asdict(r) if isinstance(r, Manifest) else r for r in results]
+
+
+def load_schedule(path: str | Path) -> list[dict[str, Any]]:
+    """Read a schedule file: a ``runs:`` list of ``playbook``, optional ``label`` and ``parameters``."""
+    import yaml
+
+    path = Path(path)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ParameterError(f"{path}: cannot read the schedule ({exc})") from None
+    runs = doc.get("runs") if isinstance(doc, dict) else None
+    if not isinstance(runs, list) or not runs:
+        raise ParameterError(f"{path}: a schedule needs a non-empty 'runs:' list")
+    for i, entry in enumerate(runs, 1):
+        if not isinstance(entry, dict) or "playbook" not in entry:
+            raise ParameterError(f"{path}: run {i} needs a 'playbook'")
+        unknown = set(entry) - {"playbook", "label", "parameters"}
+        if unknown:
+            raise ParameterError(f"{path}: run {i} has unknown keys {sorted(unknown)}; allowed: playbook, label, parameters")
+        if not isinstance(entry.get("parameters") or {}, dict):
+            raise ParameterError(f"{path}: run {i}: 'parameters' must be a mapping")
+    return runs
+
+
+def results_table(results: Sequence[dict[str, Any]]) -> str:
+    """A plain-text table of runs for the terminal and cron mail."""
+    rows = [("playbook", "label", "status", "seconds", "folder / error")]
+    for r in results:
+        rows.append((str(r["playbook"]), str(r["label"]), r["status"], f"{r['duration_seconds']:.1f}", r["error"] if r["status"] != "ok" else r["folder"]))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths)) + "  " + row[4] for row in rows)
