@@ -204,3 +204,18 @@ def test_notebooks_are_committed_without_outputs():
             if cell.cell_type == "code":
                 assert not cell.get("outputs") and cell.get("execution_count") is None, path.name
         assert sum("parameters" in c.get("metadata", {}).get("tags", []) for c in nb.cells) == 1, path.name
+
+
+def test_a_playbook_runs_top_to_bottom_with_no_command_line(tmp_path, monkeypatch):
+    """As in JupyterLab: no runner, no store yet; the default store is built on first use."""
+    from nbclient import NotebookClient
+
+    store = tmp_path / "fresh" / "smkit.duckdb"
+    monkeypatch.setenv("SMKIT_STORE", str(store))
+    monkeypatch.delenv("SMKIT_REPORT_DIR", raising=False)
+    nb = nbformat.read(ROOT / "notebooks" / "data_overview.ipynb", as_version=4)
+    NotebookClient(nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    assert store.exists()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+    assert not (ROOT / "notebooks" / "summary.json").exists()  # interactive runs leave no files beside the notebook
