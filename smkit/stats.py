@@ -1,0 +1,182 @@
+"""Shared statistics: sufficient statistics, intervals, tests and corrections.
+
+Every analysis module uses these instead of its own copies. Statistics take
+aggregates (counts, sums, sums of squares and cross-products) so the same code
+serves per-unit rows and a platform's summary export, in the manner of
+GrowthBook's stats engine. Formulas follow gbstats where it has one; the
+tests check them against gbstats' and spotify-confidence's published test
+vectors and against scipy/statsmodels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from scipy import stats as sps
+from statsmodels.stats.multitest import multipletests
+
+MULTIPLE_TESTING_METHODS = {"holm": "holm", "bh": "fdr_bh", "bonferroni": "bonferroni", "none": None}
+
+
+@dataclass(frozen=True)
+class MeanStat:
+    """A mean metric from ``n`` units, their ``total`` and sum of squares."""
+
+    n: int
+    total: float
+    sum_squares: float
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.n
+
+    @property
+    def variance(self) -> float:
+        if self.n < 2:
+            return 0.0
+        return max((self.sum_squares - self.total**2 / self.n) / (self.n - 1), 0.0)
+
+
+@dataclass(frozen=True)
+class ProportionStat:
+    """A proportion: ``successes`` of ``n`` units (variance p(1-p), as gbstats)."""
+
+    n: int
+    successes: float
+
+    @property
+    def mean(self) -> float:
+        return self.successes / self.n
+
+    @property
+    def variance(self) -> float:
+        p = self.mean
+        return p * (1 - p)
+
+
+@dataclass(frozen=True)
+class RatioStat:
+    """A ratio metric whose denominator is not the unit (clicks per impression
+    when users are randomised): the delta method gives the variance of
+    ``sum(m) / sum(d)`` per unit."""
+
+    n: int
+    m_total: float
+    m_sum_squares: float
+    d_total: float
+    d_sum_squares: float
+    md_sum_products: float
+
+    @property
+    def mean(self) -> float:
+        return self.m_total / self.d_total
+
+    @property
+    def variance(self) -> float:
+        n = self.n
+        mu_m, mu_d = self.m_total / n, self.d_total / n
+        var_m = (self.m_sum_squares - self.m_total**2 / n) / (n - 1)
+        var_d = (self.d_sum_squares - self.d_total**2 / n) / (n - 1)
+        cov = (self.md_sum_products - self.m_total * self.d_total / n) / (n - 1)
+        return var_m / mu_d**2 - 2 * cov * mu_m / mu_d**3 + var_d * mu_m**2 / mu_d**4
+
+
+@dataclass(frozen=True)
+class CupedStat:
+    """A mean metric with a pre-period covariate, for CUPED (regression adjustment)."""
+
+    n: int
+    total: float
+    sum_squares: float
+    x_total: float
+    x_sum_squares: float
+    xy_sum_products: float
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.n
+
+    @property
+    def variance(self) -> float:
+        return MeanStat(self.n, self.total, self.sum_squares).variance
+
+    @property
+    def x_mean(self) -> float:
+        return self.x_total / self.n
+
+    @property
+    def x_variance(self) -> float:
+        return MeanStat(self.n, self.x_total, self.x_sum_squares).variance
+
+    @property
+    def covariance(self) -> float:
+        if self.n < 2:
+            return 0.0
+        return (self.xy_sum_products - self.total * self.x_total / self.n) / (self.n - 1)
+
+
+def welch_dof(var_a: float, n_a: int, var_b: float, n_b: int) -> float:
+    """Welch-Satterthwaite degrees of freedom."""
+    a, b = var_a / n_a, var_b / n_b
+    denominator = a**2 / (n_a - 1) + b**2 / (n_b - 1)
+    return (a + b) ** 2 / denominator if denominator > 0 else float("inf")
+
+
+def delta_relative_variance(mean_a: float, var_a: float, n_a: int, mean_b: float, var_b: float, n_b: int) -> float:
+    """Variance of ``mean_b / mean_a - 1`` by the delta method: it carries the
+    noise of the control mean as well as the variant's (GrowthBook, Eppo)."""
+    return var_b / (mean_a**2 * n_b) + var_a * mean_b**2 / (mean_a**4 * n_a)
+
+
+def normal_risk(mean: float, sd: float) -> tuple[float, float]:
+    """Expected loss of choosing control and of choosing the variant when the
+    lift is Normal(mean, sd): E[max(lift, 0)] and E[max(-lift, 0)]."""
+    if sd <= 0:
+        return max(mean, 0.0), max(-mean, 0.0)
+    z = mean / sd
+    control = mean * sps.norm.cdf(z) + sd * sps.norm.pdf(z)
+    return float(control), float(max(control - mean, 0.0))
+
+
+def sequential_halfwidth(se: float, n_total: int, alpha: float, tuning: float) -> float:
+    """Half-width of an always-valid confidence sequence (Waudby-Smith et al.
+    2023, eq. 9, the normal mixture gbstats uses), tightest near ``tuning``
+    total units. It stays valid however often the experiment is looked at.
+    ``se`` is the estimate's standard error, ``n_total`` both arms' units."""
+    rho2 = (-2 * np.log(alpha) + np.log(-2 * np.log(alpha) + 1)) / tuning
+    s2 = se**2 * n_total  # the per-unit variance the paper's formula takes
+    grow = n_total * rho2 + 1
+    return float(np.sqrt(s2 * 2 * grow * np.log(np.sqrt(grow) / alpha) / (n_total**2 * rho2)))
+
+
+def adjust_pvalues(pvalues: Sequence[float], method: str = "holm") -> np.ndarray:
+    """Multiple-comparison adjustment (Holm by default; ``bh``, ``bonferroni``, ``none``)."""
+    if method not in MULTIPLE_TESTING_METHODS:
+        raise ValueError(f"unknown correction {method!r}; valid: {', '.join(MULTIPLE_TESTING_METHODS)}")
+    p = np.asarray(pvalues, dtype=float)
+    if MULTIPLE_TESTING_METHODS[method] is None or len(p) == 0:
+        return p
+    return multipletests(p, method=MULTIPLE_TESTING_METHODS[method])[1]
+
+
+def srm_pvalue(counts: Sequence[float], planned: Sequence[float]) -> float:
+    """Sample ratio mismatch: chi-square of observed units against the planned split."""
+    counts = np.asarray(counts, dtype=float)
+    weights = np.asarray(planned, dtype=float)
+    expected = counts.sum() * weights / weights.sum()
+    return float(sps.chisquare(counts, expected).pvalue)
+
+
+def sequential_pvalue(estimate: float, se: float, n_total: int, alpha: float, tuning: float) -> float:
+    """Always-valid p-value matching :func:`sequential_halfwidth` (Waudby-Smith
+    et al. 2023, eq. 155): one over the mixture e-value, capped at 1. It is 1
+    until enough evidence has accumulated, by design."""
+    if se <= 0:
+        return 0.0 if estimate != 0 else 1.0
+    rho2 = (-2 * np.log(alpha) + np.log(-2 * np.log(alpha) + 1)) / tuning
+    t2 = estimate**2 * n_total / se**2
+    grow = n_total * rho2 + 1
+    log_evalue = rho2 * t2 / (2 * grow) - 0.5 * np.log(grow)
+    return float(min(np.exp(-log_evalue), 1.0)) if log_evalue > 0 else 1.0
