@@ -30,6 +30,7 @@ test: install
 bench: store
 	$(BIN)/python scripts/bench_ingest.py
 	$(BIN)/python scripts/bench_runner.py
+	$(BIN)/python scripts/bench_abtest.py
 
 clean:
 	rm -rf $(VENV) data/smkit.duckdb data/sample data/quarantine data/ingest_reports

@@ -93,6 +93,7 @@ def setup(store: str = "", start: str = "", end: str = "", window_table: str = "
     viz.set_theme()
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.precision", 3)
+    pd.set_option("display.max_colwidth", None)  # reasons and titles are read whole
     return Config(path, first, last, dict(options))
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
+from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_effectsize
 
@@ -100,6 +101,11 @@ def test_gb9_multiple_testing():
     bh = stats.adjust_pvalues([0.898, 0.138, 0.007, 0.964, 0.538, 0.006, 0.138], "bh")
     np.testing.assert_allclose(bh, [0.964, 0.2415, 0.0245, 0.964, 0.7532, 0.0245, 0.2415], atol=1e-4)
     np.testing.assert_allclose(stats.adjust_pvalues([0.005, 0.06, 0.007, 0.04, 0.01, 0.03], "bh"), [0.02, 0.06, 0.02, 0.048, 0.02, 0.045])
+    rng = np.random.default_rng(4)
+    for _ in range(20):  # the same numbers as statsmodels
+        p = rng.uniform(0, 0.2, rng.integers(1, 30))
+        for ours, theirs in (("holm", "holm"), ("bh", "fdr_bh"), ("bonferroni", "bonferroni")):
+            np.testing.assert_allclose(stats.adjust_pvalues(p, ours), multipletests(p, method=theirs)[1])
     with pytest.raises(ValueError, match="valid: holm, bh"):
         stats.adjust_pvalues([0.1], "sidak-ish")
 

@@ -195,6 +195,9 @@ def test_every_playbook_runs_on_the_sample_and_escapes_hostile_titles(tmp_path, 
     summary = json.loads((reports / "2026-11-22" / "data_overview" / "summary.json").read_text())
     posts = pd.read_csv(sample_store.parent / "sample" / "posts.csv")
     assert summary["tables"]["posts"] == len(posts) + 1
+    ab = json.loads((reports / "2026-11-22" / "ab_test" / "summary.json").read_text())
+    assert ab["experiment_id"] == "EXP-TITLE-02" and ab["decision"]["treatment"]["decision"] != "ship"
+    assert {r["metric"] for r in ab["results"]} == {"clicks/impressions", "watch_seconds", "converted", "hides"}
 
 
 def test_notebooks_are_committed_without_outputs():
