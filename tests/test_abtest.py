@@ -281,3 +281,12 @@ def test_errors_name_the_choices():
         abtest.analyze(data, control="ctl")
     with pytest.raises(ValueError, match="no column 'nope'"):
         abtest.analyze(data, metrics=["nope"])
+
+
+def test_a_file_of_experiment_rows_is_read_like_an_export(tmp_path):
+    path = tmp_path / "exp.csv"
+    path.write_text("实验ID,分组,unit_id,converted\nE9,control,1,0\nE9,control,2,1\nE9,b,3,1\nE9,b,4,1\nE9,b,5,-\n", encoding="utf-8")
+    rows = abtest.load_experiments(store=None, data=str(path))
+    assert len(rows) == 5 and set(rows["variant"]) == {"control", "b"}
+    result = abtest.analyze(rows, metrics=["converted"])
+    assert result.units == {"control": 2, "b": 3} and result.experiment_id == "E9"
