@@ -82,9 +82,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if args.all:
             if args.parameter or args.label:
                 raise runner.ParameterError("--all runs every playbook with its defaults; -p and --label need one PLAYBOOK")
-            entries = [{"playbook": b.name} for b in runner.list_playbooks()]
-            for b in runner.list_playbooks():  # check every playbook before any kernel starts
-                runner.coerce_parameters(b, {"store": args.store} if args.store else {})
+            books = runner.list_playbooks()
+            for book in books:  # check every playbook before any kernel starts
+                runner.coerce_parameters(book, {"store": args.store} if args.store else {})
+            entries = [{"playbook": book.name} for book in books]
         else:
             params = dict(args.parameter or [])
             book = runner.find_playbook(args.playbook)
