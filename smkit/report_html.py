@@ -39,7 +39,8 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     cells = []
     for cell in nb.cells:
         tags = cell.get("metadata", {}).get("tags", [])
-        if "parameters" in tags or "injected-parameters" in tags or "remove-cell" in tags:
+        # papermill's error banners link into the notebook; the report has its own banner
+        if {"parameters", "injected-parameters", "remove-cell", "papermill-error-cell-tag"} & set(tags):
             continue
         if cell.cell_type == "code":
             kept = []
