@@ -1,0 +1,254 @@
+"""Counterfactual impact of an intervention on a time series, in the manner of
+Google's CausalImpact.
+
+A structural time-series model (statsmodels' ``UnobservedComponents``: a
+local level, an optional weekly cycle and a static regression on control
+series) is fitted to the pre-period only. It then forecasts what the treated
+series would have done without the intervention; the effect is actual minus
+forecast. Intervals come from simulated forecast paths. They carry the
+uncertainty of the state at the end of the pre-period (the regression
+coefficients are states, so theirs too), the noise of the future, and the
+uncertainty of the variance parameters, drawn log-normally around their
+estimates. R's CausalImpact draws the parameters by MCMC under a prior that
+keeps the level's variance small; the spread of our draws is capped
+(``MAX_PARAM_LOG_SD``) for the same reason, and the cap is chosen by the
+calibration study in ``scripts/bench_campaign.py``.
+
+Assumptions, stated in every report: the controls were not affected by the
+intervention; their relation to the treated series held steady from the
+pre-period into the post-period; and the pre-period is long enough to learn
+that relation.
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# Largest log-scale spread of a variance parameter's draws. Uncapped, a poorly
+# identified level variance (standard error larger than the estimate) gives
+# intervals several times R's; at 0.3, 90% intervals cover the planted effect
+# in about 87% of simulated campaigns with about 10% false alarms.
+MAX_PARAM_LOG_SD = 0.3
+PARAM_GROUPS = 40  # parameter draws; each simulates draws / PARAM_GROUPS paths
+
+ASSUMPTIONS = (
+    "The control series were not affected by the campaign.",
+    "The relation between the controls and the treated series held steady from the pre-period into the campaign.",
+    "The pre-period is long enough to learn that relation (the placebo check tests this).",
+)
+
+
+@dataclass(frozen=True)
+class Effect:
+    """An effect summed over a window, with its interval and tail probability."""
+
+    actual: float
+    predicted: float
+    absolute: float
+    ci_low: float
+    ci_high: float
+    relative: float
+    rel_ci_low: float
+    rel_ci_high: float
+    p_value: float  # two-sided tail probability of the actual total under the counterfactual
+    days: int
+
+    @property
+    def significant(self) -> bool:
+        return self.ci_low > 0 or self.ci_high < 0
+
+
+@dataclass(frozen=True)
+class Impact:
+    """The counterfactual and effect for a post-period (statsmodels-style results)."""
+
+    index: pd.DatetimeIndex  # the whole series
+    actual: np.ndarray
+    fitted: np.ndarray  # in-sample one-step predictions over the pre-period
+    predicted: np.ndarray  # counterfactual mean over the post-period
+    paths: np.ndarray  # simulated counterfactual paths, post-period days x draws
+    n_pre: int
+    alpha: float
+    controls: tuple[str, ...]
+    seasonal: int | None
+
+    @property
+    def post_index(self) -> pd.DatetimeIndex:
+        return self.index[self.n_pre:]
+
+    def effect(self, start=None, end=None) -> Effect:
+        """The cumulative effect between ``start`` and ``end`` (inclusive) of the post-period."""
+        idx = self.post_index
+        mask = np.ones(len(idx), dtype=bool)
+        if start is not None:
+            mask &= idx >= pd.Timestamp(start)
+        if end is not None:
+            mask &= idx <= pd.Timestamp(end)
+        if not mask.any():
+            raise ValueError(f"no post-period days between {start} and {end}")
+        actual = float(self.actual[self.n_pre:][mask].sum())
+        totals = self.paths[mask].sum(axis=0)
+        predicted = float(self.predicted[mask].sum())
+        effects = actual - totals
+        lo, hi = np.quantile(effects, [self.alpha / 2, 1 - self.alpha / 2])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = effects / totals
+        rel_lo, rel_hi = np.quantile(rel[np.isfinite(rel)], [self.alpha / 2, 1 - self.alpha / 2])
+        tail = min((totals >= actual).mean(), (totals <= actual).mean())
+        p = min(1.0, 2 * max(tail, 1 / (len(totals) + 1)))
+        return Effect(actual, predicted, actual - predicted, float(lo), float(hi), (actual - predicted) / predicted,
+                      float(rel_lo), float(rel_hi), float(p), int(mask.sum()))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Actual, counterfactual and pointwise interval per post-period day."""
+        lo, hi = np.quantile(self.paths, [self.alpha / 2, 1 - self.alpha / 2], axis=1)
+        post_actual = self.actual[self.n_pre:]
+        return pd.DataFrame(
+            {"actual": post_actual, "predicted": self.predicted, "predicted_low": lo, "predicted_high": hi,
+             "effect": post_actual - self.predicted, "cumulative_effect": np.cumsum(post_actual - self.predicted)},
+            index=self.post_index,
+        )
+
+    def summary(self) -> str:
+        e = self.effect()
+        level = f"{1 - self.alpha:.0%}"
+        return (
+            f"Over {e.days} days: actual {e.actual:,.0f}, counterfactual {e.predicted:,.0f}; effect {e.absolute:+,.0f} "
+            f"({level} interval {e.ci_low:+,.0f} to {e.ci_high:+,.0f}), relative {e.relative:+.1%} "
+            f"({e.rel_ci_low:+.1%} to {e.rel_ci_high:+.1%}); two-sided tail probability {e.p_value:.3g}."
+        )
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.summary())}</p>"
+
+    def plot(self, title: str = "", ylabel: str = ""):
+        """Actual against counterfactual, and the cumulative effect."""
+        import matplotlib.dates as mdates
+        import matplotlib.pyplot as plt
+
+        frame = self.to_frame()
+        fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 5.2), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+        top.plot(self.index, self.actual, color="black", linewidth=1.1, label="actual")
+        top.plot(self.index[: self.n_pre], self.fitted, color="#2F6DB5", linewidth=1, alpha=0.7, label="model (pre-period)")
+        top.plot(frame.index, frame["predicted"], color="#2F6DB5", linestyle="--", label="counterfactual")
+        top.fill_between(frame.index, frame["predicted_low"], frame["predicted_high"], color="#2F6DB5", alpha=0.2, linewidth=0)
+        top.axvline(self.post_index[0], color="#888888", linewidth=0.8)
+        top.set_title(title)
+        top.set_ylabel(ylabel)
+        top.legend(loc="upper left", fontsize="small", frameon=False)
+        cumulative = np.cumsum(self.actual[self.n_pre:][:, None] - self.paths, axis=0)
+        lo, hi = np.quantile(cumulative, [self.alpha / 2, 1 - self.alpha / 2], axis=1)
+        bottom.plot(frame.index, frame["cumulative_effect"], color="#E07B39")
+        bottom.fill_between(frame.index, lo, hi, color="#E07B39", alpha=0.25, linewidth=0)
+        bottom.axhline(0, color="black", linewidth=0.8)
+        bottom.set_ylabel("cumulative effect")
+        locator = mdates.AutoDateLocator(maxticks=8)
+        bottom.xaxis.set_major_locator(locator)
+        bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        plt.close(fig)
+        return fig
+
+
+def estimate_impact(
+    y: pd.Series,
+    controls: pd.DataFrame | None,
+    post_start,
+    *,
+    alpha: float = 0.05,
+    seasonal: int | None = 7,
+    draws: int = 1000,
+    seed: int = 0,
+) -> Impact:
+    """Fit on the days before ``post_start`` and forecast the rest of ``y``.
+
+    ``y`` and ``controls`` share a daily index. Series are standardised on the
+    pre-period (as CausalImpact does) for a stable fit. ``seasonal`` adds a
+    weekly cycle when the pre-period holds at least three of them.
+    """
+    y = y.astype(float)
+    n_pre = int((y.index < pd.Timestamp(post_start)).sum())
+    n_post = len(y) - n_pre
+    if n_post < 1:
+        raise ValueError(f"no days on or after {post_start}: nothing to estimate")
+    if n_pre < 14:
+        raise ValueError(f"only {n_pre} pre-period days before {post_start}; at least 14 are needed to learn a counterfactual")
+    if y.isna().any():
+        raise ValueError(f"the treated series has {int(y.isna().sum())} missing day(s); fill or trim them first")
+    mu, sd = y.iloc[:n_pre].mean(), y.iloc[:n_pre].std() or 1.0
+    ys = ((y - mu) / sd).to_numpy()
+    exog = None
+    names: tuple[str, ...] = ()
+    if controls is not None and controls.shape[1]:
+        x = controls.astype(float)
+        xm, xs = x.iloc[:n_pre].mean(), x.iloc[:n_pre].std().replace(0, np.nan)
+        x = ((x - xm) / xs).dropna(axis=1, how="any")
+        if x.shape[1]:
+            exog, names = x.to_numpy(), tuple(x.columns)
+    kwargs = {"level": "llevel"}
+    if seasonal and n_pre >= 3 * seasonal:
+        kwargs["freq_seasonal"] = [{"period": seasonal, "harmonics": 2}]
+    else:
+        seasonal = None
+    import statsmodels.api as sm
+
+    # Regression coefficients as states (mle_regression=False): their uncertainty
+    # then flows into the simulated paths instead of being fixed at a point.
+    model = sm.tsa.UnobservedComponents(ys[:n_pre], exog=None if exog is None else exog[:n_pre], mle_regression=False, **kwargs)
+    with warnings.catch_warnings():  # convergence chatter belongs in the record, not the report
+        warnings.simplefilter("ignore")
+        fit = model.fit(disp=False, maxiter=200)
+    paths = _simulate_paths(model, fit, n_post, None if exog is None else exog[n_pre:], draws, seed)
+    forecast = fit.get_forecast(n_post, exog=None if exog is None else exog[n_pre:]).predicted_mean
+    return Impact(
+        index=pd.DatetimeIndex(y.index),
+        actual=y.to_numpy(),
+        fitted=np.asarray(fit.fittedvalues) * sd + mu,
+        predicted=np.asarray(forecast) * sd + mu,
+        paths=paths * sd + mu,
+        n_pre=n_pre,
+        alpha=alpha,
+        controls=names,
+        seasonal=seasonal,
+    )
+
+
+def _simulate_paths(model, fit, steps: int, exog_post, draws: int, seed: int) -> np.ndarray:
+    """Counterfactual paths simulated forward from the state at the end of the
+    pre-period. The variance parameters are drawn from their estimated
+    sampling distribution on the log scale (kept positive), in groups, so the
+    paths carry the uncertainty of the fit as well as of the future."""
+    rng = np.random.default_rng(seed)
+    estimate = np.asarray(fit.params, dtype=float)
+    try:
+        se = np.sqrt(np.clip(np.diag(np.asarray(fit.cov_params())), 0, None))
+    except (np.linalg.LinAlgError, ValueError):
+        se = np.zeros_like(estimate)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_sd = np.where(estimate > 0, np.minimum(se / estimate, MAX_PARAM_LOG_SD), 0.0)
+    log_sd = np.nan_to_num(log_sd)
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(PARAM_GROUPS):
+            params = estimate * np.exp(rng.normal(0.0, log_sd))
+            sims = model.smooth(params).simulate(steps, repetitions=max(draws // PARAM_GROUPS, 1), anchor="end", exog=exog_post, rng=rng)
+            out.append(np.asarray(sims).reshape(steps, -1))
+    return np.concatenate(out, axis=1)
+
+
+def placebo(y: pd.Series, controls: pd.DataFrame | None, length: int, **kwargs) -> Effect | None:
+    """The same model on the pre-period alone, pretending the intervention
+    started ``length`` days before the real one. A significant placebo effect
+    means the model cannot be trusted on this data. ``None`` when the
+    pre-period is too short (it needs at least twice ``length`` plus 14 days)."""
+    n_pre = int((y.index < kwargs.pop("post_start")).sum())
+    if n_pre < 2 * length + 14:
+        return None
+    fake_start = y.index[n_pre - length]
+    impact = estimate_impact(y.iloc[:n_pre], None if controls is None else controls.iloc[:n_pre], fake_start, **kwargs)
+    return impact.effect()

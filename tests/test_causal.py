@@ -1,0 +1,82 @@
+"""The counterfactual lift estimator against R's CausalImpact and planted truths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from smkit.causal import estimate_impact, placebo
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_arma_case_finds_the_planted_effect_inside_r_intervals():
+    d = pd.read_csv(DATA / "arma_data.csv")
+    d.index = pd.date_range("2020-01-01", periods=len(d))  # the case has no dates; no weekly cycle
+    e = estimate_impact(d["y"], d[["X"]], d.index[70], seasonal=None).effect()
+    assert 7.99 <= e.absolute <= 44.4  # R: 26.67 [7.99, 44.4]
+    assert 0.0022 <= e.relative <= 0.012  # R: 0.74% [0.22%, 1.2%]
+    assert e.ci_low > 0 and e.p_value < 0.05  # found
+    assert e.ci_low <= 30 <= e.ci_high  # the planted total
+
+
+def test_comparison_case_is_not_called_significant():
+    d = pd.read_csv(DATA / "comparison_data.csv", parse_dates=["DATE"]).set_index("DATE")
+    e = estimate_impact(d["CHANGED"], d[["NOT_CHANGED_1", "NOT_CHANGED_2", "NOT_CHANGED_3"]], d.index[-18]).effect()
+    assert -0.026 <= e.relative <= 0.01  # R: -0.83% [-2.6%, 1%]
+    assert e.ci_low < 0 < e.ci_high and e.p_value > 0.05
+
+
+def _world(seed: int, lift: float, n_pre: int = 90, n_post: int = 21):
+    """A treated series and two controls sharing a drifting market and a weekly cycle."""
+    rng = np.random.default_rng(seed)
+    n = n_pre + n_post
+    market = np.exp(np.cumsum(rng.normal(0, 0.03, n)) + np.log(1000)) * (1 + 0.1 * np.sin(2 * np.pi * np.arange(n) / 7))
+    controls = pd.DataFrame({"a": market * rng.lognormal(0, 0.05, n) * 0.8, "b": market * rng.lognormal(0, 0.05, n) * 1.3})
+    base = market * rng.lognormal(0, 0.05, n)
+    y = base.copy()
+    y[n_pre:] *= 1 + lift
+    index = pd.date_range("2026-01-01", periods=n)
+    controls.index = index
+    return pd.Series(y, index), controls, index[n_pre], float((y - base)[n_pre:].sum())
+
+
+def test_calibration_at_small_size():
+    """30 seeded worlds each way (the full 100 run in scripts/bench_campaign.py).
+
+    At 90% the true cumulative lift must be covered and a null must rarely be
+    significant; the bounds are the full study's targets widened by two
+    binomial standard errors for 30 draws.
+    """
+    covered = false_alarms = 0
+    for seed in range(30):
+        y, x, start, truth = _world(seed, 0.15)
+        e = estimate_impact(y, x, start, alpha=0.1, draws=400, seed=seed).effect()
+        covered += e.ci_low <= truth <= e.ci_high
+        y, x, start, _ = _world(1000 + seed, 0.0)
+        false_alarms += estimate_impact(y, x, start, alpha=0.1, draws=400, seed=seed).effect().significant
+    assert covered / 30 >= 0.72
+    assert false_alarms / 30 <= 0.28
+
+
+def test_placebo_on_the_pre_period_and_segments():
+    y, x, start, truth = _world(7, 0.2)
+    fake = placebo(y, x, 21, post_start=start, alpha=0.1)
+    assert fake is not None and fake.days == 21 and not fake.significant
+    impact = estimate_impact(y, x, start, alpha=0.1)
+    first, second = impact.effect(end=start + pd.Timedelta(days=9)), impact.effect(start=start + pd.Timedelta(days=10))
+    assert first.days + second.days == 21
+    assert first.actual + second.actual == pytest.approx(impact.effect().actual)
+    frame = impact.to_frame()
+    assert len(frame) == 21 and frame["cumulative_effect"].iloc[-1] == pytest.approx(impact.effect().absolute)
+
+
+def test_bad_input_is_explained():
+    y, x, start, _ = _world(1, 0.0)
+    with pytest.raises(ValueError, match="only 5 pre-period days"):
+        estimate_impact(y.iloc[85:], x.iloc[85:], start)
+    with pytest.raises(ValueError, match="missing day"):
+        estimate_impact(y.where(y.index != y.index[3]), x, start)
