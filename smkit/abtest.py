@@ -143,9 +143,12 @@ def detectable_effect(
         delta = (sps.norm.ppf(1 - a / 2) + sps.norm.ppf(power)) * sd * math.sqrt(2 / n_per_variant)
         d = design_mean(baseline, sd, delta, relative=False, alpha=alpha, power=power, variants=variants)
     else:
-        delta = brentq(lambda x: _n_continuous(baseline, x, alpha, power, variants) - n_per_variant, 1e-9, 1 - baseline - 1e-9)
+        largest = 1 - baseline - 1e-9
+        if _n_continuous(baseline, largest, alpha, power, variants) > n_per_variant:
+            raise ValueError(f"with {n_per_variant:,} units per variant no increase of a {baseline:.3g} rate is detectable at power {power:.0%}")
+        delta = brentq(lambda x: _n_continuous(baseline, x, alpha, power, variants) - n_per_variant, 1e-9, largest)
         d = design_proportion(baseline, delta, relative=False, alpha=alpha, power=power, variants=variants)
-    return Design(d.metric_kind, baseline, delta, delta / baseline, alpha, power, variants, n_per_variant, None, d.method)
+    return Design(d.metric_kind, baseline, delta, delta / baseline if baseline else float("nan"), alpha, power, variants, n_per_variant, None, d.method)
 
 
 def _n_continuous(p: float, delta: float, alpha: float, power: float, variants: int) -> float:
@@ -295,7 +298,12 @@ def infer_metrics(frame: pd.DataFrame, names: Sequence[str] | None = None, guard
         if denominator:
             kind = "ratio"
         elif aggregated:
-            kind = "mean" if f"{column}_sq" in frame else "proportion"
+            if f"{column}_sq" in frame:
+                kind = "mean"
+            elif (frame[column] <= frame["units"]).all():
+                kind = "proportion"
+            else:
+                raise ValueError(f"metric {name!r}: its sums exceed the units, so it is not a proportion; a mean needs a {column}_sq column of sums of squares")
         else:
             values = frame[column].dropna()
             kind = "proportion" if len(values) and values.isin([0, 1]).all() else "mean"
@@ -316,6 +324,9 @@ def _variant_stat(rows: pd.DataFrame, metric: Metric, aggregated: bool):
         if metric.kind == "proportion":
             return ProportionStat(n, total)
         return MeanStat(n, total, float(rows[f"{metric.column}_sq"].sum()))
+    # A unit without a value is left out of that metric, never counted as zero.
+    needed = [c for c in (metric.column, metric.denominator, metric.covariate) if c]
+    rows = rows.dropna(subset=needed)
     y = rows[metric.column].astype(float)
     if metric.kind == "ratio":
         d = rows[metric.denominator].astype(float)
@@ -353,9 +364,9 @@ def compare(control, variant, *, metric: Metric, variant_name: str = "treatment"
         what = "every unit has the same value" if metric.kind != "proportion" else ("no unit converted" if mean_a == 0 and mean_b == 0 else "every unit converted")
         return Comparison(**base, **{**empty, **means, "abs_lift": float(mean_b - mean_a)},
                           note=f"{metric.name}: {what} in both variants, so there is no variance to test against")
-    if mean_a == 0:
+    if mean_a <= 0:
         return Comparison(**base, **{**empty, **means, "abs_lift": float(mean_b - mean_a)},
-                          note=f"{metric.name}: the control mean is zero, so a relative lift is undefined")
+                          note=f"{metric.name}: the control mean is {mean_a:.4g}, not positive, so a relative lift is undefined")
     dof = stats.welch_dof(var_a, control.n, var_b, variant.n)
     t = special.stdtrit(dof, 1 - alpha / 2)  # scipy.special: the t quantile without sps.t's overhead
     abs_se = math.sqrt(var_a / control.n + var_b / variant.n)
@@ -385,11 +396,16 @@ def _cuped(a: CupedStat, b: CupedStat) -> tuple[float, float, float, float]:
     joint = CupedStat(a.n + b.n, a.total + b.total, a.sum_squares + b.sum_squares, a.x_total + b.x_total,
                       a.x_sum_squares + b.x_sum_squares, a.xy_sum_products + b.xy_sum_products)
     theta = joint.covariance / joint.x_variance if joint.x_variance > 0 else 0.0
-    var_a = a.variance + theta**2 * a.x_variance - 2 * theta * a.covariance
-    var_b = b.variance + theta**2 * b.x_variance - 2 * theta * b.covariance
+    var_a = _residual_variance(a.variance + theta**2 * a.x_variance - 2 * theta * a.covariance, a.variance)
+    var_b = _residual_variance(b.variance + theta**2 * b.x_variance - 2 * theta * b.covariance, b.variance)
     before = a.variance / a.n + b.variance / b.n
     reduction = 1 - (var_a / a.n + var_b / b.n) / before if before > 0 else 0.0
     return theta, var_a, var_b, float(reduction)
+
+
+def _residual_variance(adjusted: float, unadjusted: float) -> float:
+    """An adjusted variance, with rounding noise around a true zero set to zero."""
+    return 0.0 if adjusted <= 1e-12 * max(unadjusted, 1e-300) else adjusted
 
 
 def analyze(
@@ -416,7 +432,7 @@ def analyze(
     if data.empty:
         raise ValueError("the experiment data has no rows")
     ids = data["experiment_id"].dropna().unique().tolist() if "experiment_id" in data else [experiment_id or "experiment"]
-    if experiment_id:
+    if experiment_id and "experiment_id" in data:
         if experiment_id not in ids:
             raise ValueError(f"experiment {experiment_id!r} is not in the data; experiments: {', '.join(map(str, ids))}")
         data = data[data["experiment_id"] == experiment_id]
@@ -502,6 +518,7 @@ def cumulative_lift(data: pd.DataFrame, metric: Metric, control: str, variant: s
     novelty effects and how the estimate settled."""
     if "assigned_at" not in data:
         raise ValueError("cumulative lift needs per-unit rows with assigned_at")
+    data = data[data["assigned_at"].notna()]
     day = pd.to_datetime(data["assigned_at"]).dt.date
     rows = []
     for d in sorted(day.unique()):
@@ -512,7 +529,23 @@ def cumulative_lift(data: pd.DataFrame, metric: Metric, control: str, variant: s
         c = compare(_variant_stat(a, metric, False), _variant_stat(b, metric, False), metric=metric, variant_name=variant, alpha=alpha)
         if c.ok:
             rows.append({"day": pd.Timestamp(d), "units": len(a) + len(b), "rel_lift": c.rel_lift, "rel_ci_low": c.rel_ci_low, "rel_ci_high": c.rel_ci_high})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["day", "units", "rel_lift", "rel_ci_low", "rel_ci_high"])
+
+
+def effect_over_time(rows: pd.DataFrame, result: ABResult, metrics: Sequence[str] | None) -> list:
+    """Cumulative-lift figures of the deciding metric, one per variant, or a
+    sentence saying why there are none."""
+    if "assigned_at" not in rows or "unit_id" not in rows or rows["unit_id"].isna().all():
+        return ["Aggregated rows carry no assignment time, so there is no effect over time."]
+    goal = infer_metrics(rows, list(metrics)[:1] if metrics else None)[0]
+    mine = rows[rows["experiment_id"] == result.experiment_id] if "experiment_id" in rows else rows
+    out: list = []
+    for variant in result.variants:
+        if variant == result.control:
+            continue
+        trend = cumulative_lift(mine, goal, result.control, variant, result.alpha)
+        out.append(plot_cumulative(trend, goal.name, variant) if len(trend) else f"{goal.name} · {variant}: no day has enough data for an estimate yet.")
+    return out
 
 
 # ---------------------------------------------------------------- notebook helpers
@@ -552,11 +585,16 @@ def status_text(result: ABResult) -> str:
     return text
 
 
-def design_text(plan: Design, reach: Design, result: ABResult) -> str:
-    """The test plan and the current sample's detectable effect (Markdown)."""
-    n = reach.n_per_variant
-    return (f"{plan.summary()}\n\nWith {n:,} units per variant, as in {html.escape(result.experiment_id)}, "
-            f"the smallest detectable effect is {reach.mde_relative:+.1%} relative ({reach.mde_absolute:+.4g} absolute).")
+def design_text(plan: Design, result: ABResult, *, baseline: float, sd: float | None) -> str:
+    """The test plan and the effect the current experiment's sample could detect (Markdown)."""
+    n = min(result.units.values())
+    where = f"With {n:,} units per variant, as in {html.escape(result.experiment_id)}"
+    try:
+        reach = detectable_effect(n, baseline=baseline, sd=sd, alpha=plan.alpha, power=plan.power, variants=plan.variants)
+    except ValueError as exc:
+        return f"{plan.summary()}\n\n{where}: {exc}."
+    relative = f"{reach.mde_relative:+.1%} relative, " if baseline else ""
+    return f"{plan.summary()}\n\n{where}, the smallest detectable effect is {relative}{reach.mde_absolute:+.4g} absolute."
 
 
 def decisions_frame(result: ABResult) -> pd.DataFrame:
@@ -567,7 +605,7 @@ def srm_frame(result: ABResult) -> pd.DataFrame:
     total = sum(result.units.values())
     frame = pd.DataFrame({"units": result.units, "observed share": {v: n / total for v, n in result.units.items()},
                           "planned share": {v: result.planned_split.get(v, 0.0) for v in result.units}})
-    return frame.style.format({"units": "{:,}", "observed share": "{:.2%}", "planned share": "{:.2%}"})
+    return frame.style.format({"units": "{:,}", "observed share": "{:.2%}", "planned share": "{:.2%}"}).format_index(escape="html")
 
 
 def results_frame(result: ABResult):
@@ -592,7 +630,9 @@ def results_frame(result: ABResult):
             "CUPED variance removed": "" if c.cuped_variance_reduction is None else f"{c.cuped_variance_reduction:.0%}",
         })
     frame = pd.DataFrame(rows).set_index(["metric", "variant"])
-    return frame.style.format({"control": "{:.4g}", "variant mean": "{:.4g}", "p-value": "{:.3g}", f"p ({result.correction})": "{:.3g}"}, na_rep="")
+    numbers = {"control": "{:.4g}", "variant mean": "{:.4g}", "p-value": "{:.3g}", f"p ({result.correction})": "{:.3g}"}
+    styled = frame.style.format(escape="html", na_rep="").format({k: v for k, v in numbers.items() if k in frame}, na_rep="")
+    return styled.format_index(escape="html")
 
 
 def plot_lifts(result: ABResult):

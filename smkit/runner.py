@@ -202,14 +202,31 @@ def _kernel_stderr_to(path: Path):
             os.close(saved)
 
 
-def _final_folder(day_dir: Path, label: str, overwrite: bool) -> Path:
-    target = day_dir / label
-    if overwrite or not target.exists():
-        return target
-    n = 2
-    while (day_dir / f"{label}-{n}").exists():
+@contextlib.contextmanager
+def _claimed_folder(day_dir: Path, label: str, overwrite: bool):
+    """Reserve the run's final folder name: ``label``, else ``label-2``, ``-3`` ...
+
+    The reservation is a hidden file created exclusively, so two runs that
+    finish at the same moment (``--jobs``) never pick the same name.
+    """
+    n = 1
+    while True:
+        name = label if n == 1 else f"{label}-{n}"
+        claim = day_dir / f".claim-{name}"
+        taken = (day_dir / name).exists() and not overwrite
+        if not taken:
+            try:
+                fd = os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                pass
+            else:
+                os.close(fd)
+                try:
+                    yield day_dir / name
+                finally:
+                    claim.unlink(missing_ok=True)
+                return
         n += 1
-    return day_dir / f"{label}-{n}"
 
 
 def run(
@@ -231,7 +248,7 @@ def run(
     """
     import papermill as pm
 
-    from smkit.report_html import build_index, write_report
+    from smkit.report_html import build_index
 
     book = find_playbook(playbook)
     given = dict(parameters or {})
@@ -241,8 +258,8 @@ def run(
     day = parse_date(date, "--date") or dt.date.today()
     reports_dir = Path(reports) if reports else REPORTS_DIR
     label = label or book.name
-    if not re.fullmatch(r"[\w.-]+", label):
-        raise ParameterError(f"label {label!r} may hold only letters, digits, '.', '_' and '-'")
+    if not re.fullmatch(r"\w[\w.-]*", label):
+        raise ParameterError(f"label {label!r} must start with a letter or digit and hold only letters, digits, '.', '_' and '-'")
     store_path = resolve_store(parse_path(params.get("store"), "store"))
     day_dir = reports_dir / f"{day:%Y-%m-%d}"
     day_dir.mkdir(parents=True, exist_ok=True)
@@ -275,7 +292,17 @@ def run(
             os.environ.pop(REPORT_DIR_ENV, None)
         else:
             os.environ[REPORT_DIR_ENV] = previous
-    final = _final_folder(day_dir, label, overwrite)
+    with _claimed_folder(day_dir, label, overwrite) as final:
+        manifest = _finish(tmp, final, book, params, status, error, started, t0, store_path)
+    build_index(reports_dir)
+    return manifest
+
+
+def _finish(tmp: Path, final: Path, book: Playbook, params: dict[str, Any], status: str, error: str | None,
+            started: dt.datetime, t0: float, store_path: Path) -> Manifest:
+    """Write the manifest and HTML into the temporary folder and move it into place."""
+    from smkit.report_html import write_report
+
     manifest = Manifest(
         playbook=book.name,
         label=final.name,
@@ -293,10 +320,9 @@ def run(
     if (tmp / "notebook.ipynb").exists():
         write_report(tmp / "notebook.ipynb", tmp / "report.html", book, manifest)
     (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2), encoding="utf-8")
-    if final.exists():
+    if final.exists():  # --overwrite
         shutil.rmtree(final)
     tmp.replace(final)
-    build_index(reports_dir)
     return manifest
 
 

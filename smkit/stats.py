@@ -80,7 +80,8 @@ class RatioStat:
         var_m = (self.m_sum_squares - self.m_total**2 / n) / (n - 1)
         var_d = (self.d_sum_squares - self.d_total**2 / n) / (n - 1)
         cov = (self.md_sum_products - self.m_total * self.d_total / n) / (n - 1)
-        return var_m / mu_d**2 - 2 * cov * mu_m / mu_d**3 + var_d * mu_m**2 / mu_d**4
+        # Rounding can leave a true zero slightly negative.
+        return max(var_m / mu_d**2 - 2 * cov * mu_m / mu_d**3 + var_d * mu_m**2 / mu_d**4, 0.0)
 
 
 @dataclass(frozen=True)
@@ -197,3 +198,22 @@ def sequential_pvalue(estimate: float, se: float, n_total: int, alpha: float, tu
     grow = n_total * rho2 + 1
     log_evalue = rho2 * t2 / (2 * grow) - 0.5 * np.log(grow)
     return float(min(np.exp(-log_evalue), 1.0)) if log_evalue > 0 else 1.0
+
+
+def two_proportion_pvalue(successes_a: float, n_a: float, successes_b: float, n_b: float) -> float:
+    """Two-sided pooled z-test of two proportions (as statsmodels' ``proportions_ztest``)."""
+    if n_a <= 0 or n_b <= 0:
+        return float("nan")
+    pooled = (successes_a + successes_b) / (n_a + n_b)
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
+    if se == 0:
+        return 1.0
+    z = (successes_b / n_b - successes_a / n_a) / se
+    return float(2 * special.ndtr(-abs(z)))
+
+
+def poisson_interval(count: float, alpha: float = 0.05) -> tuple[float, float]:
+    """Exact (Garwood) interval for a Poisson count."""
+    low = 0.0 if count == 0 else float(sps.chi2.ppf(alpha / 2, 2 * count) / 2)
+    high = float(sps.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2)
+    return low, high

@@ -290,3 +290,65 @@ def test_a_file_of_experiment_rows_is_read_like_an_export(tmp_path):
     assert len(rows) == 5 and set(rows["variant"]) == {"control", "b"}
     result = abtest.analyze(rows, metrics=["converted"])
     assert result.units == {"control": 2, "b": 3} and result.experiment_id == "E9"
+
+
+# --- edge cases a real export brings
+def test_a_metric_without_variance_after_cuped_or_in_a_ratio_is_explained():
+    rng = np.random.default_rng(0)
+    n = 400
+    data = pd.DataFrame({"experiment_id": "E", "unit_id": [str(i) for i in range(n)], "variant": ["control", "b"] * (n // 2),
+                         "m": 3.7, "pre_m": rng.normal(10, 2, n), "orders": rng.integers(1, 5, n)})
+    data["revenue"] = 9.99 * data["orders"]
+    result = abtest.analyze(data, metrics=["m", "revenue/orders"])
+    for c in result.comparisons:
+        assert c.p_value is None and "no variance" in c.note, c
+
+
+def test_missing_values_are_left_out_not_counted_as_zero():
+    rng = np.random.default_rng(6)
+    n = 4000
+    data = pd.DataFrame({"experiment_id": "E", "unit_id": [str(i) for i in range(n)], "variant": ["control", "b"] * (n // 2),
+                         "watch": rng.gamma(4, 25, n)})
+    data.loc[(data["variant"] == "b") & (rng.random(n) < 0.3), "watch"] = np.nan
+    c = abtest.analyze(data, metrics=["watch"]).comparisons[0]
+    assert c.n_variant < 1500 and abs(c.rel_lift) < 0.1 and c.p_value > 0.01
+
+
+def test_a_negative_control_mean_has_no_relative_lift():
+    data = pd.DataFrame({"experiment_id": "E", "unit_id": list("abcdef"), "variant": ["control"] * 3 + ["b"] * 3, "delta": [-10, -11, -9, -5, -6, -4]})
+    c = abtest.analyze(data, metrics=["delta"]).comparisons[0]
+    assert c.p_value is None and "not positive" in c.note and c.abs_lift == pytest.approx(5.0)
+
+
+def test_aggregated_sums_that_are_not_proportions_need_squares():
+    agg = pd.DataFrame({"experiment_id": "E", "variant": ["control", "b"], "units": [1000, 1000], "impressions": [20000, 21000]})
+    with pytest.raises(ValueError, match="needs a impressions_sq column"):
+        abtest.analyze(agg, metrics=["impressions"])
+
+
+def test_an_undetectable_design_is_said_in_words():
+    with pytest.raises(ValueError, match="no increase of a 0.9 rate is detectable"):
+        abtest.detectable_effect(100, baseline=0.9)
+    data = _units(50, 50)
+    result = abtest.analyze(data, metrics=["converted"])
+    text = abtest.design_text(abtest.design_proportion(0.99, -0.005), result, baseline=0.995, sd=None)
+    assert "is detectable" in text and "nan" not in text.lower()
+
+
+def test_effect_over_time_survives_missing_times_and_empty_days():
+    data = _units(300, 300, 0.2, 0.25)
+    data["assigned_at"] = pd.date_range("2026-10-01", periods=600, freq="h", tz="Asia/Shanghai")
+    data.loc[5, "assigned_at"] = pd.NaT
+    result = abtest.analyze(data, metrics=["converted"])
+    items = abtest.effect_over_time(data, result, ["converted"])
+    assert len(items) == 1 and not isinstance(items[0], str)
+    none = data.assign(converted=0)
+    assert isinstance(abtest.effect_over_time(none, abtest.analyze(none, metrics=["converted"]), ["converted"])[0], str)
+
+
+def test_user_text_in_result_tables_is_escaped():
+    data = _units(500, 500).replace({"b": "<img src=x onerror=alert(1)>"})
+    result = abtest.analyze(data, metrics=["converted"])
+    for styled in (abtest.results_frame(result), abtest.srm_frame(result)):
+        page = styled.to_html()
+        assert "<img src=x" not in page and "&lt;img src=x" in page

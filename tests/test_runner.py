@@ -132,6 +132,20 @@ def test_same_label_twice_keeps_both_unless_overwrite(books, tmp_path):
     assert sorted(p.name for p in day.iterdir()) == ["daily", "daily-2"]
 
 
+def test_labels_cannot_leave_the_date_folder(books, tmp_path):
+    for label in ("..", ".hidden", "a/b"):
+        with pytest.raises(runner.ParameterError, match="must start with a letter or digit"):
+            runner.run("toy", reports=tmp_path / "r", label=label, quiet=True)
+
+
+def test_parallel_runs_with_the_same_label_keep_both(books, tmp_path):
+    entries = [{"playbook": "toy", "label": "same"}, {"playbook": "toy", "label": "same"}]
+    results = runner.run_many(entries, jobs=2, reports=tmp_path / "r", date="2026-11-23", quiet=True)
+    assert sorted(r["label"] for r in results) == ["same", "same-2"]
+    day = tmp_path / "r" / "2026-11-23"
+    assert sorted(p.name for p in day.iterdir()) == ["same", "same-2"]
+
+
 def test_a_failing_playbook_in_a_schedule_does_not_stop_the_others(books, tmp_path):
     schedule = tmp_path / "morning.yml"
     schedule.write_text(
