@@ -252,3 +252,34 @@ def placebo(y: pd.Series, controls: pd.DataFrame | None, length: int, **kwargs) 
     fake_start = y.index[n_pre - length]
     impact = estimate_impact(y.iloc[:n_pre], None if controls is None else controls.iloc[:n_pre], fake_start, **kwargs)
     return impact.effect()
+
+
+def planted_series(seed: int, lift: float, n_pre: int = 90, n_post: int = 21) -> tuple[pd.Series, pd.DataFrame, pd.Timestamp, float]:
+    """A treated daily series and two controls sharing a drifting market and a
+    weekly cycle, with a relative ``lift`` planted in the last ``n_post`` days.
+
+    Returns the series, the controls, the first post-period day and the true
+    cumulative effect: the ground truth of the calibration study.
+    """
+    rng = np.random.default_rng(seed)
+    n = n_pre + n_post
+    market = np.exp(np.cumsum(rng.normal(0, 0.03, n)) + np.log(1000)) * (1 + 0.1 * np.sin(2 * np.pi * np.arange(n) / 7))
+    index = pd.date_range("2026-01-01", periods=n)
+    controls = pd.DataFrame({"a": market * rng.lognormal(0, 0.05, n) * 0.8, "b": market * rng.lognormal(0, 0.05, n) * 1.3}, index=index)
+    base = market * rng.lognormal(0, 0.05, n)
+    y = base.copy()
+    y[n_pre:] *= 1 + lift
+    return pd.Series(y, index), controls, index[n_pre], float((y - base)[n_pre:].sum())
+
+
+def calibration(runs: int, lift: float = 0.15, alpha: float = 0.1, draws: int = 1000) -> tuple[float, float]:
+    """Share of ``runs`` planted worlds whose interval covers the true effect,
+    and share of null worlds called significant."""
+    covered = alarms = 0
+    for seed in range(runs):
+        y, x, start, truth = planted_series(seed, lift)
+        e = estimate_impact(y, x, start, alpha=alpha, draws=draws, seed=seed).effect()
+        covered += e.ci_low <= truth <= e.ci_high
+        y, x, start, _ = planted_series(1000 + seed, 0.0)
+        alarms += estimate_impact(y, x, start, alpha=alpha, draws=draws, seed=seed).effect().significant
+    return covered / runs, alarms / runs

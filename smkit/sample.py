@@ -134,7 +134,7 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
     null_window = (end_day + pd.Timedelta(days=NULL_CAMPAIGN_DAYS[0]), end_day + pd.Timedelta(days=NULL_CAMPAIGN_DAYS[1]))
     crisis_window = (end_day + pd.Timedelta(days=CRISIS_DAYS[0]), end_day + pd.Timedelta(days=CRISIS_DAYS[1]))
 
-    posts = _posts(rng, dates, market, scale, campaign_window)
+    posts = _posts(rng, dates, market, scale, campaign_window, null_window)
     daily, campaign_truth = _account_daily(rng, dates, market, campaign_window)
     campaigns = _campaigns(campaign_window, null_window)
     mentions = _mentions(rng, dates, scale, crisis_window)
@@ -203,7 +203,7 @@ def _market_factor(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.exp(level + trend)
 
 
-def _posts(rng: np.random.Generator, dates: pd.DatetimeIndex, market: np.ndarray, scale: float, campaign: tuple) -> pd.DataFrame:
+def _posts(rng: np.random.Generator, dates: pd.DatetimeIndex, market: np.ndarray, scale: float, campaign: tuple, null_window: tuple) -> pd.DataFrame:
     frames = []
     accounts = [(BRAND, 1.0)] + [(c, 0.8) for c in COMPETITORS]
     for platform, prof in PROFILES.items():
@@ -228,6 +228,8 @@ def _posts(rng: np.random.Generator, dates: pd.DatetimeIndex, market: np.ndarray
             effect[dates[day_idx].day_of_week >= 5] *= WEEKEND_EFFECT
             in_campaign = (account == BRAND) & (platform == "douyin") & (published >= campaign[0]) & (published < campaign[1] + pd.Timedelta(days=1))
             effect[in_campaign] *= 1 + CAMPAIGN_LIFT
+            # the Weibo campaign tags our posts but changes nothing
+            in_null = (account == BRAND) & (platform == "weibo") & (published >= null_window[0]) & (published < null_window[1] + pd.Timedelta(days=1))
             views = np.round(np.exp(log_mu + rng.normal(0.0, 1.0, n)) * effect).astype(np.int64)
 
             def engaged(rate: float) -> np.ndarray:
@@ -243,7 +245,7 @@ def _posts(rng: np.random.Generator, dates: pd.DatetimeIndex, market: np.ndarray
                     "text": None,
                     "content_type": ctypes,
                     "topic": topics,
-                    "campaign_id": np.where(in_campaign, "CMP-AUTUMN-DOUYIN", None),
+                    "campaign_id": np.select([in_campaign, in_null], ["CMP-AUTUMN-DOUYIN", "CMP-SPRING-WEIBO"], None),
                     "channel": "owned",
                     "creator": None,
                     "impressions": pd.array(np.round(views * rng.uniform(1.5, 3.0, n)).astype(np.int64) if prof.reports_impressions else [pd.NA] * n, dtype="Int64"),

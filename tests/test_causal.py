@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smkit.causal import estimate_impact, placebo
+from smkit.causal import calibration, estimate_impact, placebo, planted_series
 
 DATA = Path(__file__).parent / "data"
 
@@ -30,40 +30,20 @@ def test_comparison_case_is_not_called_significant():
     assert e.ci_low < 0 < e.ci_high and e.p_value > 0.05
 
 
-def _world(seed: int, lift: float, n_pre: int = 90, n_post: int = 21):
-    """A treated series and two controls sharing a drifting market and a weekly cycle."""
-    rng = np.random.default_rng(seed)
-    n = n_pre + n_post
-    market = np.exp(np.cumsum(rng.normal(0, 0.03, n)) + np.log(1000)) * (1 + 0.1 * np.sin(2 * np.pi * np.arange(n) / 7))
-    controls = pd.DataFrame({"a": market * rng.lognormal(0, 0.05, n) * 0.8, "b": market * rng.lognormal(0, 0.05, n) * 1.3})
-    base = market * rng.lognormal(0, 0.05, n)
-    y = base.copy()
-    y[n_pre:] *= 1 + lift
-    index = pd.date_range("2026-01-01", periods=n)
-    controls.index = index
-    return pd.Series(y, index), controls, index[n_pre], float((y - base)[n_pre:].sum())
-
-
 def test_calibration_at_small_size():
     """30 seeded worlds each way (the full 100 run in scripts/bench_campaign.py).
 
     At 90% the true cumulative lift must be covered and a null must rarely be
-    significant; the bounds are the full study's targets widened by two
-    binomial standard errors for 30 draws.
+    significant; the bounds are the full study's targets (85%, 15%) widened by
+    two binomial standard errors for 30 draws.
     """
-    covered = false_alarms = 0
-    for seed in range(30):
-        y, x, start, truth = _world(seed, 0.15)
-        e = estimate_impact(y, x, start, alpha=0.1, draws=400, seed=seed).effect()
-        covered += e.ci_low <= truth <= e.ci_high
-        y, x, start, _ = _world(1000 + seed, 0.0)
-        false_alarms += estimate_impact(y, x, start, alpha=0.1, draws=400, seed=seed).effect().significant
-    assert covered / 30 >= 0.72
-    assert false_alarms / 30 <= 0.28
+    coverage, false_alarms = calibration(30)
+    assert coverage >= 0.72
+    assert false_alarms <= 0.28
 
 
 def test_placebo_on_the_pre_period_and_segments():
-    y, x, start, truth = _world(7, 0.2)
+    y, x, start, truth = planted_series(7, 0.2)
     fake = placebo(y, x, 21, post_start=start, alpha=0.1)
     assert fake is not None and fake.days == 21 and not fake.significant
     impact = estimate_impact(y, x, start, alpha=0.1)
@@ -75,7 +55,7 @@ def test_placebo_on_the_pre_period_and_segments():
 
 
 def test_bad_input_is_explained():
-    y, x, start, _ = _world(1, 0.0)
+    y, x, start, _ = planted_series(1, 0.0)
     with pytest.raises(ValueError, match="only 5 pre-period days"):
         estimate_impact(y.iloc[85:], x.iloc[85:], start)
     with pytest.raises(ValueError, match="missing day"):

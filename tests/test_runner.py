@@ -194,7 +194,11 @@ def test_every_playbook_runs_on_the_sample_and_escapes_hostile_titles(tmp_path, 
     monkeypatch.delenv("SMKIT_NOTEBOOKS", raising=False)
     store = tmp_path / "s.duckdb"
     shutil.copy(sample_store, store)
-    hostile = write_csv(tmp_path / "h.csv", ["作品名称,发布时间,播放量,点赞量", "<script>alert('x')</script>,2026-10-30 12:00,99999999,1"])
+    hostile = write_csv(tmp_path / "h.csv", [
+        "作品名称,发布时间,播放量,点赞量,活动ID",
+        "<script>alert('x')</script>,2026-10-30 12:00,99999999,1,",
+        "<script>alert('campaign')</script>,2026-09-10 12:00,99999999,1,CMP-AUTUMN-DOUYIN",
+    ])
     ingest([hostile], "posts", store=store, platform="douyin", account="Lumina", now=NOW)
     reports = tmp_path / "reports"
     for book in runner.list_playbooks():
@@ -208,7 +212,9 @@ def test_every_playbook_runs_on_the_sample_and_escapes_hostile_titles(tmp_path, 
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in overview or "&lt;script&gt;alert('x')&lt;/script&gt;" in overview
     summary = json.loads((reports / "2026-11-22" / "data_overview" / "summary.json").read_text())
     posts = pd.read_csv(sample_store.parent / "sample" / "posts.csv")
-    assert summary["tables"]["posts"] == len(posts) + 1
+    assert summary["tables"]["posts"] == len(posts) + 2  # the sample and the two hostile posts
+    postmortem = (reports / "2026-11-22" / "campaign_postmortem" / "report.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(" in postmortem  # the hostile campaign post is the top post, shown as text
     ab = json.loads((reports / "2026-11-22" / "ab_test" / "summary.json").read_text())
     assert ab["experiment_id"] == "EXP-TITLE-02" and ab["decision"]["treatment"]["decision"] != "ship"
     assert {r["metric"] for r in ab["results"]} == {"clicks/impressions", "watch_seconds", "converted", "hides"}
