@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from smkit import causal, stats
+from smkit import causal, sentiment, stats
 from smkit.store import load
 
 ENGAGEMENT_PARTS = ("likes", "comments", "shares", "saves")
@@ -323,9 +323,11 @@ def lift_table(lifts: list[Lift]) -> pd.DataFrame:
 
 
 def mention_shift(mentions: pd.DataFrame, brand: str, campaign: Campaign) -> pd.DataFrame:
-    """Mentions of the brand per day, and their sentiment where scored, during
-    the campaign against the equally long period before."""
+    """Mentions of the brand per day and their sentiment (as exported, else
+    scored by :mod:`smkit.sentiment`) during the campaign against the equally
+    long period before, with a test of the change in the negative share."""
     m = mentions[(mentions["brand"] == brand) & ~mentions["is_reply_by_brand"].fillna(False).astype(bool)]
+    m = sentiment.fill(m)
     day = m["published_at"].dt.tz_localize(None).dt.normalize()
     start, end = pd.Timestamp(campaign.start), pd.Timestamp(campaign.end)
     periods = {"before": (start - pd.Timedelta(days=campaign.days), start - pd.Timedelta(days=1)), "campaign": (start, end)}
@@ -333,10 +335,15 @@ def mention_shift(mentions: pd.DataFrame, brand: str, campaign: Campaign) -> pd.
     for name, (lo, hi) in periods.items():
         part = m[(day >= lo) & (day <= hi)]
         scored = part["sentiment"].dropna()
-        rows.append({"period": name, "mentions_per_day": len(part) / campaign.days,
-                     "scored": len(scored), "mean_sentiment": scored.mean() if len(scored) else None,
-                     "negative_share": (scored < -0.25).mean() if len(scored) else None})
-    return pd.DataFrame(rows).set_index("period")
+        rows.append({"period": name, "mentions_per_day": len(part) / campaign.days, "mentions": len(scored),
+                     "mean_sentiment": scored.mean() if len(scored) else None,
+                     "negative": int((scored < -0.25).sum()), "negative_share": (scored < -0.25).mean() if len(scored) else None})
+    table = pd.DataFrame(rows).set_index("period")
+    table["p_value"] = None
+    if table["mentions"].min() > 0:
+        table.at["campaign", "p_value"] = stats.two_proportion_pvalue(table.at["before", "negative"], table.at["before", "mentions"],
+                                                                     table.at["campaign", "negative"], table.at["campaign", "mentions"])
+    return table
 
 
 def suggestions(kpis: pd.DataFrame, cost: dict, lifts: list[Lift], channels: pd.DataFrame, creators: pd.DataFrame,
@@ -438,9 +445,8 @@ def funnel_frame(table: pd.DataFrame):
 def mentions_frame(table: pd.DataFrame):
     if table.empty:
         return pd.DataFrame({"note": ["no mentions in the store"]})
-    if table["scored"].sum() == 0:
-        table = table[["mentions_per_day"]]
-    return table.style.format({"mentions_per_day": "{:,.1f}", "scored": "{:,.0f}", "mean_sentiment": "{:+.2f}", "negative_share": "{:.1%}"}, na_rep="–")
+    return table.style.format({"mentions_per_day": "{:,.1f}", "mentions": "{:,.0f}", "mean_sentiment": "{:+.2f}", "negative": "{:,.0f}",
+                               "negative_share": "{:.1%}", "p_value": "{:.3g}"}, na_rep="–")
 
 
 def lift_frame(lifts: list[Lift]):

@@ -1,0 +1,29 @@
+import pandas as pd
+import pytest
+
+from smkit import sample, sentiment
+
+
+def test_every_sample_template_gets_its_polarity():
+    """In-domain sanity only: the lexicon was written with these texts in view."""
+    for polarity, templates in sample.MENTION_TEMPLATES.items():
+        for template in templates:
+            for brand in ("露米娜", "Lumina"):
+                assert sentiment.label([sentiment.score_one(template.format(brand=brand))]) == [polarity], template
+    assert all(sentiment.score_one(t.format(brand="露米娜")) < -0.25 for t in sample.CRISIS_TEMPLATES)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("不好用", -1), ("很好用，推荐", 1), ("not bad at all", 1), ("I don't love it", -1), ("快手上看到的", 0),
+    ("质量太差了", -1), ("这个灯不太亮但是很好看", 1), ("", 0), (None, 0),
+])
+def test_negation_intensifiers_and_neutral_text(text, sign):
+    value = sentiment.score_one(text)
+    assert -1 <= value <= 1
+    assert (value > 0) - (value < 0) == sign
+
+
+def test_an_exported_sentiment_is_kept():
+    mentions = pd.DataFrame({"text": ["差评", "差评"], "sentiment": [0.9, None]})
+    filled = sentiment.fill(mentions)
+    assert filled["sentiment"].iloc[0] == 0.9 and filled["sentiment"].iloc[1] < 0
