@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
@@ -465,16 +465,10 @@ def analyze(
     adjusted = stats.adjust_pvalues([rows[i].p_value for i in testable], correction)
     comparisons = list(rows)
     for i, p_adj in zip(testable, adjusted):
-        comparisons[i] = _replace(rows[i], p_value_adjusted=float(p_adj))
+        comparisons[i] = replace(rows[i], p_value_adjusted=float(p_adj))
     result = ABResult(experiment_id, control, tuple(variants), units, split, srm, alpha, correction, tuple(comparisons), (),
                       planned_units, sequential_tuning)
-    return _replace(result, decisions=tuple(decide(result, v) for v in others))
-
-
-def _replace(obj, **changes):
-    from dataclasses import replace
-
-    return replace(obj, **changes)
+    return replace(result, decisions=tuple(decide(result, v) for v in others))
 
 
 def decide(result: ABResult, variant: str) -> Decision:
