@@ -22,7 +22,7 @@ store: install
 	$(BIN)/smkit init-store
 
 report: store
-	$(BIN)/smkit run --all --jobs 2
+	$(BIN)/smkit run --all --jobs 2 --overwrite
 
 test: install
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q

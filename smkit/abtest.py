@@ -478,13 +478,13 @@ def decide(result: ABResult, variant: str) -> Decision:
     and a significantly harmed guardrail each block shipping.
     """
     if result.srm_mismatch:
-        return Decision(variant, "do not ship", f"the traffic split does not match the plan (sample ratio p = {result.srm_p_value:.2g}), so the assignment is broken and no result can be trusted")
+        return Decision(variant, "do not ship", f"the traffic split does not match the plan (sample ratio p {stats.format_p(result.srm_p_value)}), so the assignment is broken and no result can be trusted")
     mine = [c for c in result.comparisons if c.variant == variant]
     for c in mine:
         if c.guardrail and c.ok and c.p_value_adjusted is not None and c.p_value_adjusted < result.alpha:
             harmed = c.rel_lift > 0 if c.lower_is_better else c.rel_lift < 0
             if harmed:
-                return Decision(variant, "do not ship", f"guardrail {c.metric} worsened by {c.rel_lift:+.1%} (adjusted p = {c.p_value_adjusted:.2g})")
+                return Decision(variant, "do not ship", f"guardrail {c.metric} worsened by {c.rel_lift:+.1%} (adjusted p {stats.format_p(c.p_value_adjusted)})")
     goals = [c for c in mine if not c.guardrail]
     if not goals:
         return Decision(variant, "keep running", "there is no goal metric to decide on")
@@ -501,10 +501,10 @@ def decide(result: ABResult, variant: str) -> Decision:
         return Decision(variant, "keep running", f"only {share:.0%} of the planned sample is in and the always-valid interval for {goal.metric} [{low:+.1%}, {high:+.1%}] still includes zero")
     significant = goal.p_value_adjusted < result.alpha
     if significant and better(goal.rel_lift):
-        return Decision(variant, "ship", f"{goal.metric} {goal.rel_lift:+.1%} [{goal.rel_ci_low:+.1%}, {goal.rel_ci_high:+.1%}], adjusted p = {goal.p_value_adjusted:.2g}, and no guardrail was harmed")
+        return Decision(variant, "ship", f"{goal.metric} {goal.rel_lift:+.1%} [{goal.rel_ci_low:+.1%}, {goal.rel_ci_high:+.1%}], adjusted p {stats.format_p(goal.p_value_adjusted)}, and no guardrail was harmed")
     if significant:
-        return Decision(variant, "do not ship", f"{goal.metric} {goal.rel_lift:+.1%} [{goal.rel_ci_low:+.1%}, {goal.rel_ci_high:+.1%}] is significantly worse (adjusted p = {goal.p_value_adjusted:.2g})")
-    return Decision(variant, "do not ship", f"no detectable effect on {goal.metric}: {goal.rel_lift:+.1%} [{goal.rel_ci_low:+.1%}, {goal.rel_ci_high:+.1%}], adjusted p = {goal.p_value_adjusted:.2g}")
+        return Decision(variant, "do not ship", f"{goal.metric} {goal.rel_lift:+.1%} [{goal.rel_ci_low:+.1%}, {goal.rel_ci_high:+.1%}] is significantly worse (adjusted p {stats.format_p(goal.p_value_adjusted)})")
+    return Decision(variant, "do not ship", f"no detectable effect on {goal.metric}: {goal.rel_lift:+.1%} [{goal.rel_ci_low:+.1%}, {goal.rel_ci_high:+.1%}], adjusted p {stats.format_p(goal.p_value_adjusted)}")
 
 
 def cumulative_lift(data: pd.DataFrame, metric: Metric, control: str, variant: str, alpha: float = 0.05) -> pd.DataFrame:
@@ -571,7 +571,7 @@ def split_names(text: str) -> list[str]:
 
 def status_text(result: ABResult) -> str:
     """The sample ratio and peeking status as a sentence (Markdown)."""
-    text = f"Experiment **{html.escape(result.experiment_id)}**: sample ratio p-value {result.srm_p_value:.3g}"
+    text = f"Experiment **{html.escape(result.experiment_id)}**: sample ratio p-value {stats.format_p(result.srm_p_value)}"
     text += ", a **mismatch**: fix the assignment before reading anything below." if result.srm_mismatch else ", the split is as planned."
     if result.early:
         text += (f" Read early: {sum(result.units.values()):,} of {result.planned_units:,} planned units are in, "
@@ -617,14 +617,14 @@ def results_frame(result: ABResult):
             "relative lift": f"{c.rel_lift:+.2%}",
             f"{1 - result.alpha:.0%} interval": f"[{c.rel_ci_low:+.2%}, {c.rel_ci_high:+.2%}]",
             "always-valid interval": f"[{c.seq_rel_ci_low:+.2%}, {c.seq_rel_ci_high:+.2%}]",
-            "p-value": c.p_value,
-            f"p ({result.correction})": c.p_value_adjusted,
+            "p-value": stats.format_p(c.p_value),
+            f"p ({result.correction})": stats.format_p(c.p_value_adjusted),
             "chance to beat control (Bayesian)": f"{c.prob_beat_control:.1%}",
             "expected loss if shipped": f"{c.expected_loss:.3%}",
             "CUPED variance removed": "" if c.cuped_variance_reduction is None else f"{c.cuped_variance_reduction:.0%}",
         })
     frame = pd.DataFrame(rows).set_index(["metric", "variant"])
-    numbers = {"control": "{:.4g}", "variant mean": "{:.4g}", "p-value": "{:.3g}", f"p ({result.correction})": "{:.3g}"}
+    numbers = {"control": "{:.4f}", "variant mean": "{:.4f}"}
     styled = frame.style.format(escape="html", na_rep="").format({k: v for k, v in numbers.items() if k in frame}, na_rep="")
     return styled.format_index(escape="html")
 

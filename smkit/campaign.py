@@ -129,11 +129,12 @@ def cost_metrics(spend: float, *, impressions: float | None = None, views: float
 def campaign_cost(campaign_posts: pd.DataFrame, brand_daily: pd.DataFrame) -> dict[str, float | None]:
     """Cost efficiency of the whole campaign (see the module docstring for what spend counts)."""
     posts = with_interactions(campaign_posts)
-    spend = (_total(posts, "spend") or 0.0) + (_total(brand_daily, "spend") or 0.0)
+    on_posts, on_accounts = _total(posts, "spend") or 0.0, _total(brand_daily, "spend") or 0.0
     revenue_parts = [v for v in (_total(posts, "revenue"), _total(brand_daily, "revenue")) if v is not None]
-    return cost_metrics(spend, impressions=_total(posts, "impressions"), views=_total(posts, "views"),
+    cost = cost_metrics(on_posts + on_accounts, impressions=_total(posts, "impressions"), views=_total(posts, "views"),
                         engagements=_total(posts, "interactions"), clicks=_total(posts, "clicks"),
                         conversions=_total(posts, "conversions"), revenue=sum(revenue_parts) if revenue_parts else None)
+    return {**cost, "spend_on_posts": on_posts, "spend_on_accounts": on_accounts}
 
 
 def efficiency(campaign_posts: pd.DataFrame, by: str, alpha: float = 0.05) -> pd.DataFrame:
@@ -244,7 +245,7 @@ def analyze(store: Path, campaign_id: str = "", brand: str = "Lumina", *, pre_da
     top = with_interactions(ours).nlargest(top_n, "views")[["published_at", "platform", "account", "channel", "title", "views", "interactions", "conversions", "spend"]]
     top["published_at"] = top["published_at"].dt.strftime("%Y-%m-%d %H:%M")
     top.index = pd.RangeIndex(1, len(top) + 1, name="rank")
-    advice = suggestions(kpis, cost, lifts, channels, creators, funnel_table)
+    advice = suggestions(kpis, cost, lifts, channels, creators, funnel_table, budget=campaign.budget)
     return PostMortem(campaign, brand, kpis, cost, channels, creators, efficiency(ours, "content_type", alpha), top,
                       funnel_table, lifts, mentions, advice)
 
@@ -347,7 +348,7 @@ def mention_shift(mentions: pd.DataFrame, brand: str, campaign: Campaign) -> pd.
 
 
 def suggestions(kpis: pd.DataFrame, cost: dict, lifts: list[Lift], channels: pd.DataFrame, creators: pd.DataFrame,
-                funnel_table: pd.DataFrame, currency: str = "¥") -> list[str]:
+                funnel_table: pd.DataFrame, currency: str = "¥", budget: float | None = None) -> list[str]:
     """What to repeat, stop and re-budget, each sentence citing the figure behind it."""
     out = []
     main = next((lift for lift in lifts if lift.metric == "views"), lifts[0] if lifts else None)
@@ -363,6 +364,8 @@ def suggestions(kpis: pd.DataFrame, cost: dict, lifts: list[Lift], channels: pd.
             out.append(f"Plan for the tail: {main.metric} stayed {main.halo.relative:+.1%} above the counterfactual for {main.halo.days} days after the campaign.")
         if main.placebo is not None and main.placebo.significant:
             out.append(f"Treat the lift with caution: the placebo check on the pre-period found an effect ({main.placebo.relative:+.1%}), so the controls track the brand poorly.")
+    if budget and cost.get("spend", 0) > budget * 1.05:
+        out.append(f"Control spend: {currency}{cost['spend']:,.0f} against a budget of {currency}{budget:,.0f} ({cost['spend'] / budget - 1:+.0%}).")
     for metric, row in kpis.iterrows():
         if row["attainment"] is not None and pd.notna(row["attainment"]) and row["attainment"] < 0.8:
             out.append(f"Re-plan the {metric} target: the campaign reached {row['actual']:,.0f} of {row['target']:,.0f} ({row['attainment']:.0%}).")
@@ -411,7 +414,8 @@ def overview_text(campaign: Campaign, cost: dict, currency: str = "¥") -> str:
 
 
 def cost_frame(cost: dict, currency: str = "¥") -> pd.DataFrame:
-    labels = {"spend": "spend", "cpm": "CPM (per 1,000 impressions)", "cpv": "CPV (per 1,000 views)", "cpe": "CPE (per engagement)",
+    labels = {"spend": "spend", "spend_on_posts": "of which on posts (KOL fees, paid posts)",
+              "spend_on_accounts": "of which account promotion", "cpm": "CPM (per 1,000 impressions)", "cpv": "CPV (per 1,000 views)", "cpe": "CPE (per engagement)",
               "cpc": "CPC (per click)", "cpa": "CPA (per conversion)", "roi": "ROI", "roas": "ROAS"}
     rows = []
     for key, label in labels.items():
@@ -457,10 +461,10 @@ def lift_frame(lifts: list[Lift]):
         "without campaign": table["counterfactual"].map("{:,.0f}".format),
         "effect [interval]": [f"{e:+,.0f} [{lo:+,.0f}, {hi:+,.0f}]" for e, lo, hi in zip(table["effect"], table["effect_low"], table["effect_high"])],
         "relative [interval]": [f"{e:+.1%} [{lo:+.1%}, {hi:+.1%}]" for e, lo, hi in zip(table["relative"], table["relative_low"], table["relative_high"])],
-        "p": table["p_value"].map("{:.3g}".format),
-        "p (Holm)": table["p_value_holm"].map("{:.3g}".format),
+        "p": table["p_value"].map(stats.format_p),
+        "p (Holm)": table["p_value_holm"].map(stats.format_p),
         "halo after": [("–" if pd.isna(h) else f"{h:+,.0f}" + (" (significant)" if s else "")) for h, s in zip(table["halo_effect"], table["halo_significant"])],
-        "placebo p": table["placebo_p_value"].map(lambda p: "–" if pd.isna(p) else f"{p:.3g}"),
+        "placebo p": table["placebo_p_value"].map(lambda p: "–" if pd.isna(p) else stats.format_p(p)),
     }, index=table.index)
     return shown
 

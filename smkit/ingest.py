@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import time
 from collections import Counter
@@ -195,7 +196,7 @@ def prepare(
             report.lower_bounds[column] = int(flagged.sum())
         out[column] = values
     for column in spec.required:
-        empty = out[column].isna()
+        empty = out[column].isna() & parsing.missing_mask(data[column]) if column in data else out[column].isna()
         if empty.any():
             reasons[empty] += f"{column} is missing; "
     _normalise_categories(out, reasons)
@@ -344,7 +345,7 @@ def _stable_hash(text: str) -> str:
 
 def _reason_kind(reason: str) -> str:
     """Group quarantine reasons by what went wrong, without the offending value."""
-    return "; ".join(sorted({part.split(" '")[0].split(' "')[0].strip() for part in reason.split("; ") if part}))
+    return "; ".join(sorted({re.sub(r"'[^']*'|\"[^\"]*\"", "…", part).strip() for part in reason.split("; ") if part}))
 
 
 def ingest(

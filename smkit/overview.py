@@ -67,6 +67,8 @@ def plot_daily_views(daily: pd.DataFrame, account: str | None = None):
 
 def top_posts(posts: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """The ``n`` most-viewed posts with their engagement."""
+    if n < 1:
+        raise ValueError(f"top_n must be at least 1, got {n}")
     cols = ["published_at", "platform", "account", "title", "content_type", "views", "likes", "comments", "shares"]
     top = posts.nlargest(n, "views")[cols].copy()
     top["published_at"] = top["published_at"].dt.strftime("%Y-%m-%d %H:%M")

@@ -47,6 +47,8 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             for out in cell.get("outputs", []):
                 if out.output_type == "stream" and out.name == "stderr":
                     continue
+                if out.output_type == "error":  # the banner says what failed; the traceback is in notebook.ipynb
+                    continue
                 if out.output_type in ("execute_result", "display_data"):
                     data = out.get("data", {})
                     if set(data) <= {"text/plain"} and _REPR.match(data.get("text/plain", "")):
@@ -106,7 +108,7 @@ def write_report(notebook: Path, target: Path, book: "Playbook", manifest: "Mani
     toc, anchors = _toc(nb)
     exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.anchor_link_text = ""
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"{book.name} · smkit"}})
     for title, slug in anchors.items():  # stable, readable anchors for the table of contents
         body = body.replace(f'id="{_nbconvert_id(title)}"', f'id="{slug}"', 1)
     status = ""

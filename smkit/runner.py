@@ -116,7 +116,14 @@ def coerce_parameters(playbook: Playbook, given: dict[str, Any]) -> dict[str, An
         if name not in spec:
             raise ParameterError(f"{playbook.name} has no parameter {name!r}; valid parameters: {valid}")
         out[name] = _convert(spec[name], value, playbook.name, valid)
+    first, last = (parse_date(out.get(k) or _default(spec, k), k) for k in ("start", "end"))
+    if first and last and first > last:
+        raise ParameterError(f"{playbook.name}: start {first} is after end {last}")
     return out
+
+
+def _default(spec: dict[str, Parameter], name: str) -> Any:
+    return spec[name].default if name in spec else None
 
 
 def _convert(param: Parameter, value: Any, playbook: str, valid: str) -> Any:

@@ -118,6 +118,13 @@ class CupedStat:
         return (self.xy_sum_products - self.total * self.x_total / self.n) / (self.n - 1)
 
 
+def format_p(p: float | None) -> str:
+    """A p-value as readers see it: three decimals, or "<0.001"."""
+    if p is None or p != p:
+        return "–"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
 def welch_dof(var_a: float, n_a: int, var_b: float, n_b: int) -> float:
     """Welch-Satterthwaite degrees of freedom."""
     a, b = var_a / n_a, var_b / n_b

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from smkit.schema import DATE, DUCKDB_TYPES, TIMESTAMP, get_table
+from smkit.schema import DATE, DUCKDB_TYPES, TIMESTAMP, get_table, normalise_platform
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TZ = "Asia/Shanghai"
@@ -168,6 +168,10 @@ def load(
     path = resolve_store(store)
     where, params = [], []
     lo, hi = _as_bound(start, end=False), _as_bound(end, end=True)
+    if lo is not None and hi is not None and lo >= hi:
+        raise ValueError(f"start {start} is after end {end}")
+    if platforms is not None:
+        platforms = [normalise_platform(p) for p in ([platforms] if isinstance(platforms, str) else platforms)]
     time_col = TIME_COLUMNS.get(table)
     if time_col and spec.columns[time_col] == TIMESTAMP:
         if lo is not None:

@@ -111,3 +111,10 @@ def test_suggestions_cite_their_figures_and_the_summary_has_its_keys(reviews):
 def test_unknown_campaign_lists_the_known_ones(sample_store):
     with pytest.raises(ValueError, match="campaign 'NOPE' is not in the store; campaigns: CMP-AUTUMN-DOUYIN, CMP-SPRING-WEIBO"):
         cm.read_campaign(sample_store, "NOPE")
+
+
+def test_overspend_is_a_suggestion_with_its_figures():
+    kpis = pd.DataFrame(columns=["actual", "target", "attainment", "baseline", "vs_baseline"])
+    advice = cm.suggestions(kpis, {"spend": 130000.0}, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), budget=100000.0)
+    assert advice == ["Control spend: ¥130,000 against a budget of ¥100,000 (+30%)."]
+    assert cm.suggestions(kpis, {"spend": 101000.0}, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), budget=100000.0) == []

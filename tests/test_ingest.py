@@ -286,3 +286,9 @@ def test_load_filters_window_platforms_and_accounts(sample_store):
     assert set(daily["date"]) == {pd.Timestamp("2026-10-31")}
     mentions = load("mentions", store=sample_store, accounts=["Vexa"])
     assert set(mentions["brand"]) == {"Vexa"}
+
+
+def test_load_takes_chinese_platform_names_and_refuses_a_reversed_window(sample_store):
+    assert len(load("posts", store=sample_store, platforms=["抖音"])) == len(load("posts", store=sample_store, platforms=["douyin"])) > 0
+    with pytest.raises(ValueError, match="start 2026-10-31 is after end 2026-10-01"):
+        load("posts", store=sample_store, start="2026-10-31", end="2026-10-01")

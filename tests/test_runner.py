@@ -82,6 +82,12 @@ def test_bad_parameters_are_refused_before_any_kernel_starts(books, given, messa
     assert message in str(err.value)
 
 
+def test_a_reversed_window_is_refused_before_any_kernel_starts():
+    book = runner.read_playbook(ROOT / "notebooks" / "data_overview.ipynb")
+    with pytest.raises(runner.ParameterError, match="start 2026-11-01 is after end 2026-10-01"):
+        runner.coerce_parameters(book, {"start": "2026-11-01", "end": "2026-10-01"})
+
+
 def test_parameters_from_the_command_line_are_converted(books):
     got = runner.coerce_parameters(runner.find_playbook("toy"), {"n": "7", "ratio": "0.25", "loud": "yes", "start": "2026-10-01"})
     assert got == {"n": 7, "ratio": 0.25, "loud": True, "start": "2026-10-01"}
@@ -169,7 +175,10 @@ def test_a_failing_playbook_in_a_schedule_does_not_stop_the_others(books, tmp_pa
     nb = nbformat.read(failed / "notebook.ipynb", as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors and errors[0]["evalue"] == "planted failure"
-    assert "This run failed" in (failed / "report.html").read_text(encoding="utf-8")
+    page = (failed / "report.html").read_text(encoding="utf-8")
+    assert "This run failed" in page and "planted failure" in page
+    assert "Traceback" not in page  # the traceback stays in notebook.ipynb
+    assert "<title>broken · smkit</title>" in page
     assert json.loads((reports / "2026-11-21" / "toy-big" / "summary.json").read_text())["n"] == 9
 
 
