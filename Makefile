@@ -32,6 +32,7 @@ bench: store
 	$(BIN)/python scripts/bench_runner.py
 	$(BIN)/python scripts/bench_abtest.py
 	$(BIN)/python scripts/bench_campaign.py
+	$(BIN)/python scripts/bench_personas.py
 
 clean:
 	rm -rf $(VENV) data/smkit.duckdb data/sample data/quarantine data/ingest_reports

@@ -120,6 +120,14 @@ def save_summary(figures: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def output_dir(playbook: str) -> Path:
+    """Where a playbook writes files for its users (assignments, models): the
+    run's report folder under the runner, else ``reports/interactive/<playbook>``."""
+    folder = Path(os.environ.get(REPORT_DIR_ENV) or store_mod.PROJECT_ROOT / "reports" / "interactive" / playbook)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def escape(text: Any) -> str:
     """User-supplied text (titles, comments) made safe for HTML and Markdown output."""
     return html.escape(str(text), quote=True)
