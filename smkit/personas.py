@@ -16,6 +16,7 @@ resamples) and, for the Gaussian mixture, BIC are shown beside it.
 from __future__ import annotations
 
 import html
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -26,6 +27,7 @@ import pandas as pd
 from scipy import special
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import PCA
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.mixture import GaussianMixture
 
@@ -273,6 +275,9 @@ class PersonaModel:
 
     # -- fitting
     def fit(self, frame: pd.DataFrame) -> "PersonaModel":
+        largest = self.k or self.k_range[1]
+        if len(frame) < max(20, 5 * largest):
+            raise ValueError(f"{len(frame):,} users are too few for up to {largest} personas; at least {max(20, 5 * largest)} are needed")
         self.preparation_ = Preparation.fit(frame, self.features, self.id_column)
         matrix = self.preparation_.transform(frame)
         codes = self.preparation_.codes(frame) if self.method == "kprototypes" else None
@@ -295,9 +300,11 @@ class PersonaModel:
 
     def _fit_one(self, frame, matrix, codes, k, seed):
         estimator = _make(self.method, k, seed, len(matrix))
-        if self.method == "kprototypes":
-            return estimator.fit(self.preparation_.numeric_block(frame), codes)
-        return estimator.fit(matrix)
+        with warnings.catch_warnings():  # duplicate users make fewer distinct clusters than k; the gap statistic shows it
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            if self.method == "kprototypes":
+                return estimator.fit(self.preparation_.numeric_block(frame), codes)
+            return estimator.fit(matrix)
 
     def _predict_matrix(self, frame, matrix, codes) -> np.ndarray:
         if self.method == "kprototypes":
@@ -386,7 +393,8 @@ def load_model(path: str | Path) -> PersonaModel:
 
 def _dispersion(matrix: np.ndarray, labels: np.ndarray) -> float:
     """Within-persona sum of squared distances to each persona's mean."""
-    return float(sum(((matrix[labels == j] - matrix[labels == j].mean(axis=0)) ** 2).sum() for j in np.unique(labels)))
+    total = sum(((matrix[labels == j] - matrix[labels == j].mean(axis=0)) ** 2).sum() for j in np.unique(labels))
+    return max(float(total), 1e-12)  # a persona of identical users has no spread
 
 
 def _silhouette(matrix: np.ndarray, labels: np.ndarray) -> float:
@@ -435,7 +443,8 @@ def trait_table(frame: pd.DataFrame, labels: np.ndarray, prep: Preparation, alph
                 p = stats.two_proportion_pvalue(k_all - k_in, n_all - n_in, k_in, n_in)
                 rows.append({"persona": persona, "trait": value, "column": col, "value": value, "in_persona": k_in / n_in,
                              "overall": k_all / n_all, "lift": (k_in / n_in) / (k_all / n_all), "p_value": p})
-    table = pd.DataFrame(rows)
+    columns = ["persona", "trait", "column", "value", "in_persona", "overall", "lift", "p_value"]
+    table = pd.DataFrame(rows, columns=columns)
     table["p_value_adjusted"] = stats.adjust_pvalues(table["p_value"].fillna(1.0).to_numpy(), "holm")
     table["significant"] = table["p_value_adjusted"] < alpha
     return table
@@ -554,6 +563,10 @@ def selection_text(model: PersonaModel) -> str:
         return (f"**No clear personas.** The audience is not more clustered than the same columns shuffled at random "
                 f"(gap statistic {chosen['gap']:.3f} at k = {model.k_}), so the report treats it as one group instead of inventing personas.")
     silhouette = "" if pd.isna(chosen["silhouette"]) else f", silhouette {chosen['silhouette']:.2f}"
+    if model.k is None and model.k_ == table.index.max():
+        return (f"**{model.k_} personas, the most tried.** The gap statistic kept rising up to k = {model.k_} "
+                f"({chosen['gap']:.3f}): the data may hold more groups (raise `k_max`), or mostly categorical columns are "
+                f"splitting users into every combination{silhouette}. Stability across bootstrap refits: {chosen['stability_ari']:.2f}.")
     return (f"**{model.k_} personas.** k = {model.k_} is the smallest k whose gap statistic ({chosen['gap']:.3f}) is not beaten "
             f"by the next k by more than {GAP_TOLERANCE}{silhouette}, and the personas are stable: refits on bootstrap resamples "
             f"agree with an adjusted Rand index of {chosen['stability_ari']:.2f}.")

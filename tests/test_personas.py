@@ -99,3 +99,13 @@ def test_summary_keys_and_method_registry(audience):
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in p["name_zh"]) for p in summary["personas"])
     with pytest.raises(ValueError, match="valid methods: kmeans, gmm, kprototypes"):
         PersonaModel(method="dbscan")
+
+
+def test_small_and_degenerate_inputs_are_explained():
+    frame, _ = planted_audience(3000, 3, seed=1)
+    with pytest.raises(ValueError, match="6 users are too few for up to 8 personas; at least 40 are needed"):
+        PersonaModel(id_column="member_id").fit(frame.head(6))
+    only_device = PersonaModel(id_column="member_id", features=["device"], bootstraps=1).fit(frame)  # 4 distinct points
+    assert only_device.k_ == 1 and np.isfinite(only_device.selection_["gap"]).all()
+    one_column = PersonaModel(id_column="member_id", features=["minutes_per_day"], bootstraps=1).fit(frame)
+    assert one_column.k_ == 1 and len(one_column.personas_) == 1
