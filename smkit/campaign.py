@@ -215,6 +215,7 @@ class PostMortem:
     lifts: list
     mentions: pd.DataFrame
     suggestions: list
+    lift_notes: list  # why a metric has no lift estimate
 
     def to_summary(self) -> dict:
         return summary(self.campaign, self.kpis, self.lifts, self.cost, self.channels, self.suggestions)
@@ -234,8 +235,16 @@ def analyze(store: Path, campaign_id: str = "", brand: str = "Lumina", *, pre_da
     in_window = brand_daily[(brand_daily["date"] >= start) & (brand_daily["date"] <= end)]
     kpis = kpi_table(ours, baseline, campaign, campaign.days)
     cost = campaign_cost(ours, in_window)
-    lifts = [estimate_lift(daily, brand, campaign, m, pre_days=pre_days, halo_days=halo_days, alpha=alpha, seed=seed)
-             for m in lift_metrics if m in daily and brand_daily[m].notna().any()]
+    lifts, lift_notes = [], []
+    for metric in lift_metrics:
+        if metric not in daily or not brand_daily[metric].notna().any():
+            continue
+        try:
+            lifts.append(estimate_lift(daily, brand, campaign, metric, pre_days=pre_days, halo_days=halo_days, alpha=alpha, seed=seed))
+        except ValueError as exc:  # too short a pre-period, no data after the end ...
+            lift_notes.append(f"{metric}: {exc}")
+    if not lifts and not lift_notes:
+        lift_notes.append(f"no account_daily figures for {brand} on {', '.join(campaign.platforms) or 'the campaign platforms'}")
     channels, creators = efficiency(ours, "channel", alpha), efficiency(ours, "creator", alpha)
     funnel_table = funnel(brand_daily, campaign)
     try:
@@ -247,7 +256,7 @@ def analyze(store: Path, campaign_id: str = "", brand: str = "Lumina", *, pre_da
     top.index = pd.RangeIndex(1, len(top) + 1, name="rank")
     advice = suggestions(kpis, cost, lifts, channels, creators, funnel_table, budget=campaign.budget)
     return PostMortem(campaign, brand, kpis, cost, channels, creators, efficiency(ours, "content_type", alpha), top,
-                      funnel_table, lifts, mentions, advice)
+                      funnel_table, lifts, mentions, advice, lift_notes)
 
 
 @dataclass(frozen=True)
@@ -453,8 +462,22 @@ def mentions_frame(table: pd.DataFrame):
                                "negative_share": "{:.1%}", "p_value": "{:.3g}"}, na_rep="–")
 
 
+def lift_figure(pm: "PostMortem"):
+    """The main metric's actual-against-counterfactual chart, or why there is none (Markdown)."""
+    if not pm.lifts:
+        by_reason: dict[str, list[str]] = {}
+        for note in pm.lift_notes:
+            metric, _, reason = note.partition(": ")
+            by_reason.setdefault(reason or metric, []).append(metric)
+        return "**No lift estimate.** " + "; ".join(f"{', '.join(ms)}: {html.escape(r)}" for r, ms in by_reason.items()) + "."
+    lift = pm.lifts[0]
+    return lift.impact.plot(f"{lift.metric}: actual against counterfactual · 实际与反事实", lift.metric)
+
+
 def lift_frame(lifts: list[Lift]):
     """The lift table as readers see it: effect and relative effect with intervals."""
+    if not lifts:
+        return pd.DataFrame({"note": ["no lift could be estimated; see below"]})
     table = lift_table(lifts)
     shown = pd.DataFrame({
         "actual": table["actual"].map("{:,.0f}".format),

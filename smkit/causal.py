@@ -174,9 +174,9 @@ def estimate_impact(
     n_pre = int((y.index < pd.Timestamp(post_start)).sum())
     n_post = len(y) - n_pre
     if n_post < 1:
-        raise ValueError(f"no days on or after {post_start}: nothing to estimate")
+        raise ValueError(f"no days on or after {pd.Timestamp(post_start):%Y-%m-%d}: nothing to estimate")
     if n_pre < 14:
-        raise ValueError(f"only {n_pre} pre-period days before {post_start}; at least 14 are needed to learn a counterfactual")
+        raise ValueError(f"only {n_pre} pre-period days before {pd.Timestamp(post_start):%Y-%m-%d}; at least 14 are needed to learn a counterfactual")
     if y.isna().any():
         raise ValueError(f"the treated series has {int(y.isna().sum())} missing day(s); fill or trim them first")
     mu, sd = y.iloc[:n_pre].mean(), y.iloc[:n_pre].std() or 1.0

@@ -118,3 +118,19 @@ def test_overspend_is_a_suggestion_with_its_figures():
     advice = cm.suggestions(kpis, {"spend": 130000.0}, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), budget=100000.0)
     assert advice == ["Control spend: ¥130,000 against a budget of ¥100,000 (+30%)."]
     assert cm.suggestions(kpis, {"spend": 101000.0}, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), budget=100000.0) == []
+
+
+def test_a_campaign_too_early_for_a_counterfactual_still_gets_its_report(sample_store, tmp_path):
+    import shutil
+
+    from smkit.ingest import ingest
+
+    store = tmp_path / "s.duckdb"
+    shutil.copy(sample_store, store)
+    sheet = tmp_path / "c.csv"
+    sheet.write_text("campaign_id,start_date,end_date,platforms,budget\nEARLY,2025-11-05,2025-11-15,douyin,0\n", encoding="utf-8")
+    ingest([sheet], "campaigns", store=store, now=pd.Timestamp("2026-11-26", tz="Asia/Shanghai"))
+    pm = cm.analyze(store, "EARLY")
+    assert pm.lifts == [] and pm.lift_notes and "only 4 pre-period days" in pm.lift_notes[0]
+    assert cm.lift_figure(pm).startswith("**No lift estimate.** views, engagements, followers_gained, clicks, conversions: only 4 pre-period days before 2025-11-05;")
+    assert pm.cost["cpa"] is None  # nothing spent
