@@ -63,7 +63,8 @@ def read_campaign(store: Path, campaign_id: str = "") -> Campaign:
     else:
         row = table.sort_values("end_date").iloc[-1]
     targets = {c.removeprefix("target_"): float(row[c]) for c in table.columns if c.startswith("target_") and pd.notna(row[c])}
-    platforms = tuple(p.strip() for p in str(row.get("platforms") or "").split(";") if p.strip())
+    listed = row.get("platforms")
+    platforms = tuple(p.strip() for p in str(listed).split(";") if p.strip()) if pd.notna(listed) else ()
     return Campaign(str(row["campaign_id"]), str(row.get("name") or row["campaign_id"]), row["start_date"].date(), row["end_date"].date(),
                     platforms, None if pd.isna(row.get("budget")) else float(row["budget"]), targets)
 
@@ -157,6 +158,7 @@ def efficiency(campaign_posts: pd.DataFrame, by: str, alpha: float = 0.05) -> pd
     }).astype(float)
     table["cpe"] = table["spend"] / table["interactions"].replace(0, np.nan)
     table["cpa"] = table["spend"] / table["conversions"].replace(0, np.nan)
+    table.loc[(table["spend"] > 0) & (table["conversions"] == 0), "cpa"] = np.inf  # money spent, nothing converted
     bounds = [stats.poisson_interval(c, alpha) if pd.notna(c) else (np.nan, np.nan) for c in table["conversions"]]
     table["cpa_low"] = [s / hi if hi and pd.notna(s) else np.nan for s, (lo, hi) in zip(table["spend"], bounds)]
     table["cpa_high"] = [s / lo if lo and pd.notna(s) else np.nan for s, (lo, hi) in zip(table["spend"], bounds)]
@@ -244,7 +246,7 @@ def analyze(store: Path, campaign_id: str = "", brand: str = "Lumina", *, pre_da
         except ValueError as exc:  # too short a pre-period, no data after the end ...
             lift_notes.append(f"{metric}: {exc}")
     if not lifts and not lift_notes:
-        lift_notes.append(f"no account_daily figures for {brand} on {', '.join(campaign.platforms) or 'the campaign platforms'}")
+        lift_notes.append(f"all metrics: no account_daily figures for {brand} on {', '.join(campaign.platforms) or 'the campaign platforms'}")
     channels, creators = efficiency(ours, "channel", alpha), efficiency(ours, "creator", alpha)
     funnel_table = funnel(brand_daily, campaign)
     try:
@@ -254,6 +256,11 @@ def analyze(store: Path, campaign_id: str = "", brand: str = "Lumina", *, pre_da
     top = with_interactions(ours).nlargest(top_n, "views")[["published_at", "platform", "account", "channel", "title", "views", "interactions", "conversions", "spend"]]
     top["published_at"] = top["published_at"].dt.strftime("%Y-%m-%d %H:%M")
     top.index = pd.RangeIndex(1, len(top) + 1, name="rank")
+    # What the money bought beyond the counterfactual: comparable numerator and denominator,
+    # unlike CPA on tagged posts, whose spend includes account promotion.
+    for lift in lifts:
+        if lift.metric in ("views", "conversions") and lift.campaign.ci_low > 0 and cost.get("spend"):
+            cost[f"cost_per_incremental_{lift.metric[:-1]}"] = cost["spend"] / lift.campaign.absolute
     advice = suggestions(kpis, cost, lifts, channels, creators, funnel_table, budget=campaign.budget)
     return PostMortem(campaign, brand, kpis, cost, channels, creators, efficiency(ours, "content_type", alpha), top,
                       funnel_table, lifts, mentions, advice, lift_notes)
@@ -382,14 +389,17 @@ def suggestions(kpis: pd.DataFrame, cost: dict, lifts: list[Lift], channels: pd.
         ranked = table.dropna(subset=["cpa"]) if "cpa" in table else table
         if len(ranked) >= 2:
             best, worst = ranked.index[0], ranked.index[-1]
-            real = bool(table.at[worst, "differs_from_best"]) if "differs_from_best" in table else False
+            p = stats.two_proportion_pvalue(ranked.at[best, "conversions"], ranked.at[best, "clicks"], ranked.at[worst, "conversions"], ranked.at[worst, "clicks"])
+            real = pd.notna(p) and p < 0.05
             verdict = "the difference in conversion rate is significant" if real else "though the conversion rates do not differ significantly, so test before moving much"
-            out.append(f"Re-budget from {what} {worst} (CPA {currency}{ranked.at[worst, 'cpa']:,.0f}) to {best} (CPA {currency}{ranked.at[best, 'cpa']:,.0f}); {verdict}.")
+            worst_cpa = "no conversions" if np.isinf(ranked.at[worst, "cpa"]) else f"CPA {currency}{ranked.at[worst, 'cpa']:,.0f}"
+            out.append(f"Re-budget from {what} {worst} ({worst_cpa} for {currency}{ranked.at[worst, 'spend']:,.0f}) to {best} (CPA {currency}{ranked.at[best, 'cpa']:,.0f}); {verdict}.")
     rates = funnel_table.dropna(subset=["rate", "rate_before"]) if "rate" in funnel_table else funnel_table
     if len(rates):
         change = rates["rate"] / rates["rate_before"] - 1
         stage = change.idxmin()
-        if change[stage] < 0 and (rates.at[stage, "p_value"] or 1) < 0.05:
+        p_change = rates.at[stage, "p_value"]
+        if change[stage] < 0 and p_change is not None and pd.notna(p_change) and p_change < 0.05:
             out.append(f"Fix the step into {stage}: its rate fell from {rates.at[stage, 'rate_before']:.2%} before the campaign to {rates.at[stage, 'rate']:.2%} during it.")
     if cost.get("cpa") is not None and cost.get("roi") is None:
         out.append(f"Track revenue per conversion: at a CPA of {currency}{cost['cpa']:,.0f} the return cannot be judged without it.")
@@ -425,7 +435,9 @@ def overview_text(campaign: Campaign, cost: dict, currency: str = "¥") -> str:
 def cost_frame(cost: dict, currency: str = "¥") -> pd.DataFrame:
     labels = {"spend": "spend", "spend_on_posts": "of which on posts (KOL fees, paid posts)",
               "spend_on_accounts": "of which account promotion", "cpm": "CPM (per 1,000 impressions)", "cpv": "CPV (per 1,000 views)", "cpe": "CPE (per engagement)",
-              "cpc": "CPC (per click)", "cpa": "CPA (per conversion)", "roi": "ROI", "roas": "ROAS"}
+              "cpc": "CPC (per click)", "cpa": "CPA (per conversion)", "roi": "ROI", "roas": "ROAS",
+              "cost_per_incremental_view": "per incremental view (from the lift)",
+              "cost_per_incremental_conversion": "per incremental conversion (from the lift)"}
     rows = []
     for key, label in labels.items():
         value = cost.get(key)
@@ -444,6 +456,7 @@ def efficiency_frame(table: pd.DataFrame, currency: str = "¥"):
         return pd.DataFrame({"note": ["no campaign posts carry this breakdown"]})
     shown = table[["posts", "spend", "views", "interactions", "clicks", "conversions", "cpe", "cpa", "cpa_low", "cpa_high", "conversion_rate", "differs_from_best"]].copy()
     shown["differs_from_best"] = shown["differs_from_best"].map({True: "yes", False: "no"}).fillna("–")
+    shown["cpa"] = shown["cpa"].replace(np.inf, np.nan)  # spend without conversions shows as –
     money = f"{currency}{{:,.0f}}"
     return shown.style.format({"posts": "{:,.0f}", "spend": money, "views": "{:,.0f}", "interactions": "{:,.0f}", "clicks": "{:,.0f}",
                                "conversions": "{:,.0f}", "cpe": f"{currency}{{:,.2f}}", "cpa": money, "cpa_low": money, "cpa_high": money,
@@ -483,7 +496,8 @@ def lift_frame(lifts: list[Lift]):
         "actual": table["actual"].map("{:,.0f}".format),
         "without campaign": table["counterfactual"].map("{:,.0f}".format),
         "effect [interval]": [f"{e:+,.0f} [{lo:+,.0f}, {hi:+,.0f}]" for e, lo, hi in zip(table["effect"], table["effect_low"], table["effect_high"])],
-        "relative [interval]": [f"{e:+.1%} [{lo:+.1%}, {hi:+.1%}]" for e, lo, hi in zip(table["relative"], table["relative_low"], table["relative_high"])],
+        "relative [interval]": ["– (nothing before the campaign)" if pd.isna(e) else f"{e:+.1%} [{lo:+.1%}, {hi:+.1%}]"
+                                for e, lo, hi in zip(table["relative"], table["relative_low"], table["relative_high"])],
         "p": table["p_value"].map(stats.format_p),
         "p (Holm)": table["p_value_holm"].map(stats.format_p),
         "halo after": [("–" if pd.isna(h) else f"{h:+,.0f}" + (" (significant)" if s else "")) for h, s in zip(table["halo_effect"], table["halo_significant"])],

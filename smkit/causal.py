@@ -98,10 +98,12 @@ class Impact:
         lo, hi = np.quantile(effects, [self.alpha / 2, 1 - self.alpha / 2])
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = effects / totals
-        rel_lo, rel_hi = np.quantile(rel[np.isfinite(rel)], [self.alpha / 2, 1 - self.alpha / 2])
+        finite = rel[np.isfinite(rel)]
+        # a counterfactual of zero (a metric with no pre-period activity) has no relative effect
+        rel_lo, rel_hi = np.quantile(finite, [self.alpha / 2, 1 - self.alpha / 2]) if len(finite) and predicted else (np.nan, np.nan)
         tail = min((totals >= actual).mean(), (totals <= actual).mean())
         p = min(1.0, 2 * max(tail, 1 / (len(totals) + 1)))
-        return Effect(actual, predicted, actual - predicted, float(lo), float(hi), (actual - predicted) / predicted,
+        return Effect(actual, predicted, actual - predicted, float(lo), float(hi), (actual - predicted) / predicted if predicted else float("nan"),
                       float(rel_lo), float(rel_hi), float(p), int(mask.sum()))
 
     def to_frame(self) -> pd.DataFrame:

@@ -94,8 +94,11 @@ class Preparation:
                 x = x.fillna(prep.medians[col])
                 prep.means[col], prep.scales[col] = float(x.mean()), float(x.std() or 1.0)
             else:
-                text = values.dropna().astype(str)
-                if text.str.contains(";").any():
+                text = values.dropna().astype(str).str.strip()
+                text = text[text != ""]
+                if text.empty:
+                    prep.left_out[col] = "no values"
+                elif text.str.contains(";").any():
                     tokens = text.str.split(";").explode().str.strip()
                     prep.multi[col] = tokens[tokens != ""].value_counts().index[:MAX_TOKENS].tolist()
                 elif text.nunique() <= MAX_CATEGORIES:
@@ -129,7 +132,7 @@ class Preparation:
             for level in levels:
                 parts[(col, level)] = (values == level).to_numpy()
         for col, tokens in self.multi.items():
-            padded = ";" + frame[col].fillna("").astype(str).str.replace(r"\s*;\s*", ";", regex=True) + ";"
+            padded = ";" + frame[col].fillna("").astype(str).str.strip().str.replace(r"\s*;\s*", ";", regex=True) + ";"
             for token in tokens:
                 parts[(col, token)] = padded.str.contains(f";{token};", regex=False).to_numpy()
         return pd.DataFrame(parts, index=frame.index)
@@ -139,6 +142,7 @@ class Preparation:
         if not self.categorical:
             return np.zeros((len(frame), 0), dtype=np.int16)
         out = []
+        frame = frame.reindex(columns=list(self.categorical))  # a column missing from new users counts as unknown
         for col, levels in self.categorical.items():
             lookup = {v: i for i, v in enumerate(levels)}
             out.append(frame[col].astype(str).map(lookup).fillna(-1).astype(np.int16).to_numpy())
@@ -427,7 +431,7 @@ def trait_table(frame: pd.DataFrame, labels: np.ndarray, prep: Preparation, alph
             if a.n < 2 or b.n < 2:
                 continue
             p = _welch_p(a, b)
-            rows.append({"persona": persona, "trait": f"{'high' if a.mean > overall else 'low'} {col}", "column": col, "value": col,
+            rows.append({"persona": persona, "trait": f"{'high' if a.mean > overall else 'low'} {col}", "key": col, "column": col, "value": col,
                          "in_persona": a.mean, "overall": overall, "lift": a.mean / overall if overall else np.nan, "p_value": p})
     indicators = prep.indicators(frame)
     if indicators.shape[1]:
@@ -441,9 +445,9 @@ def trait_table(frame: pd.DataFrame, labels: np.ndarray, prep: Preparation, alph
             for persona in personas:
                 k_in, n_in = hits.at[persona, (col, value)], sizes[persona]
                 p = stats.two_proportion_pvalue(k_all - k_in, n_all - n_in, k_in, n_in)
-                rows.append({"persona": persona, "trait": value, "column": col, "value": value, "in_persona": k_in / n_in,
+                rows.append({"persona": persona, "trait": value, "key": value, "column": col, "value": value, "in_persona": k_in / n_in,
                              "overall": k_all / n_all, "lift": (k_in / n_in) / (k_all / n_all), "p_value": p})
-    columns = ["persona", "trait", "column", "value", "in_persona", "overall", "lift", "p_value"]
+    columns = ["persona", "trait", "key", "column", "value", "in_persona", "overall", "lift", "p_value"]
     table = pd.DataFrame(rows, columns=columns)
     table["p_value_adjusted"] = stats.adjust_pvalues(table["p_value"].fillna(1.0).to_numpy(), "holm")
     table["significant"] = table["p_value_adjusted"] < alpha
@@ -487,7 +491,7 @@ def _name(top: pd.DataFrame) -> tuple[str, str]:
     words_en, words_zh = [], []
     for _, t in top.head(3).iterrows():
         if t["column"] == t["value"]:  # numeric
-            level = "high" if t["lift"] > 1 else "low"
+            level = "high" if t["in_persona"] > t["overall"] else "low"
             words_en.append(f"{level} {t['column'].replace('_', ' ')}")
             words_zh.append(f"{_zh(level)}{_zh(t['column'])}")
         else:
@@ -559,6 +563,11 @@ def selection_text(model: PersonaModel) -> str:
     """Why this k (Markdown)."""
     table = model.selection_
     chosen = table.loc[model.k_]
+    if not model.has_structure_ and model.k_ > 1:
+        return (f"**Weak structure: read these {model.k_} personas with caution.** At k = {model.k_} the audience is barely more "
+                f"clustered than its columns shuffled at random (gap statistic {chosen['gap']:.3f}) or the personas are not stable "
+                f"across bootstrap refits (adjusted Rand index {chosen['stability_ari']:.2f}); their traits are tested on the same data "
+                f"that made them, so significance alone does not make them real.")
     if not model.has_structure_:
         return (f"**No clear personas.** The audience is not more clustered than the same columns shuffled at random "
                 f"(gap statistic {chosen['gap']:.3f} at k = {model.k_}), so the report treats it as one group instead of inventing personas.")
@@ -598,8 +607,9 @@ def plot_heatmap(model: PersonaModel):
     traits = model.traits_
     keys = []
     for p in model.personas_:
-        keys += [t for t in p.top_traits if t not in keys]
-    wide = traits.pivot_table(index="persona", columns="trait", values="lift").reindex(columns=keys)
+        keys += [k for k in _top_traits(p.traits)["key"] if k not in keys]
+    # numeric traits are keyed by column, so every persona has a value (above or below average)
+    wide = traits.pivot_table(index="persona", columns="key", values="lift").reindex(columns=keys)
     wide.index = [f"{i}: {p.name_zh}" for i, p in zip(wide.index, model.personas_)]
     fig, ax = plt.subplots(figsize=(min(1 + 0.6 * len(keys), 11), 0.9 + 0.45 * len(wide)))
     sns.heatmap(np.log2(wide.clip(lower=1 / 8, upper=8)), cmap="RdBu_r", center=0, vmin=-3, vmax=3, ax=ax, cbar_kws={"label": "log2 lift"})

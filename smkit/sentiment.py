@@ -48,9 +48,13 @@ def _zh_hits(text: str) -> float:
         for words, sign in ((_ZH_NEG, -1.0), (_ZH_POS, 1.0)):
             word = next((w for w in words if text.startswith(w, i)), None)
             if word:
-                before = text[max(0, i - 3):i]
+                before = text[max(0, i - 4):i]
                 weight = 1.5 if any(before.endswith(x) for x in INTENSIFIERS_ZH) else 1.0
-                negated = any(before.endswith(n) for n in NEGATORS_ZH) and not word.startswith(NEGATORS_ZH)
+                # 不太好用, 不是很好用, 不怎么好看: look past intensifiers and 是/怎么 for the negator
+                core = before
+                for _ in range(2):
+                    core = next((core[: -len(x)] for x in INTENSIFIERS_ZH + ("是", "怎么") if core.endswith(x)), core)
+                negated = any(core.endswith(n) for n in NEGATORS_ZH) and not word.startswith(NEGATORS_ZH)
                 total += -sign * weight if negated else sign * weight
                 i += len(word)
                 break

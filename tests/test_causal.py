@@ -60,3 +60,11 @@ def test_bad_input_is_explained():
         estimate_impact(y.iloc[85:], x.iloc[85:], start)
     with pytest.raises(ValueError, match="missing day"):
         estimate_impact(y.where(y.index != y.index[3]), x, start)
+
+
+def test_a_zero_counterfactual_has_no_relative_effect():
+    index = pd.date_range("2026-01-01", periods=60)
+    y = pd.Series(0.0, index=index)
+    y.iloc[50:] = 3.0
+    e = estimate_impact(y, None, index[50], seasonal=None, draws=200).effect()
+    assert np.isnan(e.relative) and e.absolute > 0

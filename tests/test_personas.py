@@ -109,3 +109,22 @@ def test_small_and_degenerate_inputs_are_explained():
     assert only_device.k_ == 1 and np.isfinite(only_device.selection_["gap"]).all()
     one_column = PersonaModel(id_column="member_id", features=["minutes_per_day"], bootstraps=1).fit(frame)
     assert one_column.k_ == 1 and len(one_column.personas_) == 1
+
+
+def test_review_cases_names_follow_the_mean_and_new_users_may_lack_columns():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"user_id": range(600), "net_score": np.r_[rng.normal(-3, 0.3, 300), rng.normal(0.8, 0.3, 300)],
+                          "device": ["a"] * 300 + ["b"] * 300, "empty_text": [None] * 600})
+    model = PersonaModel(method="kprototypes", k=2, bootstraps=1).fit(frame)
+    assert "empty_text" in model.preparation_.left_out
+    for persona in model.personas_:
+        row = persona.traits[persona.traits["column"] == "net_score"].iloc[0]
+        level = "high" if row["in_persona"] > row["overall"] else "low"
+        assert level in persona.name.lower()
+    assert len(model.predict(frame.drop(columns=["device"]).head(5))) == 5  # unseen or missing category is unknown, not an error
+
+
+def test_fixed_k_without_structure_is_flagged():
+    frame, _ = planted_audience(3000, 3, seed=2, structure=False)
+    model = PersonaModel(id_column="member_id", k=4, bootstraps=1).fit(frame)
+    assert not model.has_structure_ and personas.selection_text(model).startswith("**Weak structure")

@@ -27,3 +27,8 @@ def test_an_exported_sentiment_is_kept():
     mentions = pd.DataFrame({"text": ["差评", "差评"], "sentiment": [0.9, None]})
     filled = sentiment.fill(mentions)
     assert filled["sentiment"].iloc[0] == 0.9 and filled["sentiment"].iloc[1] < 0
+
+
+@pytest.mark.parametrize("text", ["不太好用", "不太满意", "不是很好用", "不怎么好看"])
+def test_negation_reaches_past_intensifiers(text):
+    assert sentiment.score_one(text) < 0
