@@ -426,8 +426,8 @@ def trait_table(frame: pd.DataFrame, labels: np.ndarray, prep: Preparation, alph
         count, total, squares = g.count(), g.sum(), (x**2).groupby(labels).sum()
         overall = x.mean()
         for persona in personas:
-            a = MeanStatLike(count[persona], total[persona], squares[persona])
-            b = MeanStatLike(count.sum() - count[persona], total.sum() - total[persona], squares.sum() - squares[persona])
+            a = stats.MeanStat(count[persona], total[persona], squares[persona])
+            b = stats.MeanStat(count.sum() - count[persona], total.sum() - total[persona], squares.sum() - squares[persona])
             if a.n < 2 or b.n < 2:
                 continue
             p = _welch_p(a, b)
@@ -454,22 +454,7 @@ def trait_table(frame: pd.DataFrame, labels: np.ndarray, prep: Preparation, alph
     return table
 
 
-@dataclass(frozen=True)
-class MeanStatLike:
-    n: float
-    total: float
-    squares: float
-
-    @property
-    def mean(self) -> float:
-        return self.total / self.n
-
-    @property
-    def variance(self) -> float:
-        return max((self.squares - self.total**2 / self.n) / (self.n - 1), 0.0)
-
-
-def _welch_p(a: MeanStatLike, b: MeanStatLike) -> float:
+def _welch_p(a: stats.MeanStat, b: stats.MeanStat) -> float:
     se = np.sqrt(a.variance / a.n + b.variance / b.n)
     if se == 0:
         return 1.0 if a.mean == b.mean else 0.0
