@@ -133,6 +133,11 @@ def design_mean(
     return Design("mean", mean, delta, delta / mean if mean else float("nan"), alpha, power, variants, n_int, _days(n_int, variants, daily_traffic), method)
 
 
+def design(baseline: float, mde: float, *, sd: float | None = None, **options) -> Design:
+    """A rate's design (no ``sd``) or a mean's (with ``sd``); ``options`` as for either."""
+    return design_mean(baseline, sd, mde, **options) if sd else design_proportion(baseline, mde, **options)
+
+
 def detectable_effect(
     n_per_variant: int, *, baseline: float, sd: float | None = None, alpha: float = 0.05, power: float = 0.8, variants: int = 2,
 ) -> Design:

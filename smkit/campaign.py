@@ -420,6 +420,11 @@ def summary(campaign: Campaign, kpis: pd.DataFrame, lifts: list[Lift], cost: dic
     }
 
 
+def suggestions_text(advice: list[str]) -> str:
+    """The suggestions as a Markdown list (escaped), or a sentence when there are none."""
+    return "\n".join(f"- {html.escape(s)}" for s in advice) or "No suggestion: the figures below show nothing to act on."
+
+
 def overview_text(campaign: Campaign, cost: dict, currency: str = "¥") -> str:
     """One paragraph: the campaign, its window, platforms, budget and spend (Markdown, escaped)."""
     budget = f"{currency}{campaign.budget:,.0f}" if campaign.budget else "no budget recorded"

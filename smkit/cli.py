@@ -57,16 +57,15 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_options(args: argparse.Namespace) -> dict:
-    return {"date": args.date, "reports": args.reports, "store": args.store, "quiet": args.quiet, "overwrite": args.overwrite}
+def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
+    """Run the entries with the shared options, print the table, exit 1 if any failed."""
+    from smkit.runner import results_table, run_many
 
-
-def _print_results(results: list[dict], quiet: bool) -> int:
-    from smkit.runner import results_table
-
+    options = {"date": args.date, "reports": args.reports, "store": args.store, "quiet": args.quiet, "overwrite": args.overwrite}
+    results = run_many(entries, jobs=args.jobs, **options)
     print(results_table(results))
     failed = [r for r in results if r["status"] != "ok"]
-    if failed and quiet:
+    if failed and args.quiet:
         for r in failed:
             print(f"smkit: {r['playbook']} failed: {r['error']}", file=sys.stderr)
     return 1 if failed else 0
@@ -94,8 +93,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except runner.ParameterError as exc:
         print(f"smkit run: {exc}", file=sys.stderr)
         return 2
-    results = runner.run_many(entries, jobs=args.jobs, **_run_options(args))
-    return _print_results(results, args.quiet)
+    return _run_entries(entries, args)
 
 
 def _cmd_schedule(args: argparse.Namespace) -> int:
@@ -106,8 +104,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     except runner.ParameterError as exc:
         print(f"smkit schedule: {exc}", file=sys.stderr)
         return 2
-    results = runner.run_many(entries, jobs=args.jobs, **_run_options(args))
-    return _print_results(results, args.quiet)
+    return _run_entries(entries, args)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:

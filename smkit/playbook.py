@@ -61,10 +61,6 @@ class Config:
     end: dt.date
     options: dict[str, Any]
 
-    @property
-    def window_label(self) -> str:
-        return f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
-
 
 def data_end(store: Path, table: str = "posts") -> dt.date:
     """The last day with data in ``table``'s time column."""

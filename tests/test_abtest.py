@@ -352,3 +352,8 @@ def test_user_text_in_result_tables_is_escaped():
     for styled in (abtest.results_frame(result), abtest.srm_frame(result)):
         page = styled.to_html()
         assert "<img src=x" not in page and "&lt;img src=x" in page
+
+
+def test_design_dispatches_on_sd():
+    assert abtest.design(0.2, 0.05, relative=False) == abtest.design_proportion(0.2, 0.05, relative=False)
+    assert abtest.design(30.0, 0.05, sd=12.0) == abtest.design_mean(30.0, 12.0, 0.05)
