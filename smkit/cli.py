@@ -10,10 +10,16 @@ from pathlib import Path
 from smkit import __version__
 
 
+def sample_effects() -> tuple[str, ...]:
+    from smkit.sample import PLANTED_EFFECTS
+
+    return PLANTED_EFFECTS
+
+
 def _cmd_sample(args: argparse.Namespace) -> int:
     from smkit import sample
 
-    paths = sample.write(args.out, seed=args.seed, scale=args.scale, end=args.end)
+    paths = sample.write(args.out, seed=args.seed, scale=args.scale, end=args.end, without=args.without)
     for name, path in paths.items():
         print(f"{name:15s} {path}")
     return 0
@@ -136,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7, help="random seed (same seed, same bytes)")
     p.add_argument("--scale", type=float, default=1.0, help="volume multiplier; 1 is a mid-size brand")
     p.add_argument("--end", default="2026-10-31", help="last day of the 365-day sample")
+    p.add_argument("--without", nargs="+", default=[], metavar="EFFECT", choices=sample_effects(),
+                   help="leave planted effects out, to see what a playbook reports when there is nothing to find")
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("init-store", help="build a store from the sample data (the default store unless --store)")

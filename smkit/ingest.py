@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -410,7 +410,9 @@ def ingest(
 SAMPLE_TABLES = ("posts", "account_daily", "audience", "mentions", "campaigns", "experiments")
 
 
-def build_sample_store(store: str | Path | None = None, *, seed: int = 7, scale: float = 1.0, quiet: bool = True) -> Path:
+def build_sample_store(
+    store: str | Path | None = None, *, seed: int = 7, scale: float = 1.0, quiet: bool = True, without: Iterable[str] = ()
+) -> Path:
     """Generate the sample data and ingest every table into a fresh store.
 
     The sample CSVs are kept in ``sample/`` beside the store so an analyst can
@@ -421,7 +423,7 @@ def build_sample_store(store: str | Path | None = None, *, seed: int = 7, scale:
 
     path = Path(store) if store is not None else default_store_path()
     folder = path.parent / "sample"
-    files = sample.write(folder, seed=seed, scale=scale)
+    files = sample.write(folder, seed=seed, scale=scale, without=without)
     tmp = path.with_name(path.name + ".building")
     tmp.unlink(missing_ok=True)
     for table in SAMPLE_TABLES:

@@ -19,6 +19,7 @@ fixed order, and nothing depends on the clock.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,14 @@ CAMPAIGN_DAYS = (-61, -41)  # offsets from the end date: a 21-day window
 NULL_CAMPAIGN_DAYS = (-150, -137)  # a Weibo campaign that changed nothing
 CRISIS_DAYS = (-25, -22)  # four days of negative Weibo mentions
 CRISIS_VOLUME = 6.0
+# Our brand under-performs its competitors on Kuaishou: every engagement rate of
+# its posts there is this fraction of what the same views earn elsewhere.
+PLATFORM_GAP = ("kuaishou", 0.6)
+MENTIONS_PER_DAY = {"Lumina": 60.0, "Vexa": 45.0, "Orbi": 35.0}
+CRISIS_EXTRA_SHARE = 0.35  # crisis mentions per day, as a share of the brand's usual volume per unit of extra multiplier
+
+# Each planted effect can be left out to make a null world for tests.
+PLANTED_EFFECTS = ("content_type", "posting_time", "crisis", "platform_gap")
 
 HOUR_WEIGHTS = np.array(
     [1, 0.5, 0.3, 0.2, 0.2, 0.3, 0.6, 1.2, 2.0, 2.2, 2.0, 2.2, 3.0, 2.6, 2.0, 1.8, 1.8, 2.2, 3.0, 3.6, 4.0, 4.0, 3.4, 2.0],
@@ -118,15 +127,28 @@ CRISIS_TEMPLATES = (
 SENTIMENT_MEAN = {"Lumina": 0.2, "Vexa": 0.1, "Orbi": 0.15}
 
 
-def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: int = 365) -> dict[str, pd.DataFrame | dict]:
+def generate(
+    seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: int = 365, without: Iterable[str] = ()
+) -> dict[str, pd.DataFrame | dict]:
     """Generate every canonical table and the planted truth.
 
+    ``without`` names planted effects (see ``PLANTED_EFFECTS``) to leave out;
+    ``"posting_time"`` removes both the prime-time and the weekend effect.
     Returns a mapping of table name to DataFrame, plus ``"truth"`` (a dict) and
     ``"truth_segments"`` (each user's true persona segment).
     """
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
-    rng = np.random.default_rng(seed)
+    without = frozenset(without)
+    unknown = without - set(PLANTED_EFFECTS)
+    if unknown:
+        raise ValueError(f"unknown planted effect(s) {sorted(unknown)}; choose from {list(PLANTED_EFFECTS)}")
+    planted = {name: name not in without for name in PLANTED_EFFECTS}
+    # One independent stream per table, so leaving an effect out of one table
+    # (which changes how many draws it takes) leaves the other tables as they were.
+    rng, rng_posts, rng_daily, rng_mentions, rng_audience, rng_experiments = (
+        np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(6)
+    )
     end_day = pd.Timestamp(end)
     dates = pd.date_range(end=end_day, periods=days, freq="D")
     market = _market_factor(rng, len(dates))
@@ -134,12 +156,12 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
     null_window = (end_day + pd.Timedelta(days=NULL_CAMPAIGN_DAYS[0]), end_day + pd.Timedelta(days=NULL_CAMPAIGN_DAYS[1]))
     crisis_window = (end_day + pd.Timedelta(days=CRISIS_DAYS[0]), end_day + pd.Timedelta(days=CRISIS_DAYS[1]))
 
-    posts = _posts(rng, dates, market, scale, campaign_window, null_window)
-    daily, campaign_truth = _account_daily(rng, dates, market, campaign_window)
+    posts = _posts(rng_posts, dates, market, scale, campaign_window, null_window, planted)
+    daily, campaign_truth = _account_daily(rng_daily, dates, market, campaign_window, planted)
     campaigns = _campaigns(campaign_window, null_window)
-    mentions = _mentions(rng, dates, scale, crisis_window)
-    audience, segments, segment_truth = _audience(rng, scale)
-    experiments, experiment_truth = _experiments(rng, scale, end_day)
+    mentions = _mentions(rng_mentions, dates, scale, crisis_window if planted["crisis"] else None)
+    audience, segments, segment_truth = _audience(rng_audience, scale)
+    experiments, experiment_truth = _experiments(rng_experiments, scale, end_day)
 
     truth = {
         "seed": seed,
@@ -147,12 +169,13 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
         "window": {"start": str(dates[0].date()), "end": str(dates[-1].date()), "timezone": TZ},
         "brand": BRAND,
         "competitors": list(COMPETITORS),
+        "planted": planted,
         "content_type_effect": [
             {"platform": p, "content_type": c, "baseline": "image_text" if p == "xiaohongshu" else "video", "views_multiplier": m}
             for (p, c), m in CONTENT_EFFECT.items()
-        ],
-        "posting_time_effect": {"hours": list(PRIME_TIME_HOURS), "views_multiplier": PRIME_TIME_EFFECT, "timezone": TZ},
-        "weekend_effect": {"views_multiplier": WEEKEND_EFFECT},
+        ] if planted["content_type"] else [],
+        "posting_time_effect": {"hours": list(PRIME_TIME_HOURS), "views_multiplier": PRIME_TIME_EFFECT if planted["posting_time"] else 1.0, "timezone": TZ},
+        "weekend_effect": {"views_multiplier": WEEKEND_EFFECT if planted["posting_time"] else 1.0},
         "campaigns": campaign_truth,
         "crisis": {
             "brand": BRAND,
@@ -160,7 +183,11 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
             "start": str(crisis_window[0].date()),
             "end": str(crisis_window[1].date()),
             "volume_multiplier": CRISIS_VOLUME,
-        },
+        } if planted["crisis"] else None,
+        "share_of_voice": _planted_share_of_voice(len(dates), crisis_window if planted["crisis"] else None),
+        "platform_gap": {
+            "brand": BRAND, "platform": PLATFORM_GAP[0], "metric": "engagement rate per view", "multiplier": PLATFORM_GAP[1],
+        } if planted["platform_gap"] else None,
         "experiments": experiment_truth,
         "personas": segment_truth,
     }
@@ -176,11 +203,11 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
     }
 
 
-def write(out: str | Path, seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END) -> dict[str, Path]:
+def write(out: str | Path, seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, without: Iterable[str] = ()) -> dict[str, Path]:
     """Write the sample tables as UTF-8 CSV files and ``truth.json`` into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    data = generate(seed=seed, scale=scale, end=end)
+    data = generate(seed=seed, scale=scale, end=end, without=without)
     paths: dict[str, Path] = {}
     for name, frame in data.items():
         if name == "truth":
@@ -203,7 +230,19 @@ def _market_factor(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.exp(level + trend)
 
 
-def _posts(rng: np.random.Generator, dates: pd.DatetimeIndex, market: np.ndarray, scale: float, campaign: tuple, null_window: tuple) -> pd.DataFrame:
+def _planted_share_of_voice(n_days: int, crisis: tuple | None) -> dict[str, float]:
+    """Expected share of earned mentions per brand (the brand's own replies excluded)."""
+    expected = {brand: rate * n_days for brand, rate in MENTIONS_PER_DAY.items()}
+    if crisis is not None:
+        crisis_days = (crisis[1] - crisis[0]).days + 1
+        expected[BRAND] += MENTIONS_PER_DAY[BRAND] * CRISIS_EXTRA_SHARE * (CRISIS_VOLUME - 1) * crisis_days
+    total = sum(expected.values())
+    return {brand: round(n / total, 6) for brand, n in expected.items()}
+
+
+def _posts(
+    rng: np.random.Generator, dates: pd.DatetimeIndex, market: np.ndarray, scale: float, campaign: tuple, null_window: tuple, planted: dict[str, bool]
+) -> pd.DataFrame:
     frames = []
     accounts = [(BRAND, 1.0)] + [(c, 0.8) for c in COMPETITORS]
     for platform, prof in PROFILES.items():
@@ -221,11 +260,14 @@ def _posts(rng: np.random.Generator, dates: pd.DatetimeIndex, market: np.ndarray
 
             log_mu = np.log(prof.median_views * size) + np.log(market[day_idx])
             effect = np.ones(n)
-            for (p, c), mult in CONTENT_EFFECT.items():
-                if p == platform:
-                    effect[ctypes == c] *= mult
-            effect[np.isin(hours, PRIME_TIME_HOURS)] *= PRIME_TIME_EFFECT
-            effect[dates[day_idx].day_of_week >= 5] *= WEEKEND_EFFECT
+            if planted["content_type"]:
+                for (p, c), mult in CONTENT_EFFECT.items():
+                    if p == platform:
+                        effect[ctypes == c] *= mult
+            if planted["posting_time"]:
+                effect[np.isin(hours, PRIME_TIME_HOURS)] *= PRIME_TIME_EFFECT
+                effect[dates[day_idx].day_of_week >= 5] *= WEEKEND_EFFECT
+            gap = PLATFORM_GAP[1] if planted["platform_gap"] and (account, platform) == (BRAND, PLATFORM_GAP[0]) else 1.0
             in_campaign = (account == BRAND) & (platform == "douyin") & (published >= campaign[0]) & (published < campaign[1] + pd.Timedelta(days=1))
             effect[in_campaign] *= 1 + CAMPAIGN_LIFT
             # the Weibo campaign tags our posts but changes nothing
@@ -233,7 +275,7 @@ def _posts(rng: np.random.Generator, dates: pd.DatetimeIndex, market: np.ndarray
             views = np.round(np.exp(log_mu + rng.normal(0.0, 1.0, n)) * effect).astype(np.int64)
 
             def engaged(rate: float) -> np.ndarray:
-                return rng.poisson(views * rate * np.exp(rng.normal(0.0, 0.35, n)))
+                return rng.poisson(views * rate * gap * np.exp(rng.normal(0.0, 0.35, n)))
 
             frame = pd.DataFrame(
                 {
@@ -319,10 +361,12 @@ def _titles(rng: np.random.Generator, account: str, topics: np.ndarray, english:
     return [tpl.format(brand=BRAND_ZH[account], topic=TOPICS[t][0], hook=h) for tpl, t, h in zip(templates, topics, hooks)]
 
 
-def _account_daily(rng: np.random.Generator, dates: pd.DatetimeIndex, market: np.ndarray, campaign: tuple) -> tuple[pd.DataFrame, list[dict]]:
+def _account_daily(
+    rng: np.random.Generator, dates: pd.DatetimeIndex, market: np.ndarray, campaign: tuple, planted: dict[str, bool]
+) -> tuple[pd.DataFrame, list[dict]]:
     frames = []
     in_window = (dates >= campaign[0]) & (dates <= campaign[1])
-    weekend = np.where(dates.day_of_week >= 5, WEEKEND_EFFECT, 1.0)
+    weekend = np.where((dates.day_of_week >= 5) & planted["posting_time"], WEEKEND_EFFECT, 1.0)
     truth_campaign = {}
     for platform, prof in PROFILES.items():
         for account, size in [(BRAND, 1.0)] + [(c, 0.8) for c in COMPETITORS]:
@@ -340,7 +384,8 @@ def _account_daily(rng: np.random.Generator, dates: pd.DatetimeIndex, market: np
             views = np.round(views).astype(np.int64)
             gained = rng.poisson(views * 0.0008)
             followers = int(prof.base_followers * size) + np.cumsum(gained)
-            engagements = rng.poisson(views * (prof.like_rate + prof.comment_rate + prof.share_rate))
+            gap = PLATFORM_GAP[1] if planted["platform_gap"] and (account, platform) == (BRAND, PLATFORM_GAP[0]) else 1.0
+            engagements = rng.poisson(views * (prof.like_rate + prof.comment_rate + prof.share_rate) * gap)
             clicks = rng.poisson(views * 0.004)
             frames.append(
                 pd.DataFrame(
@@ -401,13 +446,12 @@ def _campaigns(campaign: tuple, null_window: tuple) -> pd.DataFrame:
     )
 
 
-def _mentions(rng: np.random.Generator, dates: pd.DatetimeIndex, scale: float, crisis: tuple) -> pd.DataFrame:
+def _mentions(rng: np.random.Generator, dates: pd.DatetimeIndex, scale: float, crisis: tuple | None) -> pd.DataFrame:
     platforms = ["weibo", "douyin", "xiaohongshu", "bilibili", "wechat", "kuaishou"]
     platform_share = np.array([0.35, 0.2, 0.2, 0.1, 0.1, 0.05])
     rows = []
-    rate = {"Lumina": 60.0, "Vexa": 45.0, "Orbi": 35.0}
-    in_crisis = (dates >= crisis[0]) & (dates <= crisis[1])
-    for brand, per_day in rate.items():
+    in_crisis = (dates >= crisis[0]) & (dates <= crisis[1]) if crisis is not None else np.zeros(len(dates), dtype=bool)
+    for brand, per_day in MENTIONS_PER_DAY.items():
         counts = rng.poisson(per_day * scale, len(dates))
         n = int(counts.sum())
         day_idx = np.repeat(np.arange(len(dates)), counts)
@@ -423,7 +467,7 @@ def _mentions(rng: np.random.Generator, dates: pd.DatetimeIndex, scale: float, c
         )
         rows.append(frame)
         if brand == BRAND:
-            extra = rng.poisson(per_day * scale * 0.35 * (CRISIS_VOLUME - 1), int(in_crisis.sum()))
+            extra = rng.poisson(per_day * scale * CRISIS_EXTRA_SHARE * (CRISIS_VOLUME - 1), int(in_crisis.sum()))
             crisis_days = np.repeat(np.flatnonzero(in_crisis), extra)
             rows.append(pd.DataFrame({"day": crisis_days, "platform": "weibo", "brand": brand, "polarity": "negative", "crisis": True}))
     m = pd.concat(rows, ignore_index=True)

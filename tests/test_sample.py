@@ -123,3 +123,35 @@ def test_persona_segments_differ(data):
     assert aud.loc[aud["segment"] == "trend_seekers", "interests"].str.contains("gaming").mean() < 0.2
     sizes = {s["segment"]: s["size"] for s in data["truth"]["personas"]["segments"]}
     assert sum(sizes.values()) == len(aud)
+
+
+def test_planted_effects_can_be_left_out():
+    full = sample.generate(seed=3, scale=0.3)
+    null = sample.generate(seed=3, scale=0.3, without=["crisis", "platform_gap"])
+    assert full["truth"]["crisis"] is not None and null["truth"]["crisis"] is None
+    assert null["truth"]["platform_gap"] is None and null["truth"]["planted"]["content_type"]
+    crisis_words = "过热|安全隐患|烧焦|overheated|事故"
+    assert full["mentions"]["text"].str.contains(crisis_words).any()
+    assert not null["mentions"]["text"].str.contains(crisis_words).any()
+    with pytest.raises(ValueError, match="unknown planted effect"):
+        sample.generate(scale=0.1, without=["weather"])
+
+
+def test_planted_platform_gap_lowers_our_engagement_rate_there_only():
+    posts = sample.generate(seed=5, scale=1.0)["posts"]
+    owned = posts[posts["channel"] == "owned"].copy()
+    owned["eng"] = owned[["likes", "comments", "shares"]].sum(axis=1)
+    rate = owned.groupby(["platform", owned["account"] == sample.BRAND])[["eng", "views"]].sum()
+    ratio = (rate["eng"] / rate["views"]).unstack()
+    ours_vs_theirs = ratio[True] / ratio[False]
+    platform, multiplier = sample.PLATFORM_GAP
+    assert ours_vs_theirs[platform] == pytest.approx(multiplier, rel=0.1)
+    assert ours_vs_theirs.drop(platform).between(0.85, 1.15).all()
+
+
+def test_planted_share_of_voice_matches_generated_mentions():
+    data = sample.generate(seed=9, scale=1.0)
+    earned = data["mentions"][~data["mentions"]["is_reply_by_brand"]]
+    share = earned["brand"].value_counts(normalize=True)
+    for brand, expected in data["truth"]["share_of_voice"].items():
+        assert share[brand] == pytest.approx(expected, abs=0.005)
