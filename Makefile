@@ -28,11 +28,7 @@ test: install
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q
 
 bench: store
-	$(BIN)/python scripts/bench_ingest.py
-	$(BIN)/python scripts/bench_runner.py
-	$(BIN)/python scripts/bench_abtest.py
-	$(BIN)/python scripts/bench_campaign.py
-	$(BIN)/python scripts/bench_personas.py
+	for script in scripts/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) data/smkit.duckdb data/sample data/quarantine data/ingest_reports
