@@ -13,6 +13,7 @@ import math
 import re
 from typing import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 POSITIVE_ZH = (
@@ -102,3 +103,11 @@ def fill(mentions: pd.DataFrame) -> pd.DataFrame:
 def label(values: Sequence[float], threshold: float = 0.25) -> list[str]:
     """positive / neutral / negative from scores."""
     return ["positive" if v > threshold else "negative" if v < -threshold else "neutral" for v in values]
+
+
+def net_sentiment(values: Sequence[float], threshold: float = 0.25) -> float:
+    """(positive - negative) / (positive + negative) in -1..1; NaN when no
+    score is positive or negative. Neutral and missing scores do not count."""
+    v = np.asarray(values, dtype=float)
+    positive, negative = int((v > threshold).sum()), int((v < -threshold).sum())
+    return (positive - negative) / (positive + negative) if positive + negative else float("nan")

@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -32,3 +33,8 @@ def test_an_exported_sentiment_is_kept():
 @pytest.mark.parametrize("text", ["不太好用", "不太满意", "不是很好用", "不怎么好看"])
 def test_negation_reaches_past_intensifiers(text):
     assert sentiment.score_one(text) < 0
+
+
+def test_net_sentiment_counts_only_polar_scores():
+    assert sentiment.net_sentiment([0.8, 0.5, -0.6, 0.0, float("nan")]) == pytest.approx((2 - 1) / 3)
+    assert np.isnan(sentiment.net_sentiment([0.0, 0.1]))
