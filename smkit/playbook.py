@@ -72,18 +72,20 @@ def data_end(store: Path, table: str = "posts") -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def setup(store: str = "", start: str = "", end: str = "", window_table: str = "posts", **options: Any) -> Config:
+def setup(
+    store: str = "", start: str = "", end: str = "", window_table: str = "posts", default_days: int = DEFAULT_WINDOW_DAYS, **options: Any
+) -> Config:
     """Validate a playbook's parameters and prepare the notebook.
 
     ``store`` empty means the default store (built from the sample data when
-    missing). ``start``/``end`` empty mean the last 28 days of data in
-    ``window_table``.
+    missing). ``start``/``end`` empty mean the last ``default_days`` days of
+    data in ``window_table``.
     """
     from smkit import viz
 
     path = store_mod.resolve_store(parse_path(store, "store", must_exist=True))
     last = parse_date(end, "end") or data_end(path, window_table)
-    first = parse_date(start, "start") or last - dt.timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+    first = parse_date(start, "start") or last - dt.timedelta(days=default_days - 1)
     if first > last:
         raise ValueError(f"start {first} is after end {last}")
     viz.set_theme()
