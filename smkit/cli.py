@@ -156,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="load platform exports (CSV, XLSX, Parquet) into the store")
     p.add_argument("files", nargs="+", help="export files; all are loaded in one transaction")
-    p.add_argument("--table", required=True, help="posts, account_daily, audience, mentions, campaigns or experiments")
+    p.add_argument("--table", required=True, help="posts, account_daily, audience, mentions, campaigns, experiments, community_activity or team")
     p.add_argument("--platform", help="platform of exports that do not name it (douyin, 小红书, ...)")
     p.add_argument("--account", help="account of exports that do not name it")
     p.add_argument("--store", help="DuckDB file (default data/smkit.duckdb or $SMKIT_STORE)")

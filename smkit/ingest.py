@@ -314,6 +314,8 @@ def _normalise_categories(out: pd.DataFrame, reasons: pd.Series) -> None:
         if bad.any():
             reasons[bad] += "channel " + out.loc[bad, "channel"].map(parsing.describe) + " is not one of owned, paid, kol; "
         out["channel"] = mapped
+    if "action" in out:
+        out["action"] = _map_unique(out["action"], schema.normalise_action)
 
 
 def _derive_keys(out: pd.DataFrame, table: str) -> None:
@@ -407,7 +409,7 @@ def ingest(
     return report
 
 
-SAMPLE_TABLES = ("posts", "account_daily", "audience", "mentions", "campaigns", "experiments")
+SAMPLE_TABLES = ("posts", "account_daily", "audience", "mentions", "campaigns", "experiments", "community_activity", "team")
 
 
 def build_sample_store(

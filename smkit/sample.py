@@ -146,8 +146,10 @@ def generate(
     planted = {name: name not in without for name in PLANTED_EFFECTS}
     # One independent stream per table, so leaving an effect out of one table
     # (which changes how many draws it takes) leaves the other tables as they were.
-    rng, rng_posts, rng_daily, rng_mentions, rng_audience, rng_experiments = (
-        np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(6)
+    # New tables take new children at the end: spawn(n) gives the same first
+    # children whatever n is, so adding a table leaves the others' bytes alone.
+    rng, rng_posts, rng_daily, rng_mentions, rng_audience, rng_experiments, rng_community = (
+        np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(7)
     )
     end_day = pd.Timestamp(end)
     dates = pd.date_range(end=end_day, periods=days, freq="D")
@@ -162,6 +164,8 @@ def generate(
     mentions = _mentions(rng_mentions, dates, scale, crisis_window if planted["crisis"] else None)
     audience, segments, segment_truth = _audience(rng_audience, scale)
     experiments, experiment_truth = _experiments(rng_experiments, scale, end_day)
+    community, community_truth = _community(rng_community, dates, scale)
+    team = _team(posts)
 
     truth = {
         "seed": seed,
@@ -190,6 +194,7 @@ def generate(
         } if planted["platform_gap"] else None,
         "experiments": experiment_truth,
         "personas": segment_truth,
+        "community": community_truth,
     }
     return {
         "posts": posts,
@@ -198,6 +203,8 @@ def generate(
         "mentions": mentions,
         "campaigns": campaigns,
         "experiments": experiments,
+        "community_activity": community,
+        "team": team,
         "truth": truth,
         "truth_segments": segments,
     }
@@ -672,3 +679,89 @@ def _experiments(rng: np.random.Generator, scale: float, end: pd.Timestamp) -> t
             }
         )
     return pd.concat(frames, ignore_index=True), truth
+
+
+# Community (社群): members join every day (more as the year goes on), act
+# often at first and less as weeks pass, and leave after a while; a few core
+# members act far more than the rest. Actions per active day are drawn per
+# member, so contributions are heavy-tailed as in real communities.
+COMMUNITY_PLATFORMS = {"weibo": 0.25, "wechat": 0.25, "xiaohongshu": 0.2, "douyin": 0.15, "bilibili": 0.1, "kuaishou": 0.05}
+COMMUNITY_JOINS_PER_DAY = 8.0  # at scale 1, growing from 0.8x to 1.2x over the year
+COMMUNITY_EXISTING = 600  # members who joined before the data begins (at scale 1)
+COMMUNITY_MEAN_LIFETIME = 45.0  # days until a typical member stops acting
+COMMUNITY_DECAY_DAYS = 14.0  # the early enthusiasm fades with this time constant
+COMMUNITY_ACTION_RATES = {"like": 2.0, "comment": 0.6, "share": 0.2, "post": 0.1}  # per active day, times the member's propensity
+COMMUNITY_CHECKIN = 0.7  # chance of a check-in (签到) on an active day
+
+
+def _community(rng: np.random.Generator, dates: pd.DatetimeIndex, scale: float) -> tuple[pd.DataFrame, dict]:
+    n_days = len(dates)
+    growth = np.linspace(0.8, 1.2, n_days)
+    joins = rng.poisson(COMMUNITY_JOINS_PER_DAY * scale * growth)
+    existing = int(round(COMMUNITY_EXISTING * scale))
+    join_day = np.concatenate([rng.integers(-200, 0, existing), np.repeat(np.arange(n_days), joins)])
+    n = len(join_day)
+    names = list(COMMUNITY_PLATFORMS)
+    platform = rng.choice(names, size=n, p=list(COMMUNITY_PLATFORMS.values()))
+    propensity = np.exp(rng.normal(0.0, 0.8, n))
+    lifetime = rng.exponential(COMMUNITY_MEAN_LIFETIME, n) * np.sqrt(propensity)
+    last_day = np.minimum(join_day + np.ceil(lifetime).astype(np.int64), n_days - 1)
+    first_day = np.maximum(join_day, 0)
+    span = np.maximum(last_day - first_day + 1, 0)
+    member = np.repeat(np.arange(n), span)
+    offset = np.arange(len(member)) - np.repeat(np.cumsum(span) - span, span)
+    day = first_day[member] + offset
+    age = day - join_day[member]
+    weekend = np.where(dates[day].day_of_week >= 5, 1.15, 1.0)
+    base = np.minimum(0.9, 0.35 * propensity[member])
+    p_active = np.minimum(base * (0.25 + 0.75 * np.exp(-age / COMMUNITY_DECAY_DAYS)) * weekend, 0.95)
+    active = (rng.random(len(member)) < p_active) | (age == 0)  # a member joins by acting
+    member, day = member[active], day[active]
+    m = len(member)
+    counts = {"checkin": rng.binomial(1, COMMUNITY_CHECKIN, m)}
+    for action, rate in COMMUNITY_ACTION_RATES.items():
+        counts[action] = rng.poisson(rate * propensity[member])
+    nothing = sum(counts.values()) == 0
+    counts["like"][nothing] = 1  # an active day has at least one action
+    frames = [
+        pd.DataFrame({"day": day, "member": member, "action": action, "count": c})[c > 0]
+        for action, c in counts.items()
+    ]
+    rows = pd.concat(frames, ignore_index=True).sort_values(["day", "member", "action"], kind="stable")
+    out = pd.DataFrame(
+        {
+            "date": dates[rows["day"].to_numpy()].strftime("%Y-%m-%d"),
+            "platform": platform[rows["member"].to_numpy()],
+            "user_id": [f"cm{i:06d}" for i in rows["member"].to_numpy()],
+            "action": rows["action"].to_numpy(),
+            "count": rows["count"].to_numpy(),
+        }
+    )
+    truth = {
+        "members": int(n), "existing_members": existing, "joins_per_day": COMMUNITY_JOINS_PER_DAY * scale,
+        "mean_lifetime_days": COMMUNITY_MEAN_LIFETIME, "decay_days": COMMUNITY_DECAY_DAYS,
+        "actions": ["checkin", *COMMUNITY_ACTION_RATES],
+    }
+    return out.reset_index(drop=True), truth
+
+
+# Who runs which account (考核 needs an owner per account or post). The brand's
+# Douyin live streams belong to a live operator, whatever account-level owner
+# Douyin has: a post-level row overrides the account-level one.
+TEAM = (
+    ("weibo", "王芳", "content planner"),
+    ("wechat", "王芳", "content planner"),
+    ("douyin", "李雷", "content planner"),
+    ("kuaishou", "李雷", "content planner"),
+    ("xiaohongshu", "张敏", "community manager"),
+    ("bilibili", "张敏", "community manager"),
+    ("linkedin", "Chen Jie", "content planner"),
+)
+LIVE_OWNER = ("赵强", "live operator")
+
+
+def _team(posts: pd.DataFrame) -> pd.DataFrame:
+    rows = [{"platform": p, "account": BRAND, "post_id": None, "owner": o, "role": r} for p, o, r in TEAM]
+    live = posts[(posts["account"] == BRAND) & (posts["platform"] == "douyin") & (posts["content_type"] == "live")]
+    rows += [{"platform": "douyin", "account": BRAND, "post_id": pid, "owner": LIVE_OWNER[0], "role": LIVE_OWNER[1]} for pid in live["post_id"]]
+    return pd.DataFrame(rows, columns=["platform", "account", "post_id", "owner", "role"])

@@ -213,8 +213,51 @@ TABLES: dict[str, Table] = {
             key=("experiment_id", "variant", "unit_id"),
             open_columns=("",),
         ),
+        Table(
+            name="community_activity",
+            description="one row per day, platform, community member and action, with how many times",
+            columns={
+                "date": DATE,
+                "platform": TEXT,
+                "user_id": TEXT,
+                "action": TEXT,
+                "count": COUNT,
+            },
+            required=("date", "platform", "user_id", "action"),
+            key=("date", "platform", "user_id", "action"),
+        ),
+        Table(
+            name="team",
+            description="who owns what: an account (on one platform or all) or a single post, mapped to an owner and role",
+            columns={
+                "platform": TEXT,
+                "account": TEXT,
+                "post_id": TEXT,
+                "owner": TEXT,
+                "role": TEXT,
+            },
+            required=("account", "owner"),
+            key=("platform", "account", "post_id"),
+        ),
     )
 }
+
+# Community actions (行为) as stored; exported names are mapped by
+# :func:`normalise_action`, unknown ones kept lower-cased.
+ACTIONS = ("post", "comment", "like", "share", "checkin")
+ACTION_ALIASES = {
+    "发帖": "post", "发布": "post", "发文": "post", "posts": "post",
+    "评论": "comment", "回复": "comment", "comments": "comment", "reply": "comment",
+    "点赞": "like", "赞": "like", "likes": "like",
+    "分享": "share", "转发": "share", "shares": "share", "repost": "share",
+    "签到": "checkin", "打卡": "checkin", "check-in": "checkin", "check in": "checkin", "check_in": "checkin",
+}
+
+
+def normalise_action(value: str) -> str:
+    """Map a community action as exported (签到, 点赞, Check-in ...) to its identifier."""
+    text = str(value).strip().lower()
+    return text if text in ACTIONS else ACTION_ALIASES.get(text, text)
 
 
 def get_table(name: str) -> Table:

@@ -27,6 +27,7 @@ TIME_COLUMNS = {
     "account_daily": "date",
     "mentions": "published_at",
     "experiments": "assigned_at",
+    "community_activity": "date",
 }
 
 

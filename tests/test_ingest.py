@@ -270,6 +270,40 @@ def test_mentions_and_campaigns(tmp_path, store):
     assert camp["budget"] == 50000 and camp["target_views"] == 1000000  # planned campaigns may lie ahead
 
 
+def test_community_activity_with_chinese_headers_and_actions(tmp_path, store):
+    path = write_csv(tmp_path / "community.csv", [
+        "日期,平台,用户ID,行为,次数",
+        "2026-11-01,小红书,007,签到,1",
+        "2026-11-01,小红书,007,点赞,12",
+        "2026-11-02,微博,008,转发,-",
+        "2026-11-02,微博,008,Check-in,1",
+        "2026-11-03,微博,009,点赞,-2",
+    ])
+    f = run([path], "community_activity", store).files[0]
+    assert (f.accepted, f.quarantined) == (4, 1)  # a negative count is quarantined
+    act = load("community_activity", store=store, start="2026-11-02")
+    assert list(act["action"]) == ["checkin", "share"] and act["user_id"].iloc[0] == "008"
+    assert act["count"].isna().sum() == 1  # a dash is unknown, not zero
+    again = run([path], "community_activity", store).files[0]
+    assert again.updated == 4 and len(load("community_activity", store=store)) == 4
+
+
+def test_team_maps_accounts_and_posts_to_owners(tmp_path, store):
+    path = write_csv(tmp_path / "team.csv", [
+        "平台,账号,作品ID,负责人,角色",
+        "抖音,Lumina,,李雷,内容策划",
+        ",Lumina,,王芳,运营总监",
+        "抖音,Lumina,v001,赵强,直播运营",
+        "抖音,,v002,赵强,直播运营",
+    ])
+    f = run([path], "team", store).files[0]
+    assert (f.accepted, f.quarantined) == (3, 1)  # the account is required
+    team = load("team", store=store)
+    assert set(team["owner"]) == {"李雷", "王芳", "赵强"}
+    assert team.loc[team["owner"] == "王芳", "platform"].isna().all()  # every platform
+    assert team.loc[team["owner"] == "李雷", "platform"].iloc[0] == "douyin"
+
+
 def test_load_filters_window_platforms_and_accounts(sample_store):
     posts = load("posts", store=sample_store, start="2026-10-01", end="2026-10-31", platforms=["douyin", "weibo"], accounts=["Lumina"])
     assert len(posts) > 0

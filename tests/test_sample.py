@@ -155,3 +155,38 @@ def test_planted_share_of_voice_matches_generated_mentions():
     share = earned["brand"].value_counts(normalize=True)
     for brand, expected in data["truth"]["share_of_voice"].items():
         assert share[brand] == pytest.approx(expected, abs=0.005)
+
+
+def test_community_members_join_act_less_as_weeks_pass_and_leave(data):
+    act = data["community_activity"]
+    assert set(act["action"]) == {"post", "comment", "like", "share", "checkin"}
+    assert (act["count"] > 0).all() and not act.duplicated(["date", "platform", "user_id", "action"]).any()
+    days = act.drop_duplicates(["user_id", "date"]).assign(date=lambda f: pd.to_datetime(f["date"]))
+    first = days.groupby("user_id")["date"].transform("min")
+    joined_late = first >= first.min() + pd.Timedelta(days=60)  # not members from before the data
+    week = ((days["date"] - first).dt.days // 7)[joined_late]
+    members = days.loc[joined_late, "user_id"].nunique()
+    retained = days[joined_late].groupby(week)["user_id"].nunique() / members
+    assert retained[0] == 1.0 and 0.2 < retained[4] < 0.6 and retained[12] < retained[4] < retained[1]
+    daily = days.groupby("date")["user_id"].nunique()
+    assert daily.iloc[-60:].mean() > daily.iloc[60:120].mean()  # the community grows over the year
+    per_member = act.groupby("user_id")["count"].sum()
+    assert per_member.quantile(0.99) > 10 * per_member.median()  # a few core members do much of the work
+
+
+def test_team_owns_every_brand_platform_and_live_posts(data):
+    team, posts = data["team"], data["posts"]
+    accounts = team[team["post_id"].isna()]
+    assert set(accounts["platform"]) == set(posts.loc[posts["account"] == sample.BRAND, "platform"])
+    live = posts[(posts["account"] == sample.BRAND) & (posts["platform"] == "douyin") & (posts["content_type"] == "live")]
+    assert set(team.dropna(subset=["post_id"])["post_id"]) == set(live["post_id"])
+
+
+def test_new_tables_leave_the_other_tables_unchanged():
+    """The new tables draw from their own stream, appended after the others."""
+    data = sample.generate(seed=7, scale=0.1)
+    again = sample.generate(seed=7, scale=0.1)
+    for table in ("posts", "mentions", "community_activity"):
+        pd.testing.assert_frame_equal(data[table], again[table])
+    streams = np.random.SeedSequence(7).spawn(7)
+    assert all((a.generate_state(2) == b.generate_state(2)).all() for a, b in zip(np.random.SeedSequence(7).spawn(6), streams))
