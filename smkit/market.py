@@ -727,7 +727,7 @@ def rate_figure(a: MarketAnalysis):
         x = np.arange(len(platforms)) + (k - (len(accounts) - 1) / 2) * width
         err = np.vstack([part["rate"] - part["rate_low"], part["rate_high"] - part["rate"]])
         ax.bar(x, part["rate"], width, yerr=err, capsize=2, label=account, alpha=1.0 if account == a.brand else 0.75)
-    ax.set_xticks(np.arange(len(platforms)), [platform_label(p, a.facts) for p in platforms])
+    ax.set_xticks(np.arange(len(platforms)), [platform_label(p, a.facts).replace(" ", "\n") for p in platforms])
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.1%}")
     ax.set_ylabel(f"engagement per {a.benchmark.basis[:-1]}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
