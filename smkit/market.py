@@ -179,7 +179,8 @@ def net_sentiment_table(mentions: pd.DataFrame, alpha: float = 0.05, threshold: 
         rows.append({"brand": brand, "mentions": len(part), "positive": positive, "negative": negative,
                      "net_sentiment": sentiment.net_sentiment(values, threshold), "ci_low": lo, "ci_high": hi,
                      "scored_share": 1 - exported.loc[part.index].mean()})
-    return pd.DataFrame(rows).set_index("brand")
+    columns = ["brand", "mentions", "positive", "negative", "net_sentiment", "ci_low", "ci_high", "scored_share"]
+    return pd.DataFrame(rows, columns=columns).set_index("brand")
 
 
 # ---------------------------------------------------------------- benchmarking

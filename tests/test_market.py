@@ -183,3 +183,10 @@ def test_unknown_brand_or_competitor_is_named(sample_store):
 def test_sample_generator_plants_what_the_market_analysis_reads():
     truth = sample.generate(seed=2, scale=0.1)["truth"]
     assert truth["platform_gap"]["platform"] == "kuaishou" and sum(truth["share_of_voice"].values()) == pytest.approx(1)
+
+
+def test_a_window_without_mentions_gives_empty_tables_not_errors():
+    empty = pd.DataFrame({"brand": pd.Series(dtype=str), "platform": pd.Series(dtype=str), "text": pd.Series(dtype=str),
+                          "published_at": pd.Series(dtype="datetime64[ns]"), "likes": pd.Series(dtype=float)})
+    assert market.share_of_voice(empty).empty and market.net_sentiment_table(empty).empty
+    assert market.weekly_share_of_voice(empty).empty
