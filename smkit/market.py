@@ -159,6 +159,14 @@ def weekly_share_of_voice(mentions: pd.DataFrame, weighted: bool = False) -> pd.
     return volume.div(volume.sum(axis=1), axis=0)
 
 
+def weekly_platform_share(mentions: pd.DataFrame, brand: str) -> pd.DataFrame:
+    """``brand``'s weekly share of voice on each platform (columns)."""
+    m = earned(mentions)
+    week = pd.to_datetime(m["published_at"]).dt.tz_localize(None).dt.to_period("W-SUN").dt.start_time
+    counts = m.assign(week=week, ours=m["brand"] == brand).groupby(["week", "platform"], observed=True)["ours"].agg(["sum", "size"])
+    return (counts["sum"] / counts["size"]).unstack("platform")
+
+
 def net_sentiment_table(mentions: pd.DataFrame, alpha: float = 0.05, threshold: float = 0.25) -> pd.DataFrame:
     """Net sentiment per brand with a Wilson interval on positive / (positive + negative).
 
@@ -253,7 +261,9 @@ def benchmark(posts: pd.DataFrame, daily: pd.DataFrame, brand: str, competitors:
         for account, acc in part.groupby("account", observed=True):
             stat = _ratio_stat(inter[(part["account"] == account).to_numpy()], base[(part["account"] == account).to_numpy()])
             lo, hi = _rate_interval(stat, alpha)
+            low, high = stats.poisson_interval(len(acc), alpha)
             rows.append({"platform": platform, "account": account, "posts": len(acc), "posts_per_week": len(acc) / days * 7,
+                         "posts_per_week_low": low / days * 7, "posts_per_week_high": high / days * 7,
                          "rate": stat.mean, "rate_low": lo, "rate_high": hi,
                          "follower_growth_30d": growth.get((platform, account), np.nan)})
         ours, theirs = side == "ours", side == "theirs"
@@ -528,6 +538,7 @@ class MarketAnalysis:
     by_platform: pd.DataFrame
     weekly: pd.DataFrame
     weekly_weighted: pd.DataFrame
+    weekly_by_platform: pd.DataFrame
     sentiment: pd.DataFrame
     benchmark: Benchmark
     trends: pd.DataFrame
@@ -599,6 +610,7 @@ def analyze(store: Path, brand: str = "Lumina", start: dt.date | None = None, en
         share_of_voice=share_of_voice(mentions, alpha=alpha), share_of_voice_weighted=share_of_voice(mentions, weighted=True),
         by_platform=share_of_voice(mentions, by=["platform"], alpha=alpha),
         weekly=weekly_share_of_voice(mentions), weekly_weighted=weekly_share_of_voice(mentions, weighted=True),
+        weekly_by_platform=weekly_platform_share(mentions, brand),
         sentiment=net_sentiment_table(mentions, alpha), benchmark=bench, trends=trends(mentions, daily, brand, start, end, alpha),
         fit=fit, facts=reference_facts(facts_path), scores=scores, recommended=recommended, notes=notes,
     )
@@ -700,6 +712,29 @@ def platform_sov_figure(a: MarketAnalysis):
     return fig
 
 
+def platform_trend_figure(a: MarketAnalysis):
+    """Our weekly share of voice on each platform, in small multiples with the overall share as reference."""
+    import matplotlib.pyplot as plt
+
+    frame = a.weekly_by_platform
+    overall = a.weekly[a.brand] if a.brand in a.weekly else None
+    cols = 3
+    rows = max(1, -(-frame.shape[1] // cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(10, 2.2 * rows + 0.6), sharex=True, sharey=True, squeeze=False)
+    for ax, platform in zip(axes.flat, frame.columns):
+        if overall is not None:
+            ax.plot(overall.index, overall, color="#BBBBBB", linewidth=1, label="all platforms")
+        ax.plot(frame.index, frame[platform], linewidth=1.8, label=platform)
+        ax.set_title(platform_label(platform, a.facts), fontsize=10)
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+        ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+    for ax in axes.flat[frame.shape[1]:]:
+        ax.set_visible(False)
+    fig.suptitle(f"{a.brand}'s weekly share of voice by platform (grey: all platforms) · 分平台声量份额走势")
+    plt.close(fig)  # shown once, as the cell's value
+    return fig
+
+
 def sentiment_frame(a: MarketAnalysis):
     table = a.sentiment.rename(columns={"net_sentiment": "net sentiment", "ci_low": "low", "ci_high": "high", "scored_share": "scored by smkit"})
     return table.style.format({"mentions": "{:,.0f}", "positive": "{:,.0f}", "negative": "{:,.0f}", "net sentiment": "{:+.2f}",
@@ -740,10 +775,11 @@ def rate_figure(a: MarketAnalysis):
 def accounts_frame(a: MarketAnalysis):
     acc = a.benchmark.accounts.copy()
     acc["platform"] = [platform_label(p, a.facts) for p in acc["platform"]]
-    acc = acc.set_index(["platform", "account"]).rename(columns={"posts_per_week": "posts / week", "rate": "engagement rate", "rate_low": "low",
-                                                                  "rate_high": "high", "follower_growth_30d": "followers / 30 days"})
-    return acc.style.format({"posts": "{:,.0f}", "posts / week": "{:.1f}", "engagement rate": "{:.2%}", "low": "{:.2%}", "high": "{:.2%}",
-                             "followers / 30 days": "{:+.2%}"}, na_rep="–")
+    acc["posts / week"] = [f"{v:.1f} ({lo:.1f}–{hi:.1f})" for v, lo, hi in zip(acc["posts_per_week"], acc["posts_per_week_low"], acc["posts_per_week_high"])]
+    acc["engagement rate"] = [f"{v:.2%} ({lo:.2%}–{hi:.2%})" for v, lo, hi in zip(acc["rate"], acc["rate_low"], acc["rate_high"])]
+    acc = acc.set_index(["platform", "account"])[["posts", "posts / week", "engagement rate", "follower_growth_30d"]]
+    return acc.rename(columns={"follower_growth_30d": "followers / 30 days"}).style.format(
+        {"posts": "{:,.0f}", "followers / 30 days": "{:+.2%}"}, na_rep="–")
 
 
 def mix_frame(a: MarketAnalysis):
