@@ -74,7 +74,17 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
     if failed and args.quiet:
         for r in failed:
             print(f"smkit: {r['playbook']} failed: {r['error']}", file=sys.stderr)
-    return 1 if failed else 0
+    if failed:
+        return 1
+    if args.fail_at_level is not None:
+        from smkit.runner import level_reached
+
+        reached = level_reached(results, args.fail_at_level)
+        for label, value in reached:
+            print(f"smkit: {label} reports alert_level {value} (at or above {args.fail_at_level})", file=sys.stderr)
+        if reached:
+            return 3
+    return 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -130,6 +140,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=1, help="runs at once (separate processes)")
     p.add_argument("--overwrite", action="store_true", help="replace a same-day run with the same label instead of adding -2, -3 ...")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--fail-at-level", type=int, metavar="N",
+                   help="exit 3 when a run's summary.json has alert_level N or higher (for cron to act on a risk level)")
 
 
 def build_parser() -> argparse.ArgumentParser:

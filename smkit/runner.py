@@ -375,6 +375,19 @@ def load_schedule(path: str | Path) -> list[dict[str, Any]]:
     return runs
 
 
+def level_reached(results: Sequence[dict[str, Any]], threshold: int, key: str = "alert_level") -> list[tuple[str, int]]:
+    """Runs whose ``summary.json`` has ``key`` at or above ``threshold``, as
+    (label, value): how a scheduler acts on a level any playbook reports."""
+    reached = []
+    for r in results:
+        path = Path(r.get("folder") or "") / "summary.json"
+        if r.get("status") == "ok" and path.is_file():
+            value = json.loads(path.read_text(encoding="utf-8")).get(key)
+            if isinstance(value, (int, float)) and value >= threshold:
+                reached.append((str(r["label"]), int(value)))
+    return reached
+
+
 def results_table(results: Sequence[dict[str, Any]]) -> str:
     """A plain-text table of runs for the terminal and cron mail."""
     rows = [("playbook", "label", "status", "seconds", "folder / error")]
