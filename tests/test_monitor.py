@@ -60,7 +60,7 @@ def test_nab_score_of_the_volume_detector_on_real_tweets_beats_the_windowed_gaus
     assert len(corpus) == 10
     result = nab.score_detector(monitor.nab_detector(), corpus)
     assert result.score > 39.6  # NAB's windowed Gaussian; S-H-ESD scores 47.1
-    assert result.score == pytest.approx(69.4, abs=0.5)  # the figure quoted in the README
+    assert result.score == pytest.approx(69.9, abs=0.2)  # the figure quoted in the README
     frame = result.to_frame()
     assert frame["true_positives"].sum() >= 25
 

