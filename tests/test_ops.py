@@ -1,0 +1,219 @@
+"""Operations review: KPIs on hand-made data, forecasts on the sample, points and levels by the rules, absent tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from smkit import ops
+
+START, END = dt.date(2026, 10, 4), dt.date(2026, 10, 31)
+
+
+@pytest.fixture(scope="module")
+def review(sample_store):
+    return ops.analyze(sample_store, START, END)
+
+
+# ---------------------------------------------------------------- KPIs
+
+
+def _window(days: int = 14, start: str = "2026-05-01") -> ops.Window:
+    first = dt.date.fromisoformat(start)
+    return ops.Window("current", first, first + dt.timedelta(days=days - 1))
+
+
+def _daily(views: list[int], engagements: list[int], start: str = "2026-05-01") -> pd.DataFrame:
+    dates = pd.date_range(start, periods=len(views))
+    return pd.DataFrame({"date": dates, "platform": "douyin", "account": "Lumina", "views": views, "engagements": engagements,
+                         "followers": np.arange(len(views)) * 10 + 1000, "followers_gained": [10] * len(views)})
+
+
+def _mentions() -> pd.DataFrame:
+    t = pd.Timestamp("2026-05-02 10:00", tz="Asia/Shanghai")
+    rows = [
+        ("m1", "Lumina", 0.8, False, None, t),
+        ("m2", "Lumina", 0.6, False, None, t),
+        ("m3", "Lumina", -0.9, False, None, t),
+        ("m4", "Lumina", 0.0, False, None, t),
+        ("m5", "Vexa", 0.5, False, None, t),
+        ("m6", "Orbi", 0.5, False, None, t),
+        ("r1", "Lumina", None, True, "m3", t + pd.Timedelta(hours=2)),
+        ("r2", "Lumina", None, True, "m1", t + pd.Timedelta(hours=6)),
+        ("r3", "Lumina", None, True, "m1", t + pd.Timedelta(hours=9)),  # a second reply: only the first counts
+    ]
+    frame = pd.DataFrame(rows, columns=["mention_id", "brand", "sentiment", "is_reply_by_brand", "reply_to", "published_at"])
+    frame["platform"], frame["text"] = "weibo", "text"
+    return frame
+
+
+def test_kpis_on_hand_made_data():
+    views = [1000] * 7 + [2000] * 7
+    daily = _daily(views, [v // 20 for v in views])
+    got = ops.measure(daily, _mentions(), "Lumina", _window())
+    assert got["views"].value == 21000 and got["engagements"].value == 1050
+    assert got["engagement_rate"].value == pytest.approx(0.05)
+    assert got["followers"].value == 1130 and got["followers_gained"].value == 140
+    assert got["mentions"].value == 4  # earned: the replies are not voice
+    assert got["share_of_voice"].value == pytest.approx(4 / 6)
+    assert got["net_sentiment"].value == pytest.approx((2 - 1) / 3)
+    assert got["negative_share"].value == pytest.approx(1 / 4)
+    assert got["mean_sentiment"].value == pytest.approx(0.125)
+    assert got["reply_hours"].value == pytest.approx(4.0)  # median of 2 h and 6 h
+    assert "reach" not in got and "impressions" not in got  # not reported, not invented
+
+
+def test_change_attainment_and_tests_against_scipy():
+    now = ops.measure(_daily([1100 + 10 * (i % 7) for i in range(14)], [50] * 14), pd.DataFrame(), "Lumina", _window())
+    then = ops.measure(_daily([1000 + 10 * (i % 5) for i in range(14)], [50] * 14, "2026-04-17"), pd.DataFrame(), "Lumina",
+                       _window(start="2026-04-17"))
+    change, p = ops.change_and_p(ops.METRICS["views"], now["views"], then["views"])
+    assert change == pytest.approx(now["views"].value / then["views"].value - 1)
+    assert p == pytest.approx(sps.ttest_ind(now["views"].daily, then["views"].daily, equal_var=False).pvalue)
+    share = ops.METRICS["share_of_voice"]
+    change, p = ops.change_and_p(share, ops.Measure(0.5, successes=50, n=100), ops.Measure(0.4, successes=40, n=100))
+    assert change == pytest.approx(0.1)  # a difference in points for shares
+    from statsmodels.stats.proportion import proportions_ztest
+    assert p == pytest.approx(proportions_ztest([50, 40], [100, 100])[1])
+    assert ops.attainment(ops.METRICS["views"], 900, 1000) == pytest.approx(0.9)
+    assert ops.attainment(ops.METRICS["reply_hours"], 4.0, 3.0) == pytest.approx(0.75)  # lower is better
+    assert ops.attainment(ops.METRICS["net_sentiment"], -0.1, 0.3) is None  # a ratio would mislead
+    assert ops.prorated(3000, "month", 28, True) == pytest.approx(3000 * 28 / (365.25 / 12))
+    assert ops.prorated(0.4, "month", 28, False) == 0.4
+
+
+def test_goal_files_are_checked(tmp_path):
+    goals = ops.read_goals()
+    assert {"share_of_voice", "net_sentiment", "views"} <= set(goals["metric"])
+    bad = tmp_path / "goals.csv"
+    bad.write_text("metric,period,target\nfans,month,10\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="valid KPIs: reach"):
+        ops.read_goals(bad)
+    bad.write_text("metric,period,target\nviews,fortnight,10\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="valid periods: day, week"):
+        ops.read_goals(bad)
+
+
+# ---------------------------------------------------------------- forecasts
+
+
+def test_mase_on_hand_checked_numbers():
+    train = np.array([1, 2, 3, 4, 5, 6, 7, 3, 4, 5, 6, 7, 8, 9], dtype=float)  # seasonal-naive errors all 2
+    assert ops.mase(np.array([10.0, 12.0]), np.array([11.0, 9.0]), train) == pytest.approx(2.0 / 2.0)
+
+
+def test_chosen_forecast_beats_seasonal_naive_on_the_sample(review):
+    assert {f.metric for f in review.forecasts} == {"followers", "engagements", "mentions"}
+    for f in review.forecasts:
+        assert f.backtest.chosen != "seasonal_naive", f.metric
+        assert f.backtest_mase < f.baseline_mase, (f.metric, f.backtest.mase.to_dict())
+        assert len(f.forecast.point) == 28 and (f.forecast.lo <= f.forecast.point).all() and (f.forecast.point <= f.forecast.hi).all()
+        assert f.forecast.index[0] == pd.Timestamp(END) + pd.Timedelta(days=1)
+
+
+def test_intervals_cover_held_out_days_near_their_level(review):
+    """Over 4 origins x 28 days x 3 metrics (336 held-out days) the chosen
+    models' 80% intervals should cover about 80%. Days within one origin share
+    its errors, so the effective sample is closer to the 12 origin-metric
+    pairs than to 336 days: a binomial spread for that many is about 0.1, so
+    the pooled coverage may lie within 0.15 of nominal, and no single metric
+    may fall below 0.5."""
+    covered = [f.backtest.coverage[f.backtest.chosen] for f in review.forecasts]
+    assert abs(np.mean(covered) - review.level) <= 0.15, covered
+    assert min(covered) >= 0.5, covered
+
+
+def test_goal_probability_and_forecast_csv(review, tmp_path):
+    mentions = next(f for f in review.forecasts if f.metric == "mentions")
+    goal = mentions.goal
+    assert goal == pytest.approx(2000 * 28 / (365.25 / 12) * 0.2 / 0.2, rel=1e-9)  # the default file's monthly 2,000, pro-rated
+    sums = mentions.forecast.paths.sum(axis=1)
+    assert mentions.p_meet_goal == pytest.approx(np.mean(sums >= goal))
+    path = ops.write_forecast_csv(review, tmp_path)
+    table = pd.read_csv(path)
+    assert list(table.columns) == ["date", "metric", "point", "lo", "hi"] and len(table) == 3 * 28
+    assert set(table["metric"]) == {"followers", "engagements", "mentions"}
+
+
+# ---------------------------------------------------------------- community
+
+
+def test_points_and_levels_follow_the_rules_on_a_hand_checked_example():
+    rules = ops.parse_points("post:10,comment:3,like:1")
+    levels = ops.parse_levels("新手:0,活跃:20,核心:50")
+    activity = pd.DataFrame({
+        "date": pd.to_datetime(["2026-05-01", "2026-05-01", "2026-05-02", "2026-05-09", "2026-05-09", "2026-05-10", "2026-05-10"]),
+        "platform": "weibo",
+        "user_id": ["a", "a", "b", "a", "b", "c", "c"],
+        "action": ["post", "like", "comment", "post", "like", "checkin", "like"],
+        "count": pd.array([1, 5, 2, 3, 4, 1, pd.NA], dtype="Int64"),
+    })
+    # a: 10 + 5 before the window, 30 in it -> 45 (活跃); b: 6 then 4 -> 10 (新手); c: checkin has no rule, a blank count is one like -> 1
+    pts = ops.points(activity, rules)
+    assert list(pts) == [10, 5, 6, 30, 4, 0, 1]
+    c = ops.community_health(activity, dt.date(2026, 5, 8), dt.date(2026, 5, 10), rules, levels)
+    assert c.levels.loc["活跃", "at end"] == 1 and c.levels.loc["新手", "at end"] == 2 and c.levels.loc["核心", "at end"] == 0
+    assert c.levels.loc["新手", "at start"] == 2 and c.levels["at start"].sum() == 2  # c had not joined
+    assert c.moved_up == 1  # a: 新手 -> 活跃
+    assert (c.active, c.new, c.returning) == (3, 1, 2)
+    assert list(c.top.index) == ["a", "b", "c"] and list(c.top["points in window"]) == [30, 4, 1]
+    assert c.unknown_actions == ("checkin",)
+    with pytest.raises(ValueError, match="must rise"):
+        ops.parse_levels("a:0,b:50,c:20")
+    with pytest.raises(ValueError, match="action:points"):
+        ops.parse_points("post=10")
+
+
+def test_community_on_the_sample(review):
+    c = review.community
+    assert c.active > 0 and c.new + c.returning == c.active
+    assert 0.15 < c.retention_4w < 0.7
+    assert (c.retention[0] == 1.0).all() and c.retention[1].mean() > c.retention[4].mean()
+    assert c.levels["at end"].sum() >= c.levels["at start"].sum()
+
+
+# ---------------------------------------------------------------- team
+
+
+def test_owners_post_rows_win_over_account_rows():
+    posts = pd.DataFrame({"platform": ["douyin", "douyin", "weibo", "weibo"], "account": ["L", "L", "L", "X"], "post_id": ["p1", "p2", "p3", "p4"]})
+    team = pd.DataFrame({"platform": [None, "douyin", "douyin"], "account": ["L", "L", "L"], "post_id": [None, None, "p2"],
+                         "owner": ["all", "dy", "live"], "role": ["r", "r", "r"]})
+    got = ops.assign_owners(posts, team)
+    assert list(got["owner"]) == ["dy", "live", "all", None]
+
+
+def test_team_scorecard_on_the_sample(review):
+    team = review.team
+    assert set(team.index) == {"王芳", "李雷", "张敏", "Chen Jie", "赵强"}
+    assert (team["posts"] > 0).all()
+    live = team.loc["赵强"]
+    assert live["platforms"] == "douyin" and live["goals"].startswith("posts")  # their own goal, not everyone's
+    summary = review.to_summary()
+    assert set(summary) == {"kpis", "forecasts", "community", "team"}
+    assert set(summary["kpis"]["views"]) == {"actual", "goal", "attainment", "change"}
+    assert set(summary["forecasts"]["mentions"]) == {"horizon_days", "point", "lo", "hi", "backtest_mase", "baseline_mase", "p_meet_goal"}
+    assert set(summary["community"]) == {"active", "retention_4w", "levels"}
+    json.dumps(summary, default=float)
+
+
+def test_a_store_without_the_new_tables_says_so(sample_store, tmp_path):
+    old = tmp_path / "old.duckdb"
+    shutil.copy(sample_store, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("DROP TABLE team")
+        con.execute("DROP TABLE community_activity")
+    r = ops.analyze(old, START, END)
+    assert r.community is None and "no `community_activity` table" in r.community_note
+    assert r.team.empty and "no `team` table" in r.team_note
+    assert "no `team` table" in ops.team_text(r) and ops.team_frame(r) is None
+    summary = r.to_summary()
+    assert summary["team"] == [] and summary["community"] == {"active": None, "retention_4w": None, "levels": {}}
+    assert len(r.forecasts) == 3 and not r.kpis.empty  # the rest of the review stands
