@@ -31,4 +31,4 @@ bench: store
 	for script in scripts/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) data/smkit.duckdb data/sample data/quarantine data/ingest_reports
+	rm -rf $(VENV) data/smkit.duckdb data/sample data/quarantine data/ingest_reports data/cache

