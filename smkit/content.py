@@ -680,8 +680,11 @@ def what_sets_apart(scores: pd.DataFrame, best_hours: dict[str, set[int]], share
         return pd.DataFrame(columns=["trait", "top", "bottom"])
 
     def traits(frame: pd.DataFrame) -> dict[str, float]:
-        best = np.array([h in best_hours.get(p, set()) for p, h in zip(frame["platform"], frame["hour"])])
-        out = {"posted in the platform's best hours": float(best.mean()), "posted at the weekend": float((frame["weekday"] >= 5).mean())}
+        out = {}
+        if any(best_hours.values()):
+            best = np.array([h in best_hours.get(p, set()) for p, h in zip(frame["platform"], frame["hour"])])
+            out["posted in the platform's best hours"] = float(best.mean())
+        out["posted at the weekend"] = float((frame["weekday"] >= 5).mean())
         for topic, s in frame["topic"].value_counts(normalize=True).items():
             out[f"topic {topic}"] = float(s)
         return out
@@ -953,7 +956,9 @@ def effects_frame(report: ContentReport):
 def effects_text(report: ContentReport) -> str:
     e = report.effects
     if e.empty:
-        return "No comparison was possible: every platform posts one content type, or too few of the others."
+        if report.notes and len(report.notes) >= len(report.definitions):
+            return "**What this means.** No platform had enough posts in the window to model; widen the window (`start`) or add accounts."
+        return "**What this means.** No comparison was possible: every platform posts one content type, or too few of the others."
     clear = e[(e["ci_low"] > 1) | (e["ci_high"] < 1)]
     parts = [f"{r.content_type} on {platform_label(r.platform)} earns {r.rate_ratio:.2f} times the engagement of {r.reference} "
              f"(between {r.ci_low:.2f} and {r.ci_high:.2f})" for r in clear.itertuples()]

@@ -330,6 +330,15 @@ def test_no_exposure_and_no_posts_give_clear_messages(planted_store):
         content.analyze(planted_store, START, END, content.settings(account="Nobody", plan_start=PLAN_START))
 
 
+def test_a_window_too_short_to_model_says_so_and_still_reports(planted_store):
+    report = content.analyze(planted_store, dt.date(2026, 10, 25), END, content.settings(plan_start=PLAN_START))
+    assert set(report.notes) == set(report.definitions.index)
+    assert all("at least 30 are needed" in why for why in report.notes.values())
+    assert report.to_summary() == {"type_effects": [], "best_slots": [], "cadence": {}, "top_keywords": [], "calendar_rows": 0}
+    assert "No platform had enough posts" in content.effects_text(report) and "No plan" in content.plan_text(report)
+    assert content.timing_figure(report) is None and content.effects_figure(report) is None
+
+
 def test_report_frames_show_no_nan(planted):
     frames = [content.definitions_frame(planted), content.effects_frame(planted), content.completion_frame(planted), content.slots_frame(planted),
               content.cadence_frame(planted), content.keywords_frame(planted), content.topics_frame(planted),
