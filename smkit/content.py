@@ -1128,7 +1128,9 @@ def timing_text(report: ContentReport) -> str:
     pooled = hours.get(POOLED)
     text = "**What this means.** "
     if pooled is not None:
-        text += f"Across all platforms engagement peaks around {pooled:02d}:00-{(pooled + 1) % 24:02d}:00. "
+        peak = report.hours[(report.hours["platform"] == POOLED) & (report.hours["hour"] == pooled)].iloc[0]
+        text += (f"Across all platforms engagement peaks around {pooled:02d}:00-{(pooled + 1) % 24:02d}:00, "
+                 f"{_ratio(peak['vs_average'], peak['ci_low'], peak['ci_high'])} against the average post's hour. ")
     if sure.empty:
         text += ("No slot is confidently better than its platform's average once every slot tested is accounted for (Holm): "
                  "the best slots below are the best guesses, worth testing rather than committing to.")
