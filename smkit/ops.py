@@ -329,7 +329,8 @@ def _future(y: pd.Series, horizon: int) -> pd.DatetimeIndex:
     return pd.date_range(y.index[-1] + pd.Timedelta(days=1), periods=horizon, freq="D")
 
 
-def seasonal_naive(y: pd.Series, horizon: int, level: float, paths: int = 0, seed: int = 0, params: np.ndarray | None = None) -> Forecast:
+def seasonal_naive(y: pd.Series, horizon: int, level: float, paths: int = 0, seed: int = 0, params: np.ndarray | None = None,
+                   start: np.ndarray | None = None) -> Forecast:
     """Each day as the same weekday last week; the interval from the spread of
     weekly differences, widening with every week ahead (Hyndman & Athanasopoulos, 5.5)."""
     x = _log(y)
@@ -347,38 +348,43 @@ def seasonal_naive(y: pd.Series, horizon: int, level: float, paths: int = 0, see
     return Forecast("seasonal_naive", _future(y, horizon), _unlog(point), _unlog(point - width), _unlog(point + width), sims)
 
 
-def ets(y: pd.Series, horizon: int, level: float, paths: int = 0, seed: int = 0, params: np.ndarray | None = None) -> Forecast:
+def ets(y: pd.Series, horizon: int, level: float, paths: int = 0, seed: int = 0, params: np.ndarray | None = None,
+        start: np.ndarray | None = None) -> Forecast:
     """Exponential smoothing with a damped trend and an additive weekly season
-    on log(1 + y) (statsmodels' ``ETSModel``)."""
+    on log(1 + y) (statsmodels' ``ETSModel``). With ``params`` the model is not
+    re-estimated, only run over ``y``; ``start`` warm-starts the estimation."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     x = pd.Series(_log(y), index=y.index)
+    back = lambda v: _unlog(np.asarray(v))  # noqa: E731
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = ETSModel(x, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=SEASON).fit(disp=False)
+        model = ETSModel(x, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=SEASON)
+        res = model.smooth(params) if params is not None else model.fit(disp=False, start_params=start)
         frame = res.get_prediction(start=len(x), end=len(x) + horizon - 1).summary_frame(alpha=1 - level)
-        sims = _unlog(np.asarray(res.simulate(horizon, repetitions=paths, anchor="end", rng=np.random.default_rng(seed))).T) if paths else None
-    return Forecast("ets", _future(y, horizon), _unlog(frame["mean"].to_numpy()), _unlog(frame["pi_lower"].to_numpy()),
-                    _unlog(frame["pi_upper"].to_numpy()), sims)
+        sims = back(np.asarray(res.simulate(horizon, repetitions=paths, anchor="end", rng=np.random.default_rng(seed))).T) if paths else None
+    return Forecast("ets", _future(y, horizon), back(frame["mean"]), back(frame["pi_lower"]), back(frame["pi_upper"]), sims, np.asarray(res.params))
 
 
-def sarima(y: pd.Series, horizon: int, level: float, paths: int = 0, seed: int = 0, params: np.ndarray | None = None) -> Forecast:
+def sarima(y: pd.Series, horizon: int, level: float, paths: int = 0, seed: int = 0, params: np.ndarray | None = None,
+           start: np.ndarray | None = None) -> Forecast:
     """The "airline" seasonal ARIMA (0,1,1)(0,1,1)7 on log(1 + y) (statsmodels'
-    ``SARIMAX``). With ``params`` the model is not re-estimated, only run over
-    ``y`` (the backtest estimates once, before its first origin)."""
+    ``SARIMAX``). With ``params`` the model is
+    not re-estimated, only run over ``y``; ``start`` warm-starts the estimation."""
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
     x = pd.Series(_log(y), index=y.index)
+    back = lambda v: _unlog(np.asarray(v))  # noqa: E731
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = SARIMAX(x, order=(0, 1, 1), seasonal_order=(0, 1, 1, SEASON))
-        res = model.filter(params) if params is not None else model.fit(disp=False)
+        res = model.filter(params) if params is not None else model.fit(disp=False, start_params=start)
         frame = res.get_forecast(horizon).summary_frame(alpha=1 - level)
         sims = None
         if paths:
-            sims = _unlog(np.asarray(res.simulate(horizon, repetitions=paths, anchor="end", rng=np.random.default_rng(seed))).reshape(horizon, paths).T)
-    return Forecast("sarima", _future(y, horizon), _unlog(frame["mean"].to_numpy()), _unlog(frame["mean_ci_lower"].to_numpy()),
-                    _unlog(frame["mean_ci_upper"].to_numpy()), sims, np.asarray(res.params))
+            sims = back(np.asarray(res.simulate(horizon, repetitions=paths, anchor="end", rng=np.random.default_rng(seed))).reshape(horizon, paths).T)
+    return Forecast("sarima", _future(y, horizon), back(frame["mean"]), back(frame["mean_ci_lower"]), back(frame["mean_ci_upper"]), sims,
+                    np.asarray(res.params))
 
 
 MODELS = {"seasonal_naive": seasonal_naive, "ets": ets, "sarima": sarima}
@@ -408,6 +414,7 @@ class Backtest:
     scores: pd.DataFrame  # model x origin MASE
     coverage: dict  # model -> share of held-out days inside the interval
     chosen: str
+    params: dict = field(default_factory=dict)  # model -> parameters estimated before the first origin
 
     @property
     def mase(self) -> pd.Series:
@@ -419,9 +426,9 @@ def backtest(y: pd.Series, horizon: int, level: float, models: tuple[str, ...] =
     last ``origins`` origins, one horizon apart, and score each model by MASE.
     The model with the lowest mean MASE is chosen; seasonal naive is the
     baseline every model must beat. Also the share of held-out days inside each
-    model's interval. Models that can reuse their parameters (seasonal ARIMA)
-    estimate them once on the data before the first origin, so no origin sees
-    its own future and the backtest stays fast."""
+    model's interval. Models estimate their parameters once, on the data
+    before the first origin, and reuse them at the later origins, so no origin
+    sees its own future and the backtest stays fast."""
     scores: dict[str, list[float]] = {m: [] for m in models}
     inside: dict[str, list[bool]] = {m: [] for m in models}
     params: dict[str, np.ndarray | None] = {m: None for m in models}
@@ -440,7 +447,7 @@ def backtest(y: pd.Series, horizon: int, level: float, models: tuple[str, ...] =
         raise ValueError(f"{metric or 'the series'} has {len(y)} days; a backtest needs at least {8 * SEASON + horizon}")
     mean = table.mean(axis=1)
     chosen = str(mean.idxmin()) if mean.notna().any() else "seasonal_naive"
-    return Backtest(metric, table, {m: float(np.mean(v)) for m, v in inside.items() if v}, chosen)
+    return Backtest(metric, table, {m: float(np.mean(v)) for m, v in inside.items() if v}, chosen, params)
 
 
 @dataclass(frozen=True)
