@@ -1133,7 +1133,7 @@ def timing_text(report: ContentReport) -> str:
                  f"{_ratio(peak['vs_average'], peak['ci_low'], peak['ci_high'])} against the average post's hour. ")
     if sure.empty:
         text += ("No slot is confidently better than its platform's average once every slot tested is accounted for (Holm): "
-                 "the best slots below are the best guesses, worth testing rather than committing to.")
+                 "the best slots above are best guesses, worth testing rather than committing to.")
     else:
         by = sure.groupby("platform")["hour"].agg(["min", "max", "size"])
         text += "Confidently better than average: " + "; ".join(
