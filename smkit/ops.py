@@ -732,6 +732,26 @@ def assign_owners(posts: pd.DataFrame, team: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def owner_platforms(posts: pd.DataFrame, team: pd.DataFrame) -> pd.DataFrame:
+    """Per owner and platform: posts, engagement per post, the platform norm,
+    their ratio and a t-test of each post's engagement over the norm against 1,
+    so a weak platform is not hidden in an owner's average."""
+    if team.empty or posts.empty:
+        return pd.DataFrame()
+    p = posts.copy()
+    p["engagement"] = interactions(p)
+    norm = p.groupby("platform")["engagement"].mean()
+    owned = assign_owners(p, team)
+    owned = owned[owned["owner"].notna()]
+    rows = []
+    for (owner, platform), mine in owned.groupby(["owner", "platform"], sort=True):
+        ratios = (mine["engagement"] / norm[platform]).dropna().to_numpy() if norm[platform] else np.array([])
+        rows.append({"owner": owner, "platform": platform, "posts": len(mine), "engagement_per_post": float(mine["engagement"].mean()),
+                     "platform_norm": float(norm[platform]), "engagement_index": float(mine["engagement"].mean() / norm[platform]) if norm[platform] else None,
+                     "p_vs_norm": float(sps.ttest_1samp(ratios, 1.0).pvalue) if len(ratios) >= 5 and ratios.std() > 0 else None})
+    return pd.DataFrame(rows).set_index(["owner", "platform"])
+
+
 def team_scorecard(posts: pd.DataFrame, team: pd.DataFrame, mentions: pd.DataFrame, brand: str, goals: pd.DataFrame, days: int) -> pd.DataFrame:
     """Per owner: posts, engagement per post, the platform norm for the same
     post mix (every account's posts on those platforms in the window), the
@@ -799,6 +819,7 @@ class Review:
     team: pd.DataFrame
     team_note: str
     notes: list = field(default_factory=list)
+    team_platforms: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_summary(self) -> dict:
         return summary(self)
@@ -868,12 +889,13 @@ def analyze(store: Path, start: dt.date, end: dt.date, brand: str = "Lumina", *,
         if community.active == 0:
             community_note = f"No community member was active between {start} and {end}."
     team, team_note = _load_optional("team", store)
-    scorecard = pd.DataFrame()
+    scorecard, by_platform = pd.DataFrame(), pd.DataFrame()
     if team is not None and not team.empty:
         posts = load("posts", store=store, start=start, end=end)
         scorecard = team_scorecard(posts, team, window_mentions, brand, goal_table, current.days)
+        by_platform = owner_platforms(posts, team)
     return Review(brand, start, end, str(goals or DEFAULT_GOALS), kpis, items, forecast_notes, horizon_days, interval, community,
-                  community_note, scorecard, team_note, notes)
+                  community_note, scorecard, team_note, notes, by_platform)
 
 
 def summary(review: Review) -> dict:
@@ -1058,8 +1080,10 @@ def community_figure(review: Review):
     labels = [f"{d:%m-%d}" for d in weekly.index]
     ax.bar(labels, weekly["returning"], color="#2F6DB5", label="returning 老成员")
     ax.bar(labels, weekly["new"], bottom=weekly["returning"], color="#E07B39", label="new 新成员")
-    ax.legend(fontsize="small", frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.08), ncol=2)
-    ax.set_title("每周活跃成员 Active members per week (week starting)", fontsize="medium", loc="left", pad=24)
+    top = float((weekly["new"] + weekly["returning"]).max()) if len(weekly) else 1.0
+    ax.set_ylim(0, top * 1.3)  # room for the legend above the bars
+    ax.legend(fontsize="small", frameon=False, loc="upper left", ncol=2)
+    ax.set_title("每周活跃成员 Active members per week (week starting)", fontsize="medium", loc="left")
     ax.tick_params(axis="x", labelsize="small")
     ax = fig.add_subplot(grid[1])
     heat = c.retention.drop(columns="members")
@@ -1115,6 +1139,14 @@ def team_text(review: Review) -> str:
         real = ranked[ranked["p_vs_norm"].notna() & (ranked["p_vs_norm"] < 0.05)]
         parts.append("Differences from the norm that are more than noise: " + ", ".join(real.index) + "." if len(real)
                      else "None of these differences from the norm is beyond noise at the 5% level.")
+    tp = review.team_platforms
+    if not tp.empty:
+        weak = tp[tp["p_vs_norm"].notna() & (tp["p_vs_norm"] < 0.05) & (tp["engagement_index"] < 1)].sort_values("engagement_index")
+        strong = tp[tp["p_vs_norm"].notna() & (tp["p_vs_norm"] < 0.05) & (tp["engagement_index"] > 1)].sort_values("engagement_index", ascending=False)
+        for table, word in ((weak, "below"), (strong, "above")):
+            if len(table):
+                parts.append(f"Per platform, significantly {word} the norm: "
+                             + ", ".join(f"{o} on {pl} ({r['engagement_index']:.2f})" for (o, pl), r in table.iterrows()) + ".")
     behind = t[t["goal_attainment"].notna() & (t["goal_attainment"] < 1)]
     if len(behind):
         parts.append("Behind their own goals: " + ", ".join(f"{o} ({r['goals']})" for o, r in behind.iterrows()) + ".")
@@ -1134,6 +1166,17 @@ def team_frame(review: Review):
                                   "p_vs_norm": "p vs norm", "reply_hours": "median reply time", "goals": "own goals"})
     return shown.style.format({"posts": "{:,.0f}", "engagement per post": "{:,.0f}", "platform norm": "{:,.0f}", "index": "{:.2f}"}, na_rep="–").format_index(
         escape="html").format(escape="html", subset=["role", "platforms", "own goals"])
+
+
+def team_platforms_frame(review: Review):
+    tp = review.team_platforms
+    if tp.empty:
+        return None
+    shown = tp.copy()
+    shown["p_vs_norm"] = shown["p_vs_norm"].map(lambda p: stats.format_p(p) if p is not None and pd.notna(p) else "–")
+    shown = shown.rename(columns={"engagement_per_post": "engagement per post", "platform_norm": "platform norm", "engagement_index": "index",
+                                  "p_vs_norm": "p vs norm"})
+    return shown.style.format({"posts": "{:,.0f}", "engagement per post": "{:,.0f}", "platform norm": "{:,.0f}", "index": "{:.2f}"}, na_rep="–").format_index(escape="html")
 
 
 def overview_text(review: Review) -> str:
