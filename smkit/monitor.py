@@ -125,10 +125,18 @@ def nab_detector(name: str = "seasonal_robust_z", z: float = 4.0):
 def cusum(negatives: np.ndarray, totals: np.ndarray, *, k: float = 0.5, h: float = 5.0, baseline_days: int = 56, gap: int = 7,
           min_baseline: int = 14) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One-sided CUSUM of the daily negative share: statistic, alarms (reset
-    after each) and the baseline share. Days without mentions add nothing."""
+    after each) and the baseline share. Days without mentions add nothing.
+
+    Alarm days are left out of later baselines, so a crisis does not raise
+    the "usual" share and hide the next one."""
     neg, tot = np.asarray(negatives, float), np.asarray(totals, float)
     n = len(tot)
-    cs_neg, cs_tot = np.concatenate([[0], np.cumsum(neg)]), np.concatenate([[0], np.cumsum(tot)])
+    in_control = np.ones(n, dtype=bool)
+
+    def sums() -> tuple[np.ndarray, np.ndarray]:
+        return np.concatenate([[0], np.cumsum(neg * in_control)]), np.concatenate([[0], np.cumsum(tot * in_control)])
+
+    cs_neg, cs_tot = sums()
     stat, alarms, base = np.zeros(n), np.zeros(n, dtype=bool), np.full(n, np.nan)
     s = 0.0
     for t in range(n):
@@ -144,6 +152,8 @@ def cusum(negatives: np.ndarray, totals: np.ndarray, *, k: float = 0.5, h: float
         if s > h:
             alarms[t] = True
             s = 0.0
+            in_control[t] = False
+            cs_neg, cs_tot = sums()
     return stat, alarms, base
 
 
@@ -458,6 +468,11 @@ def _brand_aliases(brand: str) -> tuple[str, ...]:
     return (BRAND_ZH.get(brand, ""),) if BRAND_ZH.get(brand) else ()
 
 
+# Rows of the mentions table written by others: the default window ends on the
+# last day with one, as the brand's replies can spill into a day nobody else has spoken in yet.
+EARNED_SQL = "NOT coalesce(is_reply_by_brand, false)"
+
+
 def earned_owned(window: pd.DataFrame, brand: str) -> pd.DataFrame:
     """Earned (others' mentions of the brand) against owned (the brand's own
     replies) in the window, with each one's engagement."""
@@ -515,13 +530,21 @@ def alert_details(alert: Alert) -> str:
 def top_negative_frame(alert: Alert):
     if alert.top_negative.empty:
         return pd.DataFrame({"note": ["no negative mention in this alert"]})
-    return alert.top_negative.style.format({"followers": "{:,.0f}", "replied_after_hours": "{:.1f}"}, na_rep="unanswered").format(
+    shown = alert.top_negative.rename(columns={"published_at": "published", "replied_after_hours": "reply after (hours)"})
+    return shown.style.format({"followers": "{:,.0f}", "reply after (hours)": "{:.1f}"}, na_rep="unanswered").format(
         escape="html", subset=["text", "author"]).hide(axis="index")
 
 
 def breakdown_frame(table: pd.DataFrame):
-    return table.style.format({"mentions": "{:,.0f}", "positive_share": "{:.0%}", "neutral_share": "{:.0%}", "negative_share": "{:.0%}",
-                               "net_sentiment": "{:+.2f}"}, na_rep="–").format_index(escape="html")
+    shown = table.rename(columns={"positive_share": "positive", "neutral_share": "neutral", "negative_share": "negative", "net_sentiment": "net sentiment"})
+    return shown.style.format({"mentions": "{:,.0f}", "positive": "{:.0%}", "neutral": "{:.0%}", "negative": "{:.0%}",
+                               "net sentiment": "{:+.2f}"}, na_rep="–").format_index(escape="html")
+
+
+def earned_owned_frame(result: MonitorResult):
+    shown = result.breakdown["earned_owned"].rename(columns={"engagement_per_mention": "engagement per mention"})
+    shown.index.name = None
+    return shown.style.format({"mentions": "{:,.0f}", "engagement": "{:,.0f}", "engagement per mention": "{:.1f}"}, na_rep="–")
 
 
 def replies_text(result: MonitorResult) -> str:
@@ -537,7 +560,7 @@ def unanswered_frame(result: MonitorResult, top: int = 10):
     u = result.replies["unanswered"].head(top)
     if u.empty:
         return pd.DataFrame({"note": ["every negative mention has a reply"]})
-    shown = pd.DataFrame({"published_at": u["published_at"].dt.strftime("%Y-%m-%d %H:%M"), "platform": u["platform"], "author": u["author"],
+    shown = pd.DataFrame({"published": u["published_at"].dt.strftime("%Y-%m-%d %H:%M"), "platform": u["platform"], "author": u["author"],
                           "followers": u["author_followers"], "text": u["text"]})
     return shown.style.format({"followers": "{:,.0f}"}).format(escape="html", subset=["text", "author"]).hide(axis="index")
 

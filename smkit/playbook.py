@@ -62,29 +62,30 @@ class Config:
     options: dict[str, Any]
 
 
-def data_end(store: Path, table: str = "posts") -> dt.date:
-    """The last day with data in ``table``'s time column."""
+def data_end(store: Path, table: str = "posts", where: str = "") -> dt.date:
+    """The last day with data in ``table``'s time column (among rows matching the SQL ``where``, if given)."""
     column = store_mod.TIME_COLUMNS[table]
     with store_mod.connect(store, read_only=True) as con:
-        value = con.execute(f'SELECT max("{column}") FROM "{table}"').fetchone()[0]
+        value = con.execute(f'SELECT max("{column}") FROM "{table}"' + (f" WHERE {where}" if where else "")).fetchone()[0]
     if value is None:
         raise LookupError(f"table {table} in {store} has no rows, so there is no default analysis window")
     return value.date() if isinstance(value, dt.datetime) else value
 
 
 def setup(
-    store: str = "", start: str = "", end: str = "", window_table: str = "posts", default_days: int = DEFAULT_WINDOW_DAYS, **options: Any
+    store: str = "", start: str = "", end: str = "", window_table: str = "posts", default_days: int = DEFAULT_WINDOW_DAYS,
+    window_where: str = "", **options: Any
 ) -> Config:
     """Validate a playbook's parameters and prepare the notebook.
 
     ``store`` empty means the default store (built from the sample data when
     missing). ``start``/``end`` empty mean the last ``default_days`` days of
-    data in ``window_table``.
+    data in ``window_table`` (rows matching the SQL ``window_where``, if given).
     """
     from smkit import viz
 
     path = store_mod.resolve_store(parse_path(store, "store", must_exist=True))
-    last = parse_date(end, "end") or data_end(path, window_table)
+    last = parse_date(end, "end") or data_end(path, window_table, window_where)
     first = parse_date(start, "start") or last - dt.timedelta(days=default_days - 1)
     if first > last:
         raise ValueError(f"start {first} is after end {last}")

@@ -93,6 +93,18 @@ def test_cusum_catches_a_sustained_shift_a_single_day_threshold_misses():
     assert base[95] == pytest.approx(0.15)
 
 
+def test_a_crisis_does_not_raise_the_usual_share_after_it():
+    totals = np.full(150, 100)
+    negatives = np.full(150, 15)
+    negatives[60:64] = 70  # a four-day crisis
+    _, alarms, base = monitor.cusum(negatives, totals)
+    assert alarms[60:64].any()
+    assert base[60 + 4 + 7 + 10] == pytest.approx(0.15)  # the crisis days are not in the baseline
+    negatives[100:104] = 40  # a second, smaller wave is still caught
+    _, alarms, _ = monitor.cusum(negatives, totals)
+    assert alarms[100:104].any()
+
+
 # ---------------------------------------------------------------- risk levels
 
 
@@ -187,3 +199,10 @@ def test_fail_at_level_reads_summary_json(tmp_path):
     results = [{"label": "a", "status": "ok", "folder": str(tmp_path / "a")}, {"label": "b", "status": "ok", "folder": str(tmp_path / "missing")}]
     assert level_reached(results, 2) == [("a", 3)]
     assert level_reached(results, 4) == []
+
+
+def test_the_default_window_ends_on_the_last_day_others_spoke(sample_store):
+    from smkit.playbook import data_end
+
+    assert data_end(sample_store, "mentions", monitor.EARNED_SQL) == dt.date(2026, 10, 31)  # the sample's last day
+    assert data_end(sample_store, "mentions") >= dt.date(2026, 10, 31)  # the brand's replies may spill past it
