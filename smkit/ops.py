@@ -1012,8 +1012,8 @@ def forecast_text(review: Review) -> str:
     for f in review.forecasts:
         better = f.backtest_mase < f.baseline_mase
         point, lo, hi = f.horizon_total
-        what = f"{f.metric} on {f.forecast.index[-1]:%Y-%m-%d}" if f.metric == "followers" else f"{f.metric} over the next {review.horizon_days} days"
-        line = f"**{f.metric}**: {what} {point:,.0f} ({lo:,.0f} to {hi:,.0f}); "
+        when = f"on {f.forecast.index[-1]:%Y-%m-%d}" if f.metric == "followers" else f"over the next {review.horizon_days} days"
+        line = f"**{f.metric}**: {point:,.0f} {when} ({review.level:.0%} interval {lo:,.0f} to {hi:,.0f}); "
         line += (f"the chosen model's error is {1 - f.backtest_mase / f.baseline_mase:.0%} below the seasonal-naive forecast's in the backtest"
                  if better else "no model beat the seasonal-naive forecast in the backtest, so it is used")
         if f.p_meet_goal is not None:
@@ -1176,7 +1176,8 @@ def team_platforms_frame(review: Review):
     shown["p_vs_norm"] = shown["p_vs_norm"].map(lambda p: stats.format_p(p) if p is not None and pd.notna(p) else "–")
     shown = shown.rename(columns={"engagement_per_post": "engagement per post", "platform_norm": "platform norm", "engagement_index": "index",
                                   "p_vs_norm": "p vs norm"})
-    return shown.style.format({"posts": "{:,.0f}", "engagement per post": "{:,.0f}", "platform norm": "{:,.0f}", "index": "{:.2f}"}, na_rep="–").format_index(escape="html")
+    return shown.style.format({"posts": "{:,.0f}", "engagement per post": "{:,.0f}", "platform norm": "{:,.0f}", "index": "{:.2f}"}, na_rep="–").format_index(
+        escape="html").set_caption("Per owner and platform, so that a weak platform does not hide in an owner's average")
 
 
 def overview_text(review: Review) -> str:

@@ -217,3 +217,10 @@ def test_a_store_without_the_new_tables_says_so(sample_store, tmp_path):
     summary = r.to_summary()
     assert summary["team"] == [] and summary["community"] == {"active": None, "retention_4w": None, "levels": {}}
     assert len(r.forecasts) == 3 and not r.kpis.empty  # the rest of the review stands
+
+
+def test_comparison_windows_keep_length_and_weekdays():
+    now, before, year = ops.windows(dt.date(2026, 10, 4), dt.date(2026, 10, 31))
+    assert (before.start, before.end) == (dt.date(2026, 9, 6), dt.date(2026, 10, 3))
+    assert before.days == year.days == now.days == 28
+    assert year.start.weekday() == now.start.weekday() and (now.start - year.start).days == 364
