@@ -50,6 +50,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from smkit import stats
+from smkit.schema import platform_label
 from smkit.store import load
 
 # What each platform's export reports as interactions (see docs/data-model.md).
@@ -70,8 +71,6 @@ EXPOSURES = {"follower": "followers", "view": "views", "impression": "impression
 EXPOSURE_LABEL = {"follower": "per 1,000 followers", "view": "per 1,000 views", "impression": "per 1,000 impressions"}
 # 体裁: completion rates are only comparable between types of the same form.
 FORMS = {"video": "video", "live": "video", "animation": "video", "image_text": "image", "h5": "image", "topic": "image", "other": "other"}
-PLATFORM_ZH = {"weibo": "微博", "douyin": "抖音", "kuaishou": "快手", "xiaohongshu": "小红书", "wechat": "微信公众号",
-               "wechat_channels": "视频号", "bilibili": "B站", "linkedin": "领英"}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HARMONICS = 3  # daily harmonics for the hour pattern: peaks a few hours wide, no single-hour noise
 MIN_POSTS_PER_TYPE = 8
@@ -83,11 +82,6 @@ STOPWORDS = frozenset(
     "一下 一起 自己 这些 那些 因为 所以 但是 如果 the a an and or of to in on for with is are was be it this that you your our "
     "we my at as by from how what why new".split()
 )
-
-
-def platform_label(platform: str) -> str:
-    zh = PLATFORM_ZH.get(platform)
-    return f"{platform} {zh}" if zh else platform
 
 
 def _progress(message: str) -> None:

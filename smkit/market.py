@@ -32,6 +32,7 @@ from scipy import special
 from statsmodels.stats.proportion import proportion_confint
 
 from smkit import sentiment, stats
+from smkit.schema import platform_label
 from smkit.store import PROJECT_ROOT, load
 
 INTERACTIONS = ("likes", "comments", "shares")  # reported by every platform; saves are not
@@ -619,13 +620,6 @@ def analyze(store: Path, brand: str = "Lumina", start: dt.date | None = None, en
 # ---------------------------------------------------------------- presentation
 
 
-def platform_label(platform: str, facts: pd.DataFrame | None = None) -> str:
-    """``douyin 抖音`` where the reference table knows the Chinese name."""
-    if facts is not None and platform in facts.index and isinstance(facts.loc[platform].get("name_zh"), str):
-        return f"{platform} {facts.loc[platform, 'name_zh']}"
-    return platform
-
-
 def _pct(value: float, digits: int = 1) -> str:
     return "–" if pd.isna(value) else f"{value:.{digits}%}"
 
@@ -648,7 +642,7 @@ def brief_text(a: MarketAnalysis) -> str:
         lines.append(f"Net sentiment {s['net_sentiment']:+.2f} ({s['ci_low']:+.2f} to {s['ci_high']:+.2f}).")
     flags = a.benchmark.flags()
     for platform, r in flags.iterrows():
-        lines.append(f"On **{platform_label(platform, a.facts)}** {html.escape(a.brand)} {r['verdict']} its competitors: "
+        lines.append(f"On **{platform_label(platform)}** {html.escape(a.brand)} {r['verdict']} its competitors: "
                      f"{r['ratio']:.2f}x their engagement per {a.benchmark.basis[:-1]} ({r['ci_low']:.2f}–{r['ci_high']:.2f}, Holm p {stats.format_p(r['p_holm'])}).")
     if flags.empty:
         lines.append(f"No platform shows a real engagement gap between {html.escape(a.brand)} and its competitors.")
@@ -656,9 +650,9 @@ def brief_text(a: MarketAnalysis) -> str:
     table = a.scores.table
     primary = rec["primary"]
     lines.append(
-        "**Recommended:** primary " + ", secondary ".join(filter(None, [platform_label(rec["primary"], a.facts), platform_label(rec["secondary"], a.facts) if rec["secondary"] else None]))
-        + (f", test {platform_label(rec['test'], a.facts)}" if rec["test"] else "") + ". "
-        + (f"{platform_label(primary, a.facts)} keeps first place in {table.loc[primary, 'rank_stability']:.0%} of weight draws and stays in the top {a.scores.top} in {table.loc[primary, 'top_share']:.0%}"
+        "**Recommended:** primary " + ", secondary ".join(filter(None, [platform_label(rec["primary"]), platform_label(rec["secondary"]) if rec["secondary"] else None]))
+        + (f", test {platform_label(rec['test'])}" if rec["test"] else "") + ". "
+        + (f"{platform_label(primary)} keeps first place in {table.loc[primary, 'rank_stability']:.0%} of weight draws and stays in the top {a.scores.top} in {table.loc[primary, 'top_share']:.0%}"
            + (" — a robust choice." if table.loc[primary, "rank_stability"] >= 0.7 else "; the order of the leading platforms depends on the weights, so read the scores, not only the ranks."))
     )
     return "\n\n".join(lines)
@@ -699,7 +693,7 @@ def platform_sov_figure(a: MarketAnalysis):
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.2))
     left = np.zeros(len(table))
     for brand in [a.brand, *[b for b in table.columns if b != a.brand]]:
-        ax.barh([platform_label(p, a.facts) for p in table.index], table[brand], left=left, label=brand)
+        ax.barh([platform_label(p) for p in table.index], table[brand], left=left, label=brand)
         for y, (x0, w) in enumerate(zip(left, table[brand])):
             if w >= 0.08:
                 ax.text(x0 + w / 2, y, f"{w:.0%}", ha="center", va="center", color="white", fontsize=8)
@@ -725,7 +719,7 @@ def platform_trend_figure(a: MarketAnalysis):
         if overall is not None:
             ax.plot(overall.index, overall, color="#BBBBBB", linewidth=1, label="all platforms")
         ax.plot(frame.index, frame[platform], linewidth=1.8, label=platform)
-        ax.set_title(platform_label(platform, a.facts), fontsize=10)
+        ax.set_title(platform_label(platform), fontsize=10)
         ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
         ax.tick_params(axis="x", labelrotation=30, labelsize=8)
     for ax in axes.flat[frame.shape[1]:]:
@@ -743,7 +737,7 @@ def sentiment_frame(a: MarketAnalysis):
 
 def comparison_frame(a: MarketAnalysis):
     comp = a.benchmark.comparisons.copy()
-    comp.index = [platform_label(p, a.facts) for p in comp.index]
+    comp.index = [platform_label(p) for p in comp.index]
     comp = comp.rename(columns={"ours": a.brand, "ratio": "ours / theirs", "ci_low": "low", "ci_high": "high", "p_value": "p", "p_holm": "p (Holm)"})
     return comp.style.format({a.brand: "{:.2%}", "competitors": "{:.2%}", "ours / theirs": "{:.2f}x", "low": "{:.2f}", "high": "{:.2f}",
                               "p": stats.format_p, "p (Holm)": stats.format_p})
@@ -763,7 +757,7 @@ def rate_figure(a: MarketAnalysis):
         x = np.arange(len(platforms)) + (k - (len(accounts) - 1) / 2) * width
         err = np.vstack([part["rate"] - part["rate_low"], part["rate_high"] - part["rate"]])
         ax.bar(x, part["rate"], width, yerr=err, capsize=2, label=account, alpha=1.0 if account == a.brand else 0.75)
-    ax.set_xticks(np.arange(len(platforms)), [platform_label(p, a.facts).replace(" ", "\n") for p in platforms])
+    ax.set_xticks(np.arange(len(platforms)), [platform_label(p).replace(" ", "\n") for p in platforms])
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.1%}")
     ax.set_ylabel(f"engagement per {a.benchmark.basis[:-1]}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
@@ -774,7 +768,7 @@ def rate_figure(a: MarketAnalysis):
 
 def accounts_frame(a: MarketAnalysis):
     acc = a.benchmark.accounts.copy()
-    acc["platform"] = [platform_label(p, a.facts) for p in acc["platform"]]
+    acc["platform"] = [platform_label(p) for p in acc["platform"]]
     acc["posts / week"] = [f"{v:.1f} ({lo:.1f}–{hi:.1f})" for v, lo, hi in zip(acc["posts_per_week"], acc["posts_per_week_low"], acc["posts_per_week_high"])]
     acc["engagement rate"] = [f"{v:.2%} ({lo:.2%}–{hi:.2%})" for v, lo, hi in zip(acc["rate"], acc["rate_low"], acc["rate_high"])]
     acc = acc.set_index(["platform", "account"])[["posts", "posts / week", "engagement rate", "follower_growth_30d"]]
@@ -784,7 +778,7 @@ def accounts_frame(a: MarketAnalysis):
 
 def mix_frame(a: MarketAnalysis):
     mix = a.benchmark.mix.pivot_table(index=["platform", "account"], columns="content_type", values="share", fill_value=0)
-    mix.index = mix.index.set_levels([platform_label(p, a.facts) for p in mix.index.levels[0]], level=0)
+    mix.index = mix.index.set_levels([platform_label(p) for p in mix.index.levels[0]], level=0)
     return mix.style.format("{:.0%}").background_gradient(cmap="Blues", vmin=0, vmax=1)
 
 
@@ -792,7 +786,7 @@ def trends_frame(a: MarketAnalysis):
     if a.trends.empty:
         return pd.DataFrame({"note": ["the window holds no complete week"]})
     t = a.trends.copy()
-    t["platform"] = [platform_label(p, a.facts) for p in t["platform"]]
+    t["platform"] = [platform_label(p) for p in t["platform"]]
     t = t.pivot_table(index=["series", "platform"], columns="brand", values=["growth", "direction"], aggfunc="first")
     shown = pd.DataFrame(index=t.index)
     for brand in t["growth"].columns:
@@ -805,15 +799,15 @@ def fit_frame(a: MarketAnalysis):
     if a.fit.empty:
         return pd.DataFrame({"note": ["no audience data in the store"]})
     fit = a.fit.copy()
-    fit.index = [platform_label(p, a.facts) for p in fit.index]
+    fit.index = [platform_label(p) for p in fit.index]
     fit = fit.rename(columns={"matching": "matching target", "ci_low": "low", "ci_high": "high"})
     return fit.style.format({"users": "{:,.0f}", "matching target": "{:,.0f}", "fit": "{:.0%}", "low": "{:.0%}", "high": "{:.0%}"})
 
 
 def facts_frame(a: MarketAnalysis):
     facts = a.facts.copy()
-    facts.index = [platform_label(p, a.facts) for p in facts.index]
-    facts = facts.drop(columns=["name_zh"], errors="ignore").rename(columns={
+    facts.index = [platform_label(p) for p in facts.index]
+    facts = facts.rename(columns={
         "monthly_active_users_m": "users (millions)", "users_figure": "what the figure counts", "content_forms": "content forms",
         "interaction_style": "interaction style", "female_share": "female", "under_30_share": "under 30", "as_of": "as of",
         "illustrative_fields": "illustrative"})
@@ -823,7 +817,7 @@ def facts_frame(a: MarketAnalysis):
 def scores_frame(a: MarketAnalysis):
     s = a.scores
     table = s.normalised[list(s.weights)].join(s.table).sort_values("rank")
-    table.index = [platform_label(p, a.facts) for p in table.index]
+    table.index = [platform_label(p) for p in table.index]
     weights = {name: f"{name} ({w:.0%})" for name, w in s.weights.items()}
     table = table.rename(columns={**weights, "rank_stability": "keeps rank", "top_share": f"in top {s.top}"})
     fmt = {weights[n]: "{:.2f}" for n in s.weights} | {"score": "{:.3f}", "keeps rank": "{:.0%}", f"in top {s.top}": "{:.0%}"}
@@ -832,7 +826,7 @@ def scores_frame(a: MarketAnalysis):
 
 def criteria_frame(a: MarketAnalysis):
     c = a.scores.criteria.copy()
-    c.index = [platform_label(p, a.facts) for p in c.index]
+    c.index = [platform_label(p) for p in c.index]
     c = c.rename(columns={"audience_fit": "audience fit", "engagement": f"engagement per {a.benchmark.basis[:-1]}", "growth": "followers / 30 days",
                           "cost": "spend per interaction", "resources": "resources"})
     return c.style.format({"audience fit": "{:.0%}", f"engagement per {a.benchmark.basis[:-1]}": "{:.2%}", "followers / 30 days": "{:+.2%}",
@@ -845,7 +839,7 @@ def rank_figure(a: MarketAnalysis):
     import seaborn as sns
 
     share = a.scores.rank_share.copy()
-    share.index = [platform_label(p, a.facts) for p in share.index]
+    share.index = [platform_label(p) for p in share.index]
     fig, ax = plt.subplots(figsize=(7, 0.42 * len(share) + 1.3))
     sns.heatmap(share, annot=True, fmt=".0%", cmap="Blues", vmin=0, vmax=1, cbar=False, ax=ax, annot_kws={"fontsize": 8})
     ax.set_xlabel("rank under perturbed weights")
@@ -861,7 +855,7 @@ def recommendation_text(a: MarketAnalysis) -> str:
     for p in a.recommended:
         r = a.scores.table.loc[p.platform]
         parts.append(
-            f"### {names[p.role]}: {platform_label(p.platform, a.facts)}\n\n"
+            f"### {names[p.role]}: {platform_label(p.platform)}\n\n"
             f"Score {r['score']:.3f}, rank {int(r['rank'])} (kept in {r['rank_stability']:.0%} of weight draws, top {a.scores.top} in {r['top_share']:.0%}).\n\n"
             f"- **Content 内容:** {html.escape(p.content)}.\n- **Users 用户:** {html.escape(p.users)}.\n"
             f"- **Interaction 互动:** {html.escape(p.interaction)}.\n- **Distribution 传播:** {html.escape(p.distribution)}."
@@ -870,6 +864,6 @@ def recommendation_text(a: MarketAnalysis) -> str:
     under = flags[flags["verdict"] == "under-performs"]
     if len(under):
         parts.append("**Fix before scaling:** " + "; ".join(
-            f"{platform_label(p, a.facts)}, where our engagement is {r['ratio']:.2f}x competitors'" for p, r in under.iterrows())
+            f"{platform_label(p)}, where our engagement is {r['ratio']:.2f}x competitors'" for p, r in under.iterrows())
             + ". Study what their posts there do differently before adding budget.")
     return "\n\n".join(parts)

@@ -32,6 +32,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.mixture import GaussianMixture
 
 from smkit import stats
+from smkit.schema import PLATFORM_ZH
 
 METHODS = ("kmeans", "gmm", "kprototypes")
 ID_LIKE = ("user_id", "id", "unit_id")
@@ -44,8 +45,7 @@ MIN_GAP = 0.05  # below this gap the audience has no structure worth calling per
 MINI_BATCH_FROM = 50_000
 
 ZH = {
-    "weibo": "微博", "douyin": "抖音", "kuaishou": "快手", "xiaohongshu": "小红书", "wechat": "微信", "wechat_channels": "视频号",
-    "bilibili": "B站", "linkedin": "领英", "female": "女性", "male": "男性", "beauty": "美妆", "fashion": "时尚", "travel": "旅行",
+    **PLATFORM_ZH, "female": "女性", "male": "男性", "beauty": "美妆", "fashion": "时尚", "travel": "旅行",
     "home_decor": "家居", "gaming": "游戏", "anime": "动漫", "tech": "科技", "diy": "DIY", "career": "职场", "productivity": "效率",
     "finance": "理财", "parenting": "育儿", "food": "美食", "health": "健康", "student": "学生", "designer": "设计师", "marketing": "营销",
     "engineer": "工程师", "manager": "经理", "consultant": "咨询", "teacher": "教师", "civil_servant": "公务员", "self_employed": "个体",

@@ -52,6 +52,17 @@ PLATFORMS = (
     "youtube",
 )
 
+# How reports name platforms for readers of both languages: "douyin 抖音".
+PLATFORM_ZH = {"weibo": "微博", "douyin": "抖音", "kuaishou": "快手", "xiaohongshu": "小红书", "wechat": "微信", "wechat_channels": "视频号",
+               "bilibili": "B站", "linkedin": "领英"}
+
+
+def platform_label(platform: str) -> str:
+    """``douyin 抖音``: the canonical name and, where it has one, the Chinese."""
+    zh = PLATFORM_ZH.get(platform)
+    return f"{platform} {zh}" if zh else platform
+
+
 CONTENT_TYPES = ("image_text", "video", "live", "h5", "animation", "topic", "other")
 CHANNELS = ("owned", "paid", "kol")
 
