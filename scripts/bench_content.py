@@ -13,14 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-from smkit.ingest import build_sample_store
+from benchlib import sample_store, time_playbook
 
 
 def main() -> None:
@@ -28,21 +24,10 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=10.0)
     parser.add_argument("--store", default="", help="an existing store at that scale (built from the sample with truth.json beside it)")
     args = parser.parse_args()
-    smkit = str(Path(sys.executable).parent / "smkit")
     with tempfile.TemporaryDirectory() as tmp:
-        if args.store:
-            store = Path(args.store)
-        else:
-            t0 = time.perf_counter()
-            store = build_sample_store(Path(tmp) / "smkit.duckdb", scale=args.scale)
-            print(f"store at scale {args.scale:g} built in {time.perf_counter() - t0:.1f} s")
-        reports = Path(tmp) / "reports"
-        t0 = time.perf_counter()
-        subprocess.run([smkit, "run", "content_performance", "--quiet", "--reports", str(reports), "--store", str(store), "--date", "2026-11-01",
-                        "-p", "start", "2025-11-01", "-p", "plan_start", "2026-11-02"],
-                       check=True, capture_output=True, env={**os.environ, "MPLBACKEND": "Agg"})
-        print(f"content_performance at scale {args.scale:g}: {time.perf_counter() - t0:.1f} s (wall, kernel start included)")
-        summary = json.loads((reports / "2026-11-01" / "content_performance" / "summary.json").read_text(encoding="utf-8"))
+        store = sample_store(Path(tmp), args.scale, args.store)
+        seconds, summary = time_playbook("content_performance", store, Path(tmp) / "reports", "start", "2025-11-01", "plan_start", "2026-11-02")
+        print(f"content_performance at scale {args.scale:g}: {seconds:.1f} s (wall, kernel start included)")
         truth_file = store.parent / "sample" / "truth.json"
         truth = json.loads(truth_file.read_text(encoding="utf-8")) if truth_file.exists() else {}
         for planted in truth.get("content_type_effect", []):
