@@ -238,6 +238,7 @@ class Benchmark:
     accounts: pd.DataFrame  # platform, account: posts, posts_per_week, rate (+ interval), follower growth
     comparisons: pd.DataFrame  # platform: our rate against competitors', ratio, interval, p, Holm p, verdict
     mix: pd.DataFrame  # platform, account, content_type: share of posts
+    excluded: int = 0  # owned posts without the basis (no views or impressions), left out of every figure here
 
     @property
     def definition(self) -> str:
@@ -251,7 +252,9 @@ def benchmark(posts: pd.DataFrame, daily: pd.DataFrame, brand: str, competitors:
     """Posting volume, engagement rate, follower growth and content mix per platform and account."""
     posts = posts[posts["account"].isin([brand, *competitors]) & (posts["channel"].fillna("owned") == "owned")]
     basis = engagement_basis(posts)
-    posts = posts[posts[basis].fillna(0) > 0]
+    exposed = posts[basis].fillna(0) > 0
+    excluded = int((~exposed).sum())
+    posts = posts[exposed]
     interactions = posts[list(INTERACTIONS)].fillna(0).astype(float).sum(axis=1)
     growth = follower_growth(daily)
     rows, comparisons = [], []
@@ -277,7 +280,7 @@ def benchmark(posts: pd.DataFrame, daily: pd.DataFrame, brand: str, competitors:
                                 ["under-performs", "out-performs"], "no clear difference")
     mix = posts.groupby(["platform", "account", "content_type"], observed=True).size().rename("posts").reset_index()
     mix["share"] = mix["posts"] / mix.groupby(["platform", "account"], observed=True)["posts"].transform("sum")
-    return Benchmark(basis, pd.DataFrame(rows), comp.set_index("platform"), mix)
+    return Benchmark(basis, pd.DataFrame(rows), comp.set_index("platform"), mix, excluded)
 
 
 def follower_growth(daily: pd.DataFrame) -> dict[tuple[str, str], float]:
@@ -596,6 +599,8 @@ def analyze(store: Path, brand: str = "Lumina", start: dt.date | None = None, en
     notes = []
 
     bench = benchmark(posts, daily, brand, rivals, days, alpha)
+    if bench.excluded:
+        notes.append(f"{bench.excluded:,} owned posts without {bench.basis} are left out of the benchmarks and the engagement criterion.")
     fit = audience_fit(audience, tgt, alpha)
     if fit.empty:
         notes.append("The store has no audience table rows, so audience fit is left out of the score (every platform gets the middle value).")

@@ -190,3 +190,12 @@ def test_a_window_without_mentions_gives_empty_tables_not_errors():
                           "published_at": pd.Series(dtype="datetime64[ns]"), "likes": pd.Series(dtype=float)})
     assert market.share_of_voice(empty).empty and market.net_sentiment_table(empty).empty
     assert market.weekly_share_of_voice(empty).empty
+
+
+def test_posts_without_exposure_are_counted_not_silently_dropped():
+    posts = pd.DataFrame({"platform": ["weibo"] * 4, "account": ["A", "A", "B", "B"], "channel": "owned", "content_type": "video",
+                          "views": [100.0, np.nan, 200.0, 0.0], "likes": [5, 9, 4, 1], "comments": [0] * 4, "shares": [0] * 4})
+    posts.loc[1, "views"] = 50.0  # 3 of 4 exposed would fail the 95% rule; keep the basis available
+    bench = market.benchmark(posts, pd.DataFrame(columns=["date", "platform", "account", "followers"]), "A", ["B"], days=7)
+    assert bench.basis == "views" and bench.excluded == 1  # B's post with zero views
+    assert bench.accounts.set_index("account").loc["B", "posts"] == 1
