@@ -27,8 +27,6 @@ from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import special
 from statsmodels.stats.proportion import proportion_confint
 
 from smkit import sentiment, stats
@@ -195,39 +193,21 @@ def net_sentiment_table(mentions: pd.DataFrame, alpha: float = 0.05, threshold: 
 # ---------------------------------------------------------------- benchmarking
 
 
-def engagement_basis(posts: pd.DataFrame) -> str:
-    """The denominator every platform in ``posts`` reports on nearly all posts (95%)."""
-    for basis in BASES:
-        if basis in posts and posts.groupby("platform", observed=True)[basis].apply(lambda s: s.notna().mean() >= 0.95).all():
-            return basis
-    raise ValueError("no engagement basis: not every platform reports impressions or views on its posts; compare platforms separately")
+def engagement_basis(posts: pd.DataFrame, coverage: float = 0.95) -> tuple[str, dict[str, float]]:
+    """The engagement denominator, and the platforms that cannot use it.
 
-
-def _ratio_stat(interactions: np.ndarray, basis: np.ndarray) -> stats.RatioStat:
-    return stats.RatioStat(len(basis), interactions.sum(), (interactions**2).sum(), basis.sum(), (basis**2).sum(), (interactions * basis).sum())
-
-
-def rate_ratio(inter_a: np.ndarray, base_a: np.ndarray, inter_b: np.ndarray, base_b: np.ndarray, alpha: float = 0.05) -> dict[str, float]:
-    """Ratio of two rates ``sum(inter) / sum(base)`` over posts, with a delta-method
-    interval and two-sided p-value on the log scale (posts are the units, so
-    the heavy tail of reach and engagement per post is in the variance)."""
-    a, b = _ratio_stat(inter_a, base_a), _ratio_stat(inter_b, base_b)
-    if min(a.n, b.n) < 2 or a.mean <= 0 or b.mean <= 0:
-        return {"ours": a.mean, "theirs": b.mean, "ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan}
-    log_ratio = np.log(a.mean / b.mean)
-    se = np.sqrt(a.variance / (a.n * a.mean**2) + b.variance / (b.n * b.mean**2))
-    z = special.ndtri(1 - alpha / 2)
-    return {"ours": a.mean, "theirs": b.mean, "ratio": float(np.exp(log_ratio)), "ci_low": float(np.exp(log_ratio - z * se)),
-            "ci_high": float(np.exp(log_ratio + z * se)), "p_value": float(2 * special.ndtr(-abs(log_ratio / se))) if se > 0 else 1.0}
-
-
-def _rate_interval(stat: stats.RatioStat, alpha: float) -> tuple[float, float]:
-    """Delta-method interval for a rate, on the log scale so it stays positive."""
-    if stat.n < 2 or stat.mean <= 0:
-        return np.nan, np.nan
-    z = special.ndtri(1 - alpha / 2)
-    se_log = np.sqrt(stat.variance / stat.n) / stat.mean
-    return stat.mean * np.exp(-z * se_log), stat.mean * np.exp(z * se_log)
+    Impressions when every platform reports them on ``coverage`` of its posts,
+    else views; platforms whose posts carry views less often than that are
+    returned with their coverage, to be left out of engagement comparisons
+    rather than compared on another basis.
+    """
+    shares = {basis: posts[basis].notna().groupby(posts["platform"], observed=True).mean() for basis in BASES if basis in posts}
+    if "impressions" in shares and (shares["impressions"] >= coverage).all():
+        return "impressions", {}
+    if "views" not in shares or (shares["views"] < coverage).all():
+        raise ValueError("no engagement basis: no platform reports views or impressions on its posts, so engagement rates cannot be compared")
+    views = shares["views"]
+    return "views", {str(p): float(v) for p, v in views[views < coverage].items()}
 
 
 @dataclass
@@ -238,7 +218,8 @@ class Benchmark:
     accounts: pd.DataFrame  # platform, account: posts, posts_per_week, rate (+ interval), follower growth
     comparisons: pd.DataFrame  # platform: our rate against competitors', ratio, interval, p, Holm p, verdict
     mix: pd.DataFrame  # platform, account, content_type: share of posts
-    excluded: int = 0  # owned posts without the basis (no views or impressions), left out of every figure here
+    excluded: int = 0  # owned posts without the basis (no views or impressions), left out of the rates
+    uncovered: dict[str, float] = field(default_factory=dict)  # platforms too few of whose posts carry the basis: their share
 
     @property
     def definition(self) -> str:
@@ -251,36 +232,36 @@ class Benchmark:
 def benchmark(posts: pd.DataFrame, daily: pd.DataFrame, brand: str, competitors: Sequence[str], days: int, alpha: float = 0.05) -> Benchmark:
     """Posting volume, engagement rate, follower growth and content mix per platform and account."""
     posts = posts[posts["account"].isin([brand, *competitors]) & (posts["channel"].fillna("owned") == "owned")]
-    basis = engagement_basis(posts)
-    exposed = posts[basis].fillna(0) > 0
-    excluded = int((~exposed).sum())
-    posts = posts[exposed]
+    basis, uncovered = engagement_basis(posts)
+    rated = (posts[basis].fillna(0) > 0) & ~posts["platform"].isin(list(uncovered))
+    excluded = int((~rated & ~posts["platform"].isin(list(uncovered))).sum())
     interactions = posts[list(INTERACTIONS)].fillna(0).astype(float).sum(axis=1)
     growth = follower_growth(daily)
     rows, comparisons = [], []
     for platform, part in posts.groupby("platform", observed=True):
+        use = rated.loc[part.index].to_numpy()
         inter = interactions.loc[part.index].to_numpy()
-        base = part[basis].astype(float).to_numpy()
-        side = np.where(part["account"] == brand, "ours", "theirs")
+        base = part[basis].fillna(0).astype(float).to_numpy()
         for account, acc in part.groupby("account", observed=True):
-            stat = _ratio_stat(inter[(part["account"] == account).to_numpy()], base[(part["account"] == account).to_numpy()])
-            lo, hi = _rate_interval(stat, alpha)
-            low, high = stats.poisson_interval(len(acc), alpha)
+            mine = (part["account"] == account).to_numpy() & use
+            stat = stats.ratio_stat(inter[mine], base[mine])
+            lo, hi = stats.rate_interval(stat, alpha)
+            low, high = stats.poisson_interval(len(acc), alpha)  # volume counts every post, with or without exposure
             rows.append({"platform": platform, "account": account, "posts": len(acc), "posts_per_week": len(acc) / days * 7,
                          "posts_per_week_low": low / days * 7, "posts_per_week_high": high / days * 7,
-                         "rate": stat.mean, "rate_low": lo, "rate_high": hi,
+                         "rate": stat.mean if stat.n else np.nan, "rate_low": lo, "rate_high": hi,
                          "follower_growth_30d": growth.get((platform, account), np.nan)})
-        ours, theirs = side == "ours", side == "theirs"
+        ours, theirs = use & (part["account"] == brand).to_numpy(), use & (part["account"] != brand).to_numpy()
         if ours.sum() < MIN_POSTS or theirs.sum() < MIN_POSTS:
             continue
-        comparisons.append({"platform": platform, **rate_ratio(inter[ours], base[ours], inter[theirs], base[theirs], alpha)})
+        comparisons.append({"platform": platform, **stats.rate_ratio(inter[ours], base[ours], inter[theirs], base[theirs], alpha)})
     comp = pd.DataFrame(comparisons, columns=["platform", "ours", "theirs", "ratio", "ci_low", "ci_high", "p_value"]).rename(columns={"theirs": "competitors"})
     comp["p_holm"] = stats.adjust_pvalues(comp["p_value"].to_numpy(), "holm") if len(comp) else []
     comp["verdict"] = np.select([(comp["p_holm"] < alpha) & (comp["ratio"] < 1), (comp["p_holm"] < alpha) & (comp["ratio"] > 1)],
                                 ["under-performs", "out-performs"], "no clear difference")
     mix = posts.groupby(["platform", "account", "content_type"], observed=True).size().rename("posts").reset_index()
     mix["share"] = mix["posts"] / mix.groupby(["platform", "account"], observed=True)["posts"].transform("sum")
-    return Benchmark(basis, pd.DataFrame(rows), comp.set_index("platform"), mix, excluded)
+    return Benchmark(basis, pd.DataFrame(rows), comp.set_index("platform"), mix, excluded, uncovered)
 
 
 def follower_growth(daily: pd.DataFrame) -> dict[tuple[str, str], float]:
@@ -299,19 +280,6 @@ def follower_growth(daily: pd.DataFrame) -> dict[tuple[str, str], float]:
 # ---------------------------------------------------------------- trends
 
 
-def weekly_growth(counts: pd.Series, alpha: float = 0.05) -> dict[str, float]:
-    """Weekly growth rate of a weekly count series from a quasi-Poisson log-linear fit."""
-    counts = counts.astype(float)
-    if len(counts) < 4 or counts.sum() == 0:
-        return {"growth": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "weeks": len(counts)}
-    x = sm.add_constant(np.arange(len(counts), dtype=float))
-    fit = sm.GLM(counts.to_numpy(), x, family=sm.families.Poisson()).fit(scale="X2")
-    slope, se = fit.params[1], fit.bse[1]
-    z = special.ndtri(1 - alpha / 2)
-    return {"growth": np.expm1(slope), "ci_low": np.expm1(slope - z * se), "ci_high": np.expm1(slope + z * se),
-            "p_value": float(fit.pvalues[1]), "weeks": len(counts)}
-
-
 def _complete_weeks(dates: pd.Series, start: dt.date, end: dt.date) -> pd.Series:
     """Each date's week start (Monday), or NaT when its week is not wholly inside the window."""
     week = pd.to_datetime(dates).dt.tz_localize(None).dt.normalize()
@@ -327,11 +295,11 @@ def trends(mentions: pd.DataFrame, daily: pd.DataFrame, brand: str, start: dt.da
     m = m.assign(week=_complete_weeks(m["published_at"], start, end)).dropna(subset=["week"])
     weeks = pd.Index(sorted(m["week"].unique()))
     for (platform, name), part in m.groupby(["platform", "brand"], observed=True):
-        rows.append({"series": "mentions", "platform": platform, "brand": name, **weekly_growth(part.groupby("week").size().reindex(weeks, fill_value=0), alpha)})
+        rows.append({"series": "mentions", "platform": platform, "brand": name, **stats.weekly_growth(part.groupby("week").size().reindex(weeks, fill_value=0), alpha)})
     ours = daily[daily["account"] == brand]
     ours = ours.assign(week=_complete_weeks(ours["date"], start, end)).dropna(subset=["week", "views"])
     for platform, part in ours.groupby("platform", observed=True):
-        rows.append({"series": "views", "platform": platform, "brand": brand, **weekly_growth(part.groupby("week")["views"].sum(), alpha)})
+        rows.append({"series": "views", "platform": platform, "brand": brand, **stats.weekly_growth(part.groupby("week")["views"].sum(), alpha)})
     out = pd.DataFrame(rows)
     if out.empty:
         return out
@@ -512,18 +480,11 @@ def position(platform: str, role: str, posts: pd.DataFrame, bench: Benchmark, fi
     interaction = f"{split.idxmax()} make up {split.max() / max(split.sum(), 1):.0%} of interactions"
     if comp is not None:
         interaction += f"; our rate is {comp['ratio']:.2f}x competitors' ({comp['verdict']})"
-    local = pd.to_datetime(ours["published_at"]).dt.hour
-    hourly = pd.DataFrame({"inter": inter, "base": ours[bench.basis], "hour": local}).groupby("hour").agg(
-        inter=("inter", "sum"), base=("base", "sum"), posts=("inter", "size"))
-    hourly = hourly[hourly["posts"] >= 10]
     acc = bench.accounts[(bench.accounts["platform"] == platform)].set_index("account")
-    distribution = f"{acc.loc[brand, 'posts_per_week']:.1f} posts a week" if brand in acc.index else ""
     others = acc.drop(index=brand, errors="ignore")
-    if len(others):
-        distribution += f" against competitors' {others['posts_per_week'].mean():.1f}"
-    if len(hourly):
-        best_hour = (hourly["inter"] / hourly["base"]).idxmax()
-        distribution += f"; our posts at {best_hour:02d}:00 earn the most per {bench.basis[:-1]}"
+    distribution = (f"{acc.loc[brand, 'posts_per_week']:.1f} posts a week"
+                    + (f" against competitors' {others['posts_per_week'].mean():.1f}" if len(others) else "")
+                    + "; for posting times see the content performance report, which models them")
     return Positioning(platform, role, content, users, interaction, distribution)
 
 
@@ -575,7 +536,7 @@ class MarketAnalysis:
         }
 
 
-def analyze(store: Path, brand: str = "Lumina", start: dt.date | None = None, end: dt.date | None = None, *,
+def analyze(store: Path, brand: str, start: dt.date, end: dt.date, *,
             competitors: Sequence[str] = (), target: str = "", weights: str = "", resources: str = "",
             alpha: float = 0.05, concentration: float = 20.0, draws: int = 2000, seed: int = 0,
             facts_path: Path = REFERENCE_FACTS) -> MarketAnalysis:
@@ -600,7 +561,10 @@ def analyze(store: Path, brand: str = "Lumina", start: dt.date | None = None, en
 
     bench = benchmark(posts, daily, brand, rivals, days, alpha)
     if bench.excluded:
-        notes.append(f"{bench.excluded:,} owned posts without {bench.basis} are left out of the benchmarks and the engagement criterion.")
+        notes.append(f"{bench.excluded:,} owned posts without {bench.basis} are left out of the engagement rates (they count in posting volume).")
+    if bench.uncovered:
+        notes.append("Engagement rates are per view, and these platforms report views on too few posts to be compared on it: "
+                     + ", ".join(f"{p} ({share:.0%} of posts)" for p, share in bench.uncovered.items()) + ".")
     fit = audience_fit(audience, tgt, alpha)
     if fit.empty:
         notes.append("The store has no audience table rows, so audience fit is left out of the score (every platform gets the middle value).")

@@ -104,9 +104,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (dt.date, pd.Timestamp)):
         return value.isoformat()
     if hasattr(value, "item"):  # numpy scalars
-        return value.item()
+        value = value.item()
     if value is pd.NA or (isinstance(value, float) and value != value):
-        return None
+        return None  # JSON has no NaN
     return value
 
 

@@ -8,7 +8,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
 
 from smkit import market, sample
 from smkit.ingest import build_sample_store
@@ -86,28 +85,6 @@ def test_net_sentiment_keeps_exported_scores_and_scores_the_rest():
     assert table.loc["A", "positive"] == 2 and table.loc["A", "negative"] == 2
     assert table.loc["A", "net_sentiment"] == 0 and table.loc["A", "scored_share"] == pytest.approx(0.25)
     assert table.loc["A", "ci_low"] < 0 < table.loc["A", "ci_high"]
-
-
-def test_rate_ratio_interval_covers_a_planted_ratio_at_its_nominal_rate():
-    rng = np.random.default_rng(1)
-    covered, planted_ratio = 0, 0.7
-    for _ in range(400):
-        views_a, views_b = np.exp(rng.normal(8, 1, 80)), np.exp(rng.normal(8, 1, 120))
-        inter_a = rng.poisson(views_a * 0.03 * planted_ratio * np.exp(rng.normal(0, 0.35, 80)))
-        inter_b = rng.poisson(views_b * 0.03 * np.exp(rng.normal(0, 0.35, 120)))
-        r = market.rate_ratio(inter_a, views_a, inter_b, views_b)
-        covered += r["ci_low"] < planted_ratio < r["ci_high"]
-    assert 0.92 <= covered / 400 <= 0.975
-
-
-def test_weekly_growth_matches_a_quasi_poisson_fit_and_finds_planted_growth():
-    rng = np.random.default_rng(3)
-    counts = pd.Series(rng.poisson(200 * 1.05 ** np.arange(12)))
-    g = market.weekly_growth(counts)
-    ref = sm.GLM(counts.to_numpy(), sm.add_constant(np.arange(12.0)), family=sm.families.Poisson()).fit(scale="X2")
-    assert g["growth"] == pytest.approx(np.expm1(ref.params[1]))
-    assert g["ci_low"] < 0.05 < g["ci_high"] and g["ci_low"] > 0
-    assert np.isnan(market.weekly_growth(pd.Series([3, 4, 5]))["growth"])  # three weeks are too few
 
 
 def test_trends_call_directions_only_after_holm(planted):
@@ -198,4 +175,18 @@ def test_posts_without_exposure_are_counted_not_silently_dropped():
     posts.loc[1, "views"] = 50.0  # 3 of 4 exposed would fail the 95% rule; keep the basis available
     bench = market.benchmark(posts, pd.DataFrame(columns=["date", "platform", "account", "followers"]), "A", ["B"], days=7)
     assert bench.basis == "views" and bench.excluded == 1  # B's post with zero views
-    assert bench.accounts.set_index("account").loc["B", "posts"] == 1
+    b = bench.accounts.set_index("account").loc["B"]
+    assert b["posts"] == 2 and b["rate"] == pytest.approx(4 / 200)  # volume counts both posts, the rate only the exposed one
+
+
+def test_a_platform_without_views_is_named_and_left_out_of_rates_only():
+    posts = pd.DataFrame({"platform": ["weibo"] * 4 + ["wechat"] * 4, "account": ["A", "B"] * 4, "channel": "owned", "content_type": "video",
+                          "views": [100.0, 200.0, 50.0, 80.0, np.nan, np.nan, np.nan, 10.0], "likes": [5, 4, 2, 2, 3, 3, 3, 3],
+                          "comments": [0] * 8, "shares": [0] * 8})
+    bench = market.benchmark(posts, pd.DataFrame(columns=["date", "platform", "account", "followers"]), "A", ["B"], days=7)
+    assert bench.basis == "views" and bench.uncovered == {"wechat": 0.25}
+    acc = bench.accounts.set_index(["platform", "account"])
+    assert acc.loc[("wechat", "A"), "posts"] == 2 and np.isnan(acc.loc[("wechat", "A"), "rate"])
+    assert acc.loc[("weibo", "A"), "rate"] == pytest.approx(7 / 150)
+    with pytest.raises(ValueError, match="no platform reports views or impressions"):
+        market.engagement_basis(posts.assign(views=np.nan))

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -251,3 +252,9 @@ def test_a_playbook_runs_top_to_bottom_with_no_command_line(tmp_path, monkeypatc
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors
     assert not (ROOT / "notebooks" / "summary.json").exists()  # interactive runs leave no files beside the notebook
+
+
+def test_summary_values_that_are_not_numbers_are_written_as_null():
+    from smkit.playbook import _jsonable
+
+    assert _jsonable({"a": np.float64("nan"), "b": [np.int64(3), pd.NA], "c": float("nan")}) == {"a": None, "b": [3, None], "c": None}
