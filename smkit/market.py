@@ -461,9 +461,12 @@ def position(platform: str, role: str, posts: pd.DataFrame, bench: Benchmark, fi
     by_type = by_type[by_type["posts"] >= 10]
     if len(by_type):
         by_type["rate"] = by_type["inter"] / by_type["base"]
-        best = by_type["rate"].idxmax()
-        content = (f"lead with {best.replace('_', '-')} ({by_type.loc[best, 'rate']:.2%} engagement per {bench.basis[:-1]}, "
-                   f"{by_type.loc[best, 'posts'] / by_type['posts'].sum():.0%} of our posts there)")
+        main, best = by_type["posts"].idxmax(), by_type["rate"].idxmax()
+        share = by_type["posts"] / by_type["posts"].sum()
+        content = f"{share[main]:.0%} of our posts there are {main.replace('_', '-')} ({by_type.loc[main, 'rate']:.2%} engagement per {bench.basis[:-1]})"
+        if best != main:
+            content += (f"; {best.replace('_', '-')} ({share[best]:.0%} of posts) has the highest raw rate, {by_type.loc[best, 'rate']:.2%}, "
+                        "which the content performance report tests with hour, weekday and topic held equal")
     else:
         content = "too few posts to tell which content type works"
     if platform in fit.index:
