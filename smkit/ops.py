@@ -477,10 +477,7 @@ def forecast_metric(y: pd.Series, metric: str, horizon: int, level: float, goals
     f = get_model(bt.chosen)(y, horizon, level, paths=paths, seed=seed)
     q = [(1 - level) / 2, 0.5, (1 + level) / 2]
     level_metric = metric == "followers"
-    totals = f.paths[:, -1] if level_metric else f.paths.sum(axis=1)
-    lo, mid, hi = np.quantile(totals, q)
-    point = float(f.point[-1] if level_metric else f.point.sum())
-    goal, p = None, None
+    goal = None
     team_goals = goals[goals["owner"].isna()] if goals is not None and "owner" in goals else goals
     if team_goals is not None and len(team_goals):
         if level_metric:
@@ -496,9 +493,21 @@ def forecast_metric(y: pd.Series, metric: str, horizon: int, level: float, goals
             if len(rows):
                 g = rows.iloc[-1]
                 goal = prorated(float(g["target"]), g["period"], horizon, True)
-        if goal is not None:
-            p = float(np.mean(totals >= goal))
-    return MetricForecast(metric, y, f, bt, (point, float(lo), float(hi)), goal, p)
+    point, lo, hi, p = horizon_summary(f.paths, level, goal, last_day=level_metric)
+    return MetricForecast(metric, y, f, bt, (point, lo, hi), goal, p)
+
+
+def horizon_summary(paths: np.ndarray, level: float, goal: float | None, last_day: bool = False) -> tuple[float, float, float, float | None]:
+    """The horizon's forecast from simulated paths (repetitions x days): the
+    median of the path totals (of the last day's values with ``last_day``,
+    for a level such as followers), the central ``level`` interval of the same
+    totals, and the share of paths that reach ``goal``. Point, interval and
+    chance all come from one distribution; the sum of the daily points would
+    not do, since each daily point is a back-transformed log-scale mean (near
+    that day's median) and the sum of medians is not the median of the sum."""
+    totals = paths[:, -1] if last_day else paths.sum(axis=1)
+    lo, mid, hi = np.quantile(totals, [(1 - level) / 2, 0.5, (1 + level) / 2])
+    return float(mid), float(lo), float(hi), None if goal is None else float(np.mean(totals >= goal))
 
 
 def brand_series(store: Path, brand: str, end: dt.date, tz: str = DEFAULT_TZ) -> dict[str, pd.Series]:
@@ -1013,7 +1022,8 @@ def forecast_text(review: Review) -> str:
         better = f.backtest_mase < f.baseline_mase
         point, lo, hi = f.horizon_total
         when = f"on {f.forecast.index[-1]:%Y-%m-%d}" if f.metric == "followers" else f"over the next {review.horizon_days} days"
-        line = f"**{f.metric}**: {point:,.0f} {when} ({review.level:.0%} interval {lo:,.0f} to {hi:,.0f}); "
+        line = (f"**{f.metric}**: {point:,.0f} {when} (the median of the simulated paths; {review.level:.0%} interval "
+                f"{lo:,.0f} to {hi:,.0f}); ")
         line += (f"the chosen model's error is {1 - f.backtest_mase / f.baseline_mase:.0%} below the seasonal-naive forecast's in the backtest"
                  if better else "no model beat the seasonal-naive forecast in the backtest, so it is used")
         if f.p_meet_goal is not None:
