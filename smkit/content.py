@@ -38,10 +38,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import logging
-import re
 import sys
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +49,8 @@ import pandas as pd
 from scipy import stats as sps
 
 from smkit import stats
+from smkit.text import brand_words
+from smkit.text import tokens as text_tokens
 from smkit.schema import platform_label
 from smkit.store import load
 
@@ -77,11 +78,6 @@ MIN_POSTS_PER_TYPE = 8
 MIN_POSTS_TO_MODEL = 30
 MIN_HOUR_POSTS = 10  # an hour with fewer posts (or under MIN_HOUR_SHARE of them) is not named the best:
 MIN_HOUR_SHARE = 0.02  # there the curve is an extrapolation from the busy hours, not evidence
-STOPWORDS = frozenset(
-    "的 了 和 是 在 也 就 都 而 及 与 着 或 一个 没有 我们 你们 他们 这样 那样 这个 那个 来了 什么 怎么 如何 可以 还是 就是 "
-    "一下 一起 自己 这些 那些 因为 所以 但是 如果 the a an and or of to in on for with is are was be it this that you your our "
-    "we my at as by from how what why new".split()
-)
 
 
 def _progress(message: str) -> None:
@@ -104,6 +100,7 @@ class Settings:
     alpha: float = 0.05
     min_slot_posts: int = 3
     top_n: int = 10
+    brand_aliases: tuple[str, ...] = ()  # more names of the brand, left out of keywords with the account names
 
 
 def _split(text: str) -> tuple[str, ...] | None:
@@ -113,9 +110,11 @@ def _split(text: str) -> tuple[str, ...] | None:
 
 def settings(account: str = "Lumina", platforms: str = "", engagement: str = "platform", per: str = "follower", horizon_weeks: int = 4,
              plan_start: str | dt.date = "", alpha: float = 0.05, min_slot_posts: int = 3, top_n: int = 10,
-             today: dt.date | None = None) -> Settings:
+             today: dt.date | None = None, brand_aliases: str = "") -> Settings:
     """Validate the playbook's parameters. ``account`` ``all`` means every
-    account; ``plan_start`` empty means the Monday after ``today``."""
+    account; ``plan_start`` empty means the Monday after ``today``;
+    ``brand_aliases`` (comma-separated) are names of the brand left out of the
+    keywords, besides the account names."""
     if per not in EXPOSURES:
         raise ValueError(f"unknown exposure {per!r}; valid: {', '.join(EXPOSURES)}")
     parts_of(engagement, "weibo")  # raises on an unknown part
@@ -135,7 +134,8 @@ def settings(account: str = "Lumina", platforms: str = "", engagement: str = "pl
         today = today or dt.date.today()
         first = today + dt.timedelta(days=7 - today.weekday())
     accounts = None if account.strip().lower() == "all" else _split(account)
-    return Settings(accounts, _split(platforms), engagement.strip() or "platform", per, horizon_weeks, first, alpha, min_slot_posts, top_n)
+    return Settings(accounts, _split(platforms), engagement.strip() or "platform", per, horizon_weeks, first, alpha, min_slot_posts, top_n,
+                    _split(brand_aliases) or ())
 
 
 def parts_of(engagement: str, platform: str) -> tuple[str, ...]:
@@ -253,6 +253,22 @@ def _moment_alpha(y: np.ndarray, mu: np.ndarray) -> float:
     return min(max(alpha, 1e-4), 50.0)
 
 
+def fit_nb(formula: str, d: pd.DataFrame, offset: np.ndarray):
+    """A negative binomial GLM of ``formula``'s count with ``offset``: a Poisson
+    fit first, its dispersion by :func:`_moment_alpha`, then the NB2 fit at that
+    dispersion. Returns the statsmodels result and the dispersion."""
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, DomainWarning, PerfectSeparationWarning, SingularMatrixWarning
+
+    with warnings.catch_warnings():  # a rank-deficient design (a level that never varies) still gives usable estimates of the rest
+        for category in (ConvergenceWarning, DomainWarning, PerfectSeparationWarning, SingularMatrixWarning, RuntimeWarning):
+            warnings.simplefilter("ignore", category)
+        poisson = smf.glm(formula, d, offset=offset, family=sm.families.Poisson()).fit()
+        alpha_nb = _moment_alpha(poisson.model.endog, poisson.fittedvalues.to_numpy())
+        return smf.glm(formula, d, offset=offset, family=sm.families.NegativeBinomial(alpha=alpha_nb)).fit(), alpha_nb
+
+
 POOLED = "all platforms"
 
 
@@ -265,10 +281,6 @@ def fit_platform(data: pd.DataFrame, platform: str = POOLED, min_type_posts: int
     effects) and one timing pattern shared by all: the audience's daily
     rhythm, estimated from every post.
     """
-    import statsmodels.api as sm
-    import statsmodels.formula.api as smf
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning, DomainWarning, PerfectSeparationWarning
-
     d = data.copy() if platform == POOLED else data[data["platform"] == platform].copy()
     if platform == POOLED:
         d["content_type"] = d["platform"] + "/" + d["content_type"]
@@ -297,12 +309,7 @@ def fit_platform(data: pd.DataFrame, platform: str = POOLED, min_type_posts: int
     formula = "interactions ~ " + " + ".join(terms)
     offset = np.log(d["exposure"].to_numpy(dtype=float))
     y = d["interactions"].to_numpy(dtype=float)
-    with warnings.catch_warnings():
-        for category in (ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RuntimeWarning):
-            warnings.simplefilter("ignore", category)
-        poisson = smf.glm(formula, d, offset=offset, family=sm.families.Poisson()).fit()
-        alpha_nb = _moment_alpha(y, poisson.fittedvalues.to_numpy())
-        result = smf.glm(formula, d, offset=offset, family=sm.families.NegativeBinomial(alpha=alpha_nb)).fit()
+    result, alpha_nb = fit_nb(formula, d, offset)
     if not np.all(np.isfinite(result.bse)):
         raise ValueError("the model could not be estimated (a type, topic or campaign level predicts engagement perfectly)")
     mu = result.fittedvalues.to_numpy()
@@ -364,6 +371,25 @@ def type_effects(model: PlatformModel, alpha: float = 0.05) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def holm_calls(effects: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """``effects`` with ``p_holm`` (Holm's correction across every type
+    comparison in the frame, all platforms together) and ``call``: ``better``
+    or ``worse`` only where the corrected p-value is under ``alpha``,
+    otherwise ``unclear``. The intervals are left as they are (each is for its
+    comparison alone). A frame without p-values gets them from its intervals
+    (Wald, at level 1 - ``alpha``)."""
+    out = effects.copy()
+    if out.empty:
+        return out.assign(p_holm=pd.Series(dtype=float), call=pd.Series(dtype=object))
+    if "p_value" not in out:
+        z = sps.norm.ppf(1 - alpha / 2)
+        se = (np.log(out["ci_high"]) - np.log(out["ci_low"])) / (2 * z)
+        out["p_value"] = 2 * sps.norm.sf(np.abs(np.log(out["rate_ratio"]) / se))
+    out["p_holm"] = stats.adjust_pvalues(out["p_value"].to_numpy(float), "holm")
+    out["call"] = np.where(out["p_holm"] >= alpha, "unclear", np.where(out["rate_ratio"] > 1, "better", "worse"))
+    return out
+
+
 def completion_by_form(data: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     """Completion rate (完播率) by type, compared only within the same form
     (体裁): each type against the form's most common type (Welch)."""
@@ -412,12 +438,31 @@ def slot_grid(model: PlatformModel, alpha: float = 0.05, min_slot_posts: int = 3
     grid["posts"] = n
     grid["deviation"] = shrink_means(sums, n, model.residuals)
     hour_posts = np.bincount(f["hour"].to_numpy(), minlength=24)
-    busy = hour_posts >= max(MIN_HOUR_POSTS, MIN_HOUR_SHARE * len(f))
+    busy = busy_hours(hour_posts)
     grid["quiet"] = ~busy[grid["hour"].to_numpy()]
     grid["thin"] = (n < min_slot_posts) | grid["quiet"]
     grid.loc[grid["thin"], "deviation"] = 1.0  # too little data of its own: the platform pattern alone
     grid["expected_rate"] = model.base_rate * grid["vs_average"] * grid["deviation"]
+    grid["shared"] = False  # True: the slots follow the rhythm of all platforms (see borrow_rhythm)
     return grid
+
+
+def borrow_rhythm(grid: pd.DataFrame, shared: pd.DataFrame, base_rate: float) -> pd.DataFrame:
+    """A platform's slot grid replaced by the pattern of all platforms
+    (``shared``, the pooled model's grid), for a platform where no hour has
+    enough posts to judge its own timing: its own curve there is an
+    extrapolation from a few dozen posts. Every slot is thin (never
+    confident), the quiet hours are those of all platforms together, and the
+    expected rate keeps the platform's own level."""
+    out = shared.sort_values(["weekday", "hour"]).reset_index(drop=True).copy()
+    own = grid.sort_values(["weekday", "hour"]).reset_index(drop=True)
+    out["platform"] = own["platform"]
+    out["posts"] = own["posts"]
+    out["deviation"] = 1.0
+    out["thin"] = True
+    out["expected_rate"] = base_rate * out["vs_average"]
+    out["shared"] = True
+    return out
 
 
 def shrink(sums: np.ndarray, n: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -463,13 +508,28 @@ def hour_curve(model: PlatformModel, alpha: float = 0.05) -> pd.DataFrame:
                          "ci_high": np.exp(est + z * se), "posts": posts})
 
 
+def busy_hours(hour_posts: np.ndarray, min_posts: int = MIN_HOUR_POSTS) -> np.ndarray:
+    """Which of the 24 hours may be named best: those with at least
+    ``min_posts`` posts and ``MIN_HOUR_SHARE`` of all. When no hour is that
+    busy (a platform with a few dozen posts a year), the hours the platform
+    posted in at all: elsewhere the curve is an extrapolation, not evidence."""
+    hour_posts = np.asarray(hour_posts)
+    busy = hour_posts >= max(min_posts, MIN_HOUR_SHARE * hour_posts.sum())
+    return busy if busy.any() else hour_posts > 0
+
+
+def thinly_posted(hour_posts: np.ndarray, min_posts: int = MIN_HOUR_POSTS) -> bool:
+    """True when no hour reaches the bar of :func:`busy_hours` and the posted hours stand in."""
+    hour_posts = np.asarray(hour_posts)
+    return not (hour_posts >= max(min_posts, MIN_HOUR_SHARE * hour_posts.sum())).any()
+
+
 def best_hour(model: PlatformModel, min_posts: int = MIN_HOUR_POSTS) -> int:
     """The hour whose pattern is highest (weekday held at its average), among
-    hours with at least ``min_posts`` posts and ``MIN_HOUR_SHARE`` of all: at
-    hours nobody posts the curve is an extrapolation, not evidence."""
+    :func:`busy_hours`: at hours nobody posts the curve is an extrapolation."""
     curve = hour_curve(model)
-    seen = curve[curve["posts"] >= max(min_posts, MIN_HOUR_SHARE * curve["posts"].sum())]
-    return int((seen if not seen.empty else curve).sort_values("vs_average", ascending=False, kind="stable")["hour"].iloc[0])
+    seen = curve[busy_hours(curve["posts"].to_numpy(), min_posts)]
+    return int(seen.sort_values("vs_average", ascending=False, kind="stable")["hour"].iloc[0])
 
 
 def mark_confident(grids: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
@@ -527,9 +587,6 @@ def cadence(data: pd.DataFrame, platform: str, alpha: float = 0.05, tests: int =
     marginal post still earns half a lone post's engagement; otherwise the
     current pace is kept (more was not shown to help or hurt).
     """
-    import statsmodels.api as sm
-    import statsmodels.formula.api as smf
-
     d = data[data["platform"] == platform].copy()
     accounts = d["account"].nunique()
     days = max((d["date"].max() - d["date"].min()).days + 1, 1)
@@ -546,12 +603,7 @@ def cadence(data: pd.DataFrame, platform: str, alpha: float = 0.05, tests: int =
         terms.append("C(content_type)")
     if accounts > 1:
         terms.append("C(account)")
-    offset = np.log(d["exposure"].to_numpy(float))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pois = smf.glm("interactions ~ " + " + ".join(terms), d, offset=offset, family=sm.families.Poisson()).fit()
-        a = _moment_alpha(d["interactions"].to_numpy(float), pois.fittedvalues.to_numpy())
-        res = smf.glm("interactions ~ " + " + ".join(terms), d, offset=offset, family=sm.families.NegativeBinomial(alpha=a)).fit()
+    res, _ = fit_nb("interactions ~ " + " + ".join(terms), d, np.log(d["exposure"].to_numpy(float)))
     b, se = float(res.params["np.log(per_day)"]), float(res.bse["np.log(per_day)"])
     z = sps.norm.ppf(1 - alpha / 2)
     lo, hi = b - z * se, b + z * se
@@ -581,40 +633,11 @@ def cadence_curve(data: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- themes
 
 
-_HASHTAG = re.compile(r"#([^#\s]{1,30})#|#(\w{2,30})")
-_LATIN = re.compile(r"[A-Za-z][A-Za-z'\-]{1,}")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading messages are not for readers
-    return jieba
-
-
-def tokenize(text: str) -> list[str]:
-    """Keywords of one post: hashtags whole (``#新品发布``), Chinese words by
-    jieba, English words lower-cased; stop words, single characters and
-    numbers dropped. Each keyword once per post."""
-    if not isinstance(text, str) or not text.strip():
-        return []
-    found: list[str] = []
-    for m in _HASHTAG.finditer(text):
-        found.append("#" + (m.group(1) or m.group(2)).lower())
-    rest = _HASHTAG.sub(" ", text)
-    found += [w.lower() for w in _LATIN.findall(rest)]
-    if _HAN.search(rest):
-        for word in _jieba().cut(rest):
-            word = word.strip()
-            if len(word) >= 2 and _HAN.search(word):
-                found.append(word)
-    seen, out = set(), []
-    for word in found:
-        if word not in STOPWORDS and word not in seen and not word.isdigit() and len(word.lstrip("#")) >= 2:
-            seen.add(word)
-            out.append(word)
-    return out
+def tokenize(text: str | None, exclude: Iterable[str] = ()) -> list[str]:
+    """Keywords of one post (:func:`smkit.text.tokens`): hashtags whole, Chinese
+    words by jieba, English words lower-cased, each once; stop words, single
+    characters, numbers and the ``exclude`` words (the brand's names) dropped."""
+    return text_tokens(text, exclude=exclude)
 
 
 def relative_score(data: pd.DataFrame) -> pd.Series:
@@ -623,14 +646,17 @@ def relative_score(data: pd.DataFrame) -> pd.Series:
     return log_rate - log_rate.groupby([data["platform"], data["content_type"]]).transform("mean")
 
 
-def theme_effects(data: pd.DataFrame, min_posts: int = 3, column: str | None = None) -> pd.DataFrame:
+def theme_effects(data: pd.DataFrame, min_posts: int = 3, column: str | None = None, exclude: Iterable[str] = ()) -> pd.DataFrame:
     """Keywords (or the values of ``column``, e.g. ``topic``) and how the posts
     carrying them did against their peers: the raw multiplier and the one
-    shrunk toward 1 by empirical Bayes (rare words move little)."""
+    shrunk toward 1 by empirical Bayes (rare words move little). Keywords in
+    ``exclude`` (the brand's own names: on every post, they say nothing about
+    a theme) are left out."""
     score = relative_score(data).to_numpy()
     if column is None:
         text = (data["title"].fillna("").astype(str) + " " + data["text"].fillna("").astype(str).where(data["text"] != data["title"], ""))
-        tokens = [tokenize(t) for t in text]
+        exclude = frozenset(exclude)
+        tokens = [tokenize(t, exclude) for t in text]
     else:
         tokens = [[str(v)] for v in data[column]]
     index: dict[str, list[int]] = {}
@@ -694,15 +720,17 @@ def what_sets_apart(scores: pd.DataFrame, best_hours: dict[str, set[int]], share
 
 
 def plan(slots: pd.DataFrame, effects: pd.DataFrame, mix: dict[str, dict[str, float]], themes: dict[str, list[str]],
-         per_week: dict[str, int], start: dt.date, weeks: int, tz: str = "Asia/Shanghai") -> pd.DataFrame:
+         per_week: dict[str, int], start: dt.date, weeks: int, tz: str = "Asia/Shanghai", alpha: float = 0.05) -> pd.DataFrame:
     """Publishing slots for ``weeks`` weeks from ``start``.
 
     ``slots``: the grid of every platform (``expected_rate``, ``confident``,
     ``thin``); each week takes the platform's ``per_week`` best slots, at most
     one a day while there are days left. Content types follow the current
-    ``mix`` weighted by significant rate ratios (a type shown better gets more
+    ``mix`` weighted by the rate ratios that survive Holm's correction across
+    every type comparison in ``effects`` (a type shown better gets more
     slots); themes rotate through ``themes`` (best first).
     """
+    effects = effects if "call" in effects else holm_calls(effects, alpha)
     rows = []
     for platform in sorted(per_week):
         k = per_week[platform]
@@ -739,7 +767,7 @@ def _type_sequence(platform: str, effects: pd.DataFrame, mix: dict[str, float], 
     weights = dict(mix)
     if not effects.empty:
         for _, e in effects[effects["platform"] == platform].iterrows():
-            if e["content_type"] in weights and (e["ci_low"] > 1 or e["ci_high"] < 1):
+            if e["content_type"] in weights and e["call"] != "unclear":
                 weights[e["content_type"]] *= e["rate_ratio"]
     total = sum(weights.values())
     # Smooth allocation (largest remainder at every step), so types interleave.
@@ -858,12 +886,10 @@ def analyze(store: Path, start: dt.date, end: dt.date, cfg: Settings) -> Content
     effects = pd.concat([type_effects(m, cfg.alpha) for m in models.values()], ignore_index=True) if models else pd.DataFrame()
     if effects.empty:
         effects = pd.DataFrame(columns=["platform", "content_type", "reference", "posts", "reference_posts", "rate_ratio", "ci_low", "ci_high", "p_value", "per", "adjusted_for"])
-    grids = pd.concat([slot_grid(m, cfg.alpha, cfg.min_slot_posts) for m in models.values()], ignore_index=True) if models else pd.DataFrame(
-        columns=["weekday", "hour", "platform", "vs_average", "vs_low", "vs_high", "p_value", "posts", "deviation", "thin", "expected_rate"])
-    grids = mark_confident(grids, cfg.alpha)
-    slots = best_slots(grids)
+    effects = holm_calls(effects, cfg.alpha)
     hours = {p: best_hour(m) for p, m in models.items()}
     curves = [hour_curve(m, cfg.alpha) for m in models.values()]
+    pooled = None
     if len(models) > 1:
         _progress("content: fitting the pattern shared by all platforms")
         try:
@@ -872,17 +898,28 @@ def analyze(store: Path, start: dt.date, end: dt.date, cfg: Settings) -> Content
             curves.insert(0, hour_curve(pooled, cfg.alpha))
         except ValueError as exc:
             notes[POOLED] = str(exc)
+    shared = slot_grid(pooled, cfg.alpha, cfg.min_slot_posts) if pooled is not None else None
+    own = {p: slot_grid(m, cfg.alpha, cfg.min_slot_posts) for p, m in models.items()}
+    for p, m in models.items():
+        if shared is not None and thinly_posted(np.bincount(m.frame["hour"].to_numpy(), minlength=24)):
+            # No hour busy enough to judge: no timing of its own, the rhythm of all platforms instead.
+            own[p] = borrow_rhythm(own[p], shared, m.base_rate)
+            hours[p] = hours[POOLED]
+    grids = pd.concat(list(own.values()), ignore_index=True) if own else pd.DataFrame(
+        columns=["weekday", "hour", "platform", "vs_average", "vs_low", "vs_high", "p_value", "posts", "deviation", "quiet", "thin", "expected_rate", "shared"])
+    grids = mark_confident(grids, cfg.alpha)
+    slots = best_slots(grids)
     _progress("content: cadence, themes and scores")
     cadences = [cadence(data, p, cfg.alpha, tests=len(models)) for p in models]
     topics = {p: theme_effects(data[data["platform"] == p], column="topic") for p in models}
-    keywords = theme_effects(data)
+    keywords = theme_effects(data, exclude=brand_words([*sorted(data["account"].astype(str).unique()), *cfg.brand_aliases]))
     scores = post_scores(data)
-    best_sets = {p: set(c.loc[c["posts"] >= MIN_HOUR_POSTS].nlargest(4, "vs_average")["hour"]) for p, c in
-                 ((p, hour_curve(m)) for p, m in models.items())}
+    best_sets = {p: set(c.loc[busy_hours(c["posts"].to_numpy())].nlargest(4, "vs_average")["hour"]) for p, c in
+                 ((p, hour_curve(pooled if p in set(grids.loc[grids["shared"], "platform"]) else m)) for p, m in models.items())}
     apart = what_sets_apart(scores, best_sets)
     mix = {p: data.loc[data["platform"] == p, "content_type"].value_counts(normalize=True).to_dict() for p in models}
     themes = {p: t["keyword"].tolist() for p, t in topics.items()}
-    calendar = plan(grids, effects, mix, themes, {c.platform: c.recommended_per_week for c in cadences}, cfg.plan_start, cfg.horizon_weeks)
+    calendar = plan(grids, effects, mix, themes, {c.platform: c.recommended_per_week for c in cadences}, cfg.plan_start, cfg.horizon_weeks, alpha=cfg.alpha)
     return ContentReport(cfg, start, end, definitions, effects, completion_by_form(data, cfg.alpha), grids, slots, hours, cadences,
                          cadence_curve(data), keywords, pd.concat([t.assign(platform=p) for p, t in topics.items()], ignore_index=True) if topics else pd.DataFrame(),
                          scores, apart, calendar, pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(), notes)
@@ -942,9 +979,34 @@ def effects_frame(report: ContentReport):
         "posts (type / reference)": [f"{a:,} / {b:,}" for a, b in zip(e["posts"], e["reference_posts"])],
         "rate ratio [interval]": [_ratio(r, lo, hi) for r, lo, hi in zip(e["rate_ratio"], e["ci_low"], e["ci_high"])],
         "p": e["p_value"].map(stats.format_p),
-        "reads as": [("better" if lo > 1 else "worse" if hi < 1 else "no clear difference") for lo, hi in zip(e["ci_low"], e["ci_high"])],
+        "p (Holm, all type comparisons)": e["p_holm"].map(stats.format_p),
+        "reads as": [_reads_as(c, lo, hi) for c, lo, hi in zip(e["call"], e["ci_low"], e["ci_high"])],
     })
     return shown.set_index(["platform", "type"])
+
+
+def _reads_as(call: str, low: float, high: float) -> str:
+    if call != "unclear":
+        return call
+    if low > 1 or high < 1:
+        return "no clear difference (interval excludes 1, but not after Holm)"
+    return "no clear difference"
+
+
+def _adjusted_text(effects: pd.DataFrame) -> str:
+    """What the ratios hold constant, per platform where the models differ."""
+    def words(names: str) -> str:
+        items = [n.strip().replace("hour", "posting hour", 1) if i == 0 else n.strip() for i, n in enumerate(names.split(","))]
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+    groups = effects.groupby("adjusted_for", sort=False)["platform"].agg(lambda p: sorted(set(p)))
+    if len(groups) == 1:
+        return f" Each ratio holds {words(groups.index[0])} constant, so it is the type itself, not when or about what it was posted."
+    order = sorted(groups.items(), key=lambda kv: -len(kv[0].split(",")))
+    parts = [f"{words(names)} on {', '.join(platform_label(p) for p in platforms)}" for names, platforms in order]
+    return (" Each ratio holds constant what its platform's data could carry: " + "; ".join(parts) +
+            ". Where topic, campaign or account is missing, too few posts per level were there to estimate it, so a type's ratio there can still "
+            "reflect what it was about.")
 
 
 def effects_text(report: ContentReport) -> str:
@@ -953,15 +1015,23 @@ def effects_text(report: ContentReport) -> str:
         if report.notes and len(report.notes) >= len(report.definitions):
             return "**What this means.** No platform had enough posts in the window to model; widen the window (`start`) or add accounts."
         return "**What this means.** No comparison was possible: every platform posts one content type, or too few of the others."
-    clear = e[(e["ci_low"] > 1) | (e["ci_high"] < 1)]
+    clear = e[e["call"] != "unclear"]
     parts = [f"{r.content_type} on {platform_label(r.platform)} earns {r.rate_ratio:.2f} times the engagement of {r.reference} "
-             f"(between {r.ci_low:.2f} and {r.ci_high:.2f})" for r in clear.itertuples()]
+             f"(between {r.ci_low:.2f} and {r.ci_high:.2f}; Holm p {stats.format_p(r.p_holm)})" for r in clear.itertuples()]
     text = ("**What this means.** " + "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + ". ") if parts else "**What this means.** No content type differs clearly from its platform's usual type. "
-    rest = len(e) - len(clear)
+    if len(e) > 1:
+        text += (f"{'These are' if len(clear) > 1 else 'This is' if len(clear) else 'A difference would be'} called after Holm's correction across "
+                 f"all {len(e)} type comparisons, so a lucky one among many is not taken for an effect. ")
+    lucky = e[(e["call"] == "unclear") & ((e["ci_low"] > 1) | (e["ci_high"] < 1))]
+    if not lucky.empty:
+        text += ("The interval of " + "; ".join(f"{r.content_type} on {platform_label(r.platform)} ({_ratio(r.rate_ratio, r.ci_low, r.ci_high)})"
+                                               for r in lucky.itertuples())
+                 + " excludes 1 on its own but does not survive the correction: a hint worth testing, not yet a reason to change the mix. ")
+    rest = len(e) - len(clear) - len(lucky)
     if rest:
-        text += (f"The other {rest} comparison{'s' if rest > 1 else ''} cannot tell the types apart with this much data: "
+        text += (f"{'The other' if len(clear) + len(lucky) else 'All'} {rest} comparison{'s' if rest > 1 else ''} cannot tell the types apart with this much data: "
                  "their intervals include 1, so keep the current mix there rather than switch on a hunch.")
-    return text + " Each ratio holds posting hour, weekday, topic and campaign constant, so it is the type itself, not when or about what it was posted."
+    return text.rstrip() + _adjusted_text(e)
 
 
 def effects_figure(report: ContentReport):
@@ -973,7 +1043,7 @@ def effects_figure(report: ContentReport):
     labels = [f"{platform_label(p)}: {t} vs {r}" for p, t, r in zip(e["platform"], e["content_type"], e["reference"])]
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(e) + 1.2))
     y = np.arange(len(e))[::-1]
-    colours = ["#3A9E6F" if lo > 1 else "#C4474D" if hi < 1 else "#6F7A86" for lo, hi in zip(e["ci_low"], e["ci_high"])]
+    colours = ["#3A9E6F" if c == "better" else "#C4474D" if c == "worse" else "#6F7A86" for c in e["call"]]
     for yi, lo, hi, colour in zip(y, e["ci_low"], e["ci_high"], colours):
         ax.plot([lo, hi], [yi, yi], color=colour, lw=2)
     ax.scatter(e["rate_ratio"], y, c=colours, zorder=3)
@@ -986,7 +1056,7 @@ def effects_figure(report: ContentReport):
     ax.minorticks_off()
     ax.set_yticks(y, labels)
     ax.set_xlabel("rate ratio against the platform's usual type (interval)")
-    ax.set_title("Content-type effects · 内容类型效果")
+    ax.set_title("Content-type effects · 内容类型效果 (coloured: called after Holm's correction)")
     plt.close(fig)
     return fig
 
@@ -1074,7 +1144,7 @@ def hour_figure(report: ContentReport):
     fig, ax = plt.subplots(figsize=(9, 3.4))
     for platform, c in h[h["platform"] != POOLED].groupby("platform", sort=True):
         # Only where the platform posts: elsewhere its curve is an extrapolation.
-        busy = c["posts"] >= max(MIN_HOUR_POSTS, MIN_HOUR_SHARE * c["posts"].sum())
+        busy = busy_hours(c["posts"].to_numpy())
         ax.plot(c["hour"], c["vs_average"].where(busy), lw=0.9, alpha=0.6, label=platform_label(platform))
     pooled = h[h["platform"] == POOLED]
     if not pooled.empty:
@@ -1109,7 +1179,8 @@ def slots_frame(report: ContentReport):
         "vs average slot [interval]": [_ratio(v, lo, hi) for v, lo, hi in zip(s["vs_average"] * s["deviation"], s["vs_low"] * s["deviation"], s["vs_high"] * s["deviation"])],
         "p (Holm, all slots)": s["p_holm"].map(stats.format_p),
         "posts in slot": s["posts"],
-        "how sure": ["confident" if c else ("too few posts: platform pattern" if t else "best estimate, not confident") for c, t in zip(s["confident"], s["thin"])],
+        "how sure": ["confident" if c else ("too few posts: rhythm of all platforms" if sh else "too few posts: platform pattern" if t else "best estimate, not confident")
+                     for c, t, sh in zip(s["confident"], s["thin"], s["shared"])],
     })
     return shown.set_index(["platform", "slot"])
 
@@ -1132,6 +1203,10 @@ def timing_text(report: ContentReport) -> str:
         by = sure.groupby("platform")["hour"].agg(["min", "max", "size"])
         text += "Confidently better than average: " + "; ".join(
             f"{platform_label(p)} {r['size']} slot{'s' if r['size'] > 1 else ''} between {r['min']:02d}:00 and {r['max'] + 1:02d}:00" for p, r in by.iterrows()) + ". "
+    shared = sorted(g.loc[g["shared"].astype(bool), "platform"].unique()) if "shared" in g else []
+    if shared:
+        text += (" On " + ", ".join(platform_label(p) for p in shared) + f" no hour has {MIN_HOUR_POSTS} posts, too few to judge that platform's own "
+                 "timing: no slot is recommended from its own posts, and its slots follow the rhythm of all platforms, in their busy hours.")
     thin = int(g["thin"].sum())
     text += (f" {thin} of {len(g)} slots have too few posts of their own: they show the platform's hour and weekday pattern and come after the "
              "slots with data of their own in the plan. A slot's interval above is for that slot alone; with this many slots some look good by chance, "
@@ -1294,7 +1369,7 @@ def plan_text(report: ContentReport, files: dict[str, Path] | None = None) -> st
         return "**No plan.** No platform had enough posts to model."
     sure = int(c["confident"].sum())
     text = (f"**The plan.** {len(c)} posts over {report.settings.horizon_weeks} weeks from {report.settings.plan_start}, at each platform's recommended "
-            f"pace and best slots; content types follow the current mix, shifted toward types shown to do better; themes rotate through the "
+            f"pace and best slots; content types follow the current mix, shifted toward types shown to do better after Holm's correction; themes rotate through the "
             f"platform's topics, best first. " + (f"{sure} of the slots are confident; the rest are best estimates, worth watching."
                                                   if sure else "None of the slots is confident yet: they are best estimates, worth testing and watching."))
     if files:

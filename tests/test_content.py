@@ -58,6 +58,61 @@ def test_planted_content_type_effects_lie_inside_the_reported_intervals(planted,
         assert row["ci_low"] > 1 or row["ci_high"] < 1, row.to_dict()
 
 
+def test_planted_type_effects_survive_holm_across_every_type_comparison(planted, planted_store):
+    e = planted.effects
+    assert len(e) > 2  # several comparisons, so the correction matters
+    assert np.allclose(e["p_holm"], content.stats.adjust_pvalues(e["p_value"].to_numpy(), "holm"))
+    for t in _truth(planted_store)["content_type_effect"]:
+        row = e[(e["platform"] == t["platform"]) & (e["content_type"] == t["content_type"])].iloc[0]
+        assert row["p_holm"] < 0.05 and row["call"] == ("better" if t["views_multiplier"] > 1 else "worse"), row.to_dict()
+    assert (e["call"] != "unclear").sum() == (e["p_holm"] < 0.05).sum()
+
+
+def _effects_with_one_lucky_interval() -> pd.DataFrame:
+    """Ten comparisons: one whose interval just excludes 1 (p about 0.03), nine with nothing."""
+    rows = [{"platform": "douyin", "content_type": "live", "reference": "video", "rate_ratio": 0.6, "ci_low": 0.38, "ci_high": 0.95,
+             "p_value": 0.03, "adjusted_for": "hour, weekday, topic"}]
+    rows += [{"platform": f"p{i}", "content_type": "video", "reference": "image_text", "rate_ratio": 1.02, "ci_low": 0.8, "ci_high": 1.3,
+              "p_value": 0.87, "adjusted_for": "hour, weekday"} for i in range(9)]
+    return pd.DataFrame(rows)
+
+
+def test_a_type_is_not_called_worse_or_acted_on_when_it_does_not_survive_holm():
+    effects = content.holm_calls(_effects_with_one_lucky_interval())
+    live = effects.iloc[0]
+    assert live["ci_high"] < 1 and live["p_holm"] == pytest.approx(0.3) and live["call"] == "unclear"
+    assert content._reads_as(live["call"], live["ci_low"], live["ci_high"]).startswith("no clear difference")
+    # the plan keeps the current mix: half live, half video
+    table = content.plan(_slots(), effects, {"douyin": {"video": 0.5, "live": 0.5}}, {"douyin": ["x"]}, {"douyin": 4}, PLAN_START, weeks=2)
+    assert (table["content_type"] == "live").sum() == (table["content_type"] == "video").sum() == 4
+    # a frame without p-values gets them from its intervals, then Holm
+    bare = content.holm_calls(_effects_with_one_lucky_interval().drop(columns="p_value"))
+    assert bare.loc[0, "p_value"] == pytest.approx(0.03, abs=0.01) and bare.loc[0, "call"] == "unclear"
+
+
+def test_effects_text_names_the_correction_and_the_uncorrected_hint():
+    effects = content.holm_calls(_effects_with_one_lucky_interval())
+    report = content.ContentReport(content.settings(plan_start=PLAN_START), START, END, pd.DataFrame(index=["douyin"]), effects,
+                                   *[pd.DataFrame()] * 3, {}, [], *[pd.DataFrame()] * 7)
+    text = content.effects_text(report)
+    assert "earns" not in text  # nothing is called
+    assert "Holm's correction across all 10 type comparisons" in text
+    assert "live on douyin 抖音 (×0.60 [0.38, 0.95]) excludes 1 on its own but does not survive the correction" in text
+
+
+def test_effects_text_says_what_each_platform_adjusted_for(planted):
+    adjusted = planted.effects.groupby("platform")["adjusted_for"].first()
+    assert adjusted.nunique() > 1  # at scale 1 some platforms cannot carry campaign
+    text = content.effects_text(planted)
+    assert "topic and campaign constant" not in text
+    for names, platforms in adjusted.groupby(adjusted):
+        items = names.split(", ")
+        phrase = "posting " + (", ".join(items[:-1]) + " and " + items[-1])
+        assert f"{phrase} on {', '.join(content.platform_label(p) for p in sorted(platforms.index))}" in text, (phrase, text)
+    one = planted.effects.assign(adjusted_for="hour, weekday, topic")
+    assert "Each ratio holds posting hour, weekday and topic constant" in content._adjusted_text(one)
+
+
 def test_per_view_rates_do_not_show_a_reach_effect(planted_store):
     """The planted type effect acts on views, so interactions per view carry none:
     per view the right truth is a ratio of 1, and 1.4 is outside the interval."""
@@ -80,6 +135,43 @@ def test_planted_best_hour_is_found_within_one_hour(planted, planted_store):
     # One platform alone has a few hundred posts a year at this scale: most, not all, find it.
     found = [p for p, h in planted.best_hours.items() if p != content.POOLED and lo <= h <= hi]
     assert len(found) >= 4, planted.best_hours
+
+
+@pytest.fixture(scope="session")
+def small_store(tmp_path_factory) -> Path:
+    return build_sample_store(tmp_path_factory.mktemp("content_small") / "smkit.duckdb", scale=0.3)
+
+
+def test_best_slots_never_name_an_hour_nobody_posts_at_a_small_scale(small_store):
+    """At scale 0.3 some platforms post a few dozen times a year: no hour is busy
+    enough to judge their own timing, and their slots follow the rhythm of all
+    platforms instead of the extrapolated ends of their own curve."""
+    from smkit.store import load
+
+    report = _report(small_store)
+    posts = load("posts", store=small_store, start=START, end=END, accounts=["Lumina"])
+    hours = pd.crosstab(posts["platform"], posts["published_at"].dt.hour).reindex(columns=range(24), fill_value=0)
+    everyone = hours.sum()
+
+    def busy(counts: pd.Series, h: int) -> bool:
+        return counts[h] >= max(content.MIN_HOUR_POSTS, content.MIN_HOUR_SHARE * counts.sum())
+
+    shared = {p for p in hours.index if not any(busy(hours.loc[p], h) for h in range(24))}
+    assert "bilibili" in shared  # 36 posts: no hour has ten
+    best = report.to_summary()["best_slots"]
+    assert [s["hour"] for s in best if s["platform"] == "bilibili"] != [0, 0, 0]
+    assert {s["platform"] for s in best} == set(report.definitions.index)
+    for s in best:
+        counts = everyone if s["platform"] in shared else hours.loc[s["platform"]]
+        assert busy(counts, s["hour"]), s
+    for p in report.calendar["platform"].unique():
+        counts = everyone if p in shared else hours.loc[p]
+        assert all(busy(counts, int(t[:2])) for t in report.calendar.loc[report.calendar["platform"] == p, "time"]), p
+    assert shared == set(report.grids.loc[report.grids["shared"], "platform"])
+    for p in shared:
+        assert report.best_hours[p] == report.best_hours[content.POOLED]
+    assert "too few to judge that platform's own timing" in content.timing_text(report)
+    assert "rhythm of all platforms" in content.slots_frame(report).to_html()
 
 
 def test_no_slot_is_confident_without_a_timing_effect(null_timing):
@@ -266,6 +358,36 @@ def test_tokenize_segments_chinese_keeps_hashtags_and_drops_stop_words():
     assert "这样" not in words  # a stop word
     assert content.tokenize("") == [] and content.tokenize(None) == []
     assert len(words) == len(set(words))
+
+
+def test_one_negative_binomial_fit_serves_the_model_and_the_cadence(monkeypatch):
+    rng = np.random.default_rng(7)
+    n = 3000
+    x = rng.normal(size=n)
+    mu = np.exp(2 + 0.5 * x)
+    y = rng.negative_binomial(1 / 0.4, 1 / (1 + 0.4 * mu))  # NB2 with alpha 0.4
+    result, alpha = content.fit_nb("y ~ x", pd.DataFrame({"y": y, "x": x}), np.zeros(n))
+    assert alpha == pytest.approx(0.4, abs=0.06)
+    assert result.params["x"] == pytest.approx(0.5, abs=0.05)
+    calls = []
+    real = content.fit_nb
+    monkeypatch.setattr(content, "fit_nb", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    data = _synthetic(n=600)
+    content.fit_platform(data, "douyin")
+    content.cadence(data.assign(post_id=[f"p{i}" for i in range(600)]), "douyin")
+    assert len(calls) == 2 and "np.log(per_day)" in calls[1]
+
+
+def test_keywords_leave_out_the_brand_and_named_aliases(planted, planted_store):
+    words = set(planted.keywords["keyword"])
+    assert "露米娜" not in words and "lumina" not in words
+    assert not any("露" in w or "米娜" in w for w in words if not w.startswith("#"))  # no fragment of the name (campaign hashtags stay whole)
+    assert "露米娜" not in planted.to_summary()["top_keywords"]
+    assert "灯光" in words
+    extra = content.analyze(planted_store, START, END, content.settings(plan_start=PLAN_START, brand_aliases="灯光, Glow"))
+    assert extra.settings.brand_aliases == ("灯光", "Glow")
+    assert "灯光" not in set(extra.keywords["keyword"])
+    assert content.tokenize("露米娜台灯", exclude={"露米娜"}) == ["台灯"]
 
 
 def test_cadence_finds_saturation_and_keeps_the_pace_without_it():
