@@ -295,7 +295,28 @@ def kpi_table(current: dict[str, Measure], previous: dict[str, Measure], year_ag
             "year_ago": None if year_ago.get(name) is None else year_ago[name].value, "change_year": change_y, "p_year": p_y,
         })
     columns = ["metric", "goal_area", "label", "actual", "goal", "attainment", "previous", "change", "p_previous", "year_ago", "change_year", "p_year"]
-    return pd.DataFrame(rows, columns=columns).set_index("metric")
+    table = pd.DataFrame(rows, columns=columns).set_index("metric")
+    return holm(table)
+
+
+def holm(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``p_previous_holm`` and ``p_year_holm``: every test of the
+    scorecard (both comparisons, all KPIs) adjusted together by Holm's method,
+    so that a dozen KPIs tested twice do not turn up a "significant" change by
+    chance. Significance is called on these."""
+    table = table.copy()
+    raw = pd.concat([table["p_previous"], table["p_year"]], keys=["p_previous", "p_year"]).astype(float)
+    tested = raw.dropna()
+    adjusted = pd.Series(stats.adjust_pvalues(tested.to_numpy(), "holm"), index=tested.index).reindex(raw.index)
+    for column in ("p_previous", "p_year"):
+        values = adjusted.loc[column].reindex(table.index)
+        table[column + "_holm"] = [None if pd.isna(v) else float(v) for v in values]
+    return table
+
+
+def tests_in(table: pd.DataFrame) -> int:
+    """How many tests the scorecard's Holm adjustment covers."""
+    return int(table["p_previous"].notna().sum() + table["p_year"].notna().sum()) if len(table) else 0
 
 
 # ---------------------------------------------------------------- forecasts
@@ -939,9 +960,10 @@ def _fmt(metric: str, value: float | None) -> str:
     return f"{value:,.0f}"
 
 
-def _fmt_change(metric: str, change: float | None, p: float | None, alpha: float = 0.05) -> str:
+def _fmt_change(metric: str, change: float | None, p: float | None, alpha: float = 0.05, missing: str = "–") -> str:
+    """A change with its Holm-adjusted p-value; significant below ``alpha``."""
     if change is None or (isinstance(change, float) and not math.isfinite(change)):
-        return "–"
+        return missing
     m = METRICS[metric]
     if m.share and metric in ("net_sentiment", "mean_sentiment"):
         text = f"{change:+.2f}"
@@ -951,7 +973,7 @@ def _fmt_change(metric: str, change: float | None, p: float | None, alpha: float
         text = f"{change:+.1%}"
     if p is None or (isinstance(p, float) and not math.isfinite(p)):
         return text + " (no test)" if metric == "followers" else text
-    return text + (f" (p {stats.format_p(p)}, significant)" if p < alpha else f" (p {stats.format_p(p)})")
+    return text + (f" (Holm p {stats.format_p(p)}, significant)" if p < alpha else f" (Holm p {stats.format_p(p)})")
 
 
 def kpi_frame(review: Review) -> pd.DataFrame:
@@ -959,6 +981,9 @@ def kpi_frame(review: Review) -> pd.DataFrame:
     k = review.kpis
     if k.empty:
         return pd.DataFrame({"note": ["no KPI could be computed: the store has no account_daily or mentions rows for the brand in the window"]})
+    # A comparison period the data do not cover is said so (the note under the text says why), not left as a dash.
+    uncompared = {column: "not compared (see note)" if k[values].isna().all() else "–"
+                  for column, values in (("change", "previous"), ("change_year", "year_ago"))}
     rows = []
     for name, r in k.iterrows():
         att = r["attainment"]
@@ -966,8 +991,8 @@ def kpi_frame(review: Review) -> pd.DataFrame:
             "goal": GOAL_NAMES[r["goal_area"]], "KPI": r["label"], "actual": _fmt(name, r["actual"]),
             "goal for the window": _fmt(name, r["goal"]) if r["goal"] is not None and pd.notna(r["goal"]) else "no goal set",
             "attainment": "–" if att is None or pd.isna(att) else f"{att:.0%}" + (" ✓" if att >= 1 else ""),
-            "vs previous period": _fmt_change(name, r["change"], r["p_previous"]),
-            "vs a year earlier": _fmt_change(name, r["change_year"], r["p_year"]),
+            "vs previous period": _fmt_change(name, r["change"], r["p_previous_holm"], missing=uncompared["change"]),
+            "vs a year earlier": _fmt_change(name, r["change_year"], r["p_year_holm"], missing=uncompared["change_year"]),
         })
     return pd.DataFrame(rows).set_index(["goal", "KPI"])
 
@@ -984,12 +1009,15 @@ def kpi_text(review: Review) -> str:
     if len(missed):
         worst = missed.iloc[0]
         parts.append(f"Furthest behind: {worst['label']} at {_fmt(missed.index[0], worst['actual'])} against {_fmt(missed.index[0], worst['goal'])} ({worst['attainment']:.0%}).")
-    moved = k[k["p_previous"].notna() & (k["p_previous"] < 0.05)]
+    n_tests = tests_in(k)
+    moved = k[k["p_previous_holm"].notna() & (k["p_previous_holm"] < 0.05)]
+    holm_note = (f" (p-values adjusted by Holm's method for the scorecard's {n_tests} tests, so that testing many KPIs "
+                 "does not turn up changes by chance)") if n_tests > 1 else ""
     if len(moved):
         bits = [f"{r['label']} ({_fmt_change(n, r['change'], None)})" for n, r in moved.iterrows()]
-        parts.append("Changed beyond day-to-day noise since the previous period: " + ", ".join(bits) + ".")
-    else:
-        parts.append("Nothing changed beyond day-to-day noise since the previous period.")
+        parts.append("Changed beyond day-to-day noise since the previous period" + holm_note + ": " + ", ".join(bits) + ".")
+    elif n_tests:
+        parts.append("Nothing changed beyond day-to-day noise since the previous period" + holm_note + ".")
     no_goal = [r["label"] for _, r in k[k["goal"].isna()].iterrows()]
     if no_goal:
         parts.append("No goal is set for " + ", ".join(no_goal) + ".")

@@ -89,6 +89,31 @@ def test_change_attainment_and_tests_against_scipy():
     assert ops.prorated(0.4, "month", 28, False) == 0.4
 
 
+def test_significance_is_called_on_holm_adjusted_p_values():
+    """Five tests: Holm multiplies the k-th smallest p by (5 - k + 1) and keeps
+    the sequence from falling, so of the four raw p below 0.05 only 0.001 stays there."""
+    table = pd.DataFrame({"label": list("abc"), "p_previous": [0.001, 0.02, 0.04], "p_year": [0.03, None, 0.2]}, index=list("abc"))
+    got = ops.holm(table)
+    # sorted: 0.001 x5 = 0.005, 0.02 x4 = 0.08, 0.03 x3 = 0.09, 0.04 x2 = 0.08 -> 0.09, 0.2 x1 = 0.2
+    assert list(got["p_previous_holm"]) == pytest.approx([0.005, 0.08, 0.09])
+    assert got.loc["a", "p_year_holm"] == pytest.approx(0.09) and got.loc["c", "p_year_holm"] == pytest.approx(0.2)
+    assert pd.isna(got.loc["b", "p_year_holm"]) and ops.tests_in(table) == 5
+    assert "significant" not in ops._fmt_change("mentions", 0.25, got.loc["b", "p_previous_holm"])  # raw 0.02
+
+
+def test_the_sample_scorecard_calls_significance_after_holm(review):
+    k = review.kpis
+    raw_only = k[(k["p_previous"] < 0.05) & (k["p_previous_holm"] >= 0.05)]
+    assert len(raw_only)  # with a dozen tests, some raw p below 0.05 are not significant once adjusted
+    text, frame = ops.kpi_text(review), ops.kpi_frame(review)
+    changed = text.split("since the previous period")[1].split("No goal is set")[0]
+    assert "Holm" in text and not any(f"{label} (" in changed for label in raw_only["label"])
+    for label in raw_only["label"]:
+        cell = frame.xs(label, level="KPI").iloc[0]["vs previous period"]
+        assert "Holm p" in cell and "significant" not in cell
+    assert (frame["vs a year earlier"] == "not compared (see note)").all()  # the data begin less than a year back
+
+
 def test_goal_files_are_checked(tmp_path):
     goals = ops.read_goals()
     assert {"share_of_voice", "net_sentiment", "views"} <= set(goals["metric"])
