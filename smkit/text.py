@@ -37,18 +37,10 @@ def jieba():
 
 
 def brand_words(names: Iterable[str | None]) -> frozenset[str]:
-    """The lower-cased ``names`` plus the Chinese names the sample data knows
-    for them (``Lumina`` -> ``露米娜``): words to leave out of keywords."""
-    from smkit.sample import BRAND_ZH
-
-    out = set()
-    for name in names:
-        name = str(name or "").strip()
-        if name:
-            out.add(name.lower())
-            if BRAND_ZH.get(name):
-                out.add(BRAND_ZH[name].lower())
-    return frozenset(out)
+    """The brand's names, lower-cased and without blanks: words to leave out
+    of keywords (a theme is never "the brand"). Other spellings, such as the
+    Chinese name, come from the playbooks' ``brand_aliases`` parameter."""
+    return frozenset(str(n).strip().lower() for n in names if str(n or "").strip())
 
 
 def tokens(text: str | None, exclude: Iterable[str] = (), unique: bool = True, min_latin: int = 2) -> list[str]:

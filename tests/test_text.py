@@ -39,8 +39,8 @@ def test_tokens_count_repeats_when_asked():
     assert text.tokens("go big lamp", min_latin=3) == ["big", "lamp"]
 
 
-def test_brand_words_add_the_known_chinese_name():
-    assert text.brand_words(["Lumina", "Acme", "", None]) == {"lumina", "露米娜", "acme"}
+def test_brand_words_are_the_names_given_lower_cased():
+    assert text.brand_words(["Lumina", "露米娜", "", None, " Acme "]) == {"lumina", "露米娜", "acme"}
 
 
 def test_jieba_is_loaded_once_and_quietly():
