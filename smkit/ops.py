@@ -72,7 +72,8 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     Metric("mentions", "awareness", "earned mentions", True),
     Metric("share_of_voice", "market share", "share of voice", False, share=True),
     Metric("net_sentiment", "satisfaction", "net sentiment", False, share=True),
-    Metric("reply_hours", "satisfaction", "median reply time (hours)", False, higher_is_better=False),
+    Metric("reply_rate", "satisfaction", "reply rate (earned mentions answered)", False, share=True),
+    Metric("reply_hours", "satisfaction", "median first reply (answered)", False, higher_is_better=False),
     Metric("negative_share", "image", "negative share of earned mentions", False, higher_is_better=False, share=True),
     Metric("mean_sentiment", "image", "mean sentiment of earned mentions", False, share=True),
     Metric("engagements", "engagement", "engagements", True),
@@ -171,16 +172,30 @@ def brand_share_of_voice(mentions: pd.DataFrame, brand: str) -> tuple[float | No
     return (float(ours["share"].iloc[0]) if len(ours) else 0.0), volume, total
 
 
-def reply_hours(mentions: pd.DataFrame, brand: str) -> np.ndarray:
-    """Hours from each earned mention of the brand to the brand's first reply to it."""
-    if "reply_to" not in mentions or mentions.empty:
-        return np.array([])
-    replies = mentions[mentions["is_reply_by_brand"].fillna(False).astype(bool) & mentions["reply_to"].notna()]
+REPLY_GRACE_DAYS = 7  # replies loaded after a period's end, only to find replies to mentions inside it
+
+
+def first_replies(mentions: pd.DataFrame, brand: str) -> pd.Series:
+    """Hours from each earned mention of ``brand`` to the brand's first reply
+    to it, NaN where ``mentions`` holds no reply (unanswered). ``mentions``
+    may hold other brands' rows and replies made after the period, which only
+    answer mentions inside it."""
+    if mentions.empty or "brand" not in mentions:
+        return pd.Series(dtype=float)
+    ours = mentions[mentions["brand"] == brand]
+    by_brand = ours["is_reply_by_brand"].fillna(False).astype(bool) if "is_reply_by_brand" in ours else pd.Series(False, index=ours.index)
+    asked = ours.loc[~by_brand].set_index("mention_id")["published_at"]
+    if "reply_to" not in ours:
+        return pd.Series(np.nan, index=asked.index, dtype=float)
+    replies = ours[by_brand & ours["reply_to"].notna()]
     first = replies.groupby("reply_to")["published_at"].min()
-    asked = mentions.set_index("mention_id")["published_at"]
-    both = first.index.intersection(asked.index)
-    hours = (first[both] - asked[both]).dt.total_seconds() / 3600
-    return hours[hours >= 0].to_numpy(dtype=float)
+    hours = (first.reindex(asked.index) - asked).dt.total_seconds() / 3600
+    return hours.where(hours >= 0).astype(float)
+
+
+def reply_hours(mentions: pd.DataFrame, brand: str) -> np.ndarray:
+    """Hours from each answered earned mention of ``brand`` to the brand's first reply to it."""
+    return first_replies(mentions, brand).dropna().to_numpy(dtype=float)
 
 
 def _daily(frame: pd.DataFrame, column: str, window: Window) -> np.ndarray | None:
@@ -224,7 +239,11 @@ def measure(daily: pd.DataFrame, mentions: pd.DataFrame, brand: str, window: Win
             out["net_sentiment"] = Measure(net, successes=positive, n=positive + negative)
         out["negative_share"] = Measure(negative / len(scores), successes=negative, n=len(scores))
         out["mean_sentiment"] = Measure(float(scores.mean()), sample=scores)
-    waits = reply_hours(mentions[mentions["brand"] == brand], brand)
+    asked = first_replies(mentions, brand)
+    if len(asked):
+        answered = int(asked.notna().sum())
+        out["reply_rate"] = Measure(answered / len(asked), successes=answered, n=len(asked))
+    waits = asked.dropna().to_numpy(dtype=float)
     if len(waits):
         out["reply_hours"] = Measure(float(np.median(waits)), sample=waits)
     return out
@@ -903,6 +922,15 @@ def analyze(store: Path, start: dt.date, end: dt.date, brand: str = "Lumina", *,
         mentions, _ = _load_optional("mentions", store, start=w.start, end=w.end)
         mentions = pd.DataFrame() if mentions is None or mentions.empty else mentions
         if len(mentions):
+            # The brand's replies in the days after the period, so that a mention
+            # made near its end is not counted as unanswered or left out of the
+            # reply time; they answer only mentions inside the period.
+            later, _ = _load_optional("mentions", store, start=w.end + dt.timedelta(days=1), end=w.end + dt.timedelta(days=REPLY_GRACE_DAYS),
+                                      accounts=[brand])
+            if later is not None and len(later):
+                later = later[later["is_reply_by_brand"].fillna(False).astype(bool) & later["reply_to"].isin(mentions["mention_id"])]
+                mentions = pd.concat([mentions, later], ignore_index=True)
+        if len(mentions):
             ours = mentions["brand"] == brand
             mentions = pd.concat([sentiment.fill(mentions[ours & ~mentions["is_reply_by_brand"].fillna(False).astype(bool)]),
                                   mentions[~ours | mentions["is_reply_by_brand"].fillna(False).astype(bool)]])
@@ -951,7 +979,7 @@ def summary(review: Review) -> dict:
 def _fmt(metric: str, value: float | None) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
-    if metric in ("share_of_voice", "negative_share", "engagement_rate"):
+    if metric in ("share_of_voice", "negative_share", "engagement_rate", "reply_rate"):
         return f"{value:.1%}" if metric != "engagement_rate" else f"{value:.2%}"
     if metric in ("net_sentiment", "mean_sentiment"):
         return f"{value:+.2f}"

@@ -67,6 +67,7 @@ def test_kpis_on_hand_made_data():
     assert got["negative_share"].value == pytest.approx(1 / 4)
     assert got["mean_sentiment"].value == pytest.approx(0.125)
     assert got["reply_hours"].value == pytest.approx(4.0)  # median of 2 h and 6 h
+    assert got["reply_rate"].value == pytest.approx(2 / 4)  # m1 and m3 of the four earned mentions were answered
     assert "reach" not in got and "impressions" not in got  # not reported, not invented
 
 
