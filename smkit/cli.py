@@ -64,8 +64,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
-    """Run the entries with the shared options, print the table, exit 1 if any failed."""
-    from smkit.runner import results_table, run_many
+    """Run the entries with the shared options and print the table. Exit 3
+    when ``--fail-at-level`` is met (even if another run failed, so cron never
+    misses an alert), else 1 if any run failed, else 0."""
+    from smkit.runner import level_reached, results_table, run_many
 
     options = {"date": args.date, "reports": args.reports, "store": args.store, "quiet": args.quiet, "overwrite": args.overwrite}
     results = run_many(entries, jobs=args.jobs, **options)
@@ -74,17 +76,25 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
     if failed and args.quiet:
         for r in failed:
             print(f"smkit: {r['playbook']} failed: {r['error']}", file=sys.stderr)
-    if failed:
-        return 1
+    reached = []
     if args.fail_at_level is not None:
-        from smkit.runner import level_reached
+        for label, value in level_reached(results, 0):  # every run that reports a level, met or not
+            met = value >= args.fail_at_level
+            print(f"smkit: {label} reports alert_level {value} ({'at or above' if met else 'below'} {args.fail_at_level})", file=sys.stderr)
+            reached += [label] if met else []
+    if reached:
+        return 3
+    return 1 if failed else 0
 
-        reached = level_reached(results, args.fail_at_level)
-        for label, value in reached:
-            print(f"smkit: {label} reports alert_level {value} (at or above {args.fail_at_level})", file=sys.stderr)
-        if reached:
-            return 3
-    return 0
+
+def _alert_level(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 4:
+        raise argparse.ArgumentTypeError(f"expected a risk level from 1 to 4 (I to IV), got {text!r}")
+    return value
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -140,8 +150,9 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=1, help="runs at once (separate processes)")
     p.add_argument("--overwrite", action="store_true", help="replace a same-day run with the same label instead of adding -2, -3 ...")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.add_argument("--fail-at-level", type=int, metavar="N",
-                   help="exit 3 when a run's summary.json has alert_level N or higher (for cron to act on a risk level)")
+    p.add_argument("--fail-at-level", type=_alert_level, metavar="N",
+                   help="exit 3 when a run's summary.json has alert_level N (1 to 4) or higher, even if another run failed "
+                        "(exit 1); for cron to act on a risk level")
 
 
 def build_parser() -> argparse.ArgumentParser:
