@@ -16,10 +16,12 @@ Backs ``notebooks/reputation_monitor.ipynb`` (plan chapters 5 and 8:
   sustained shifts a single-day threshold misses.
 - **Risk level** I to IV per alert from four factors, each compared with
   thresholds for II, III and IV (:class:`RiskThresholds`): magnitude (peak
-  mentions over baseline), negative share, velocity (the peak hour's
-  mentions over the baseline hourly rate) and reach (followers of the authors of
-  negative mentions). The level is the highest at which at least
-  ``min_factors`` factors reach their threshold; every alert is at least I.
+  mentions over the usual day), negative share, velocity (the alert's busiest
+  hour against the usual busiest hour of a day) and reach (followers of the
+  distinct authors of negative mentions, each counted once). The level is the
+  highest at which at least ``min_factors`` factors reach their threshold;
+  every alert is at least I. Alarms are per day: an hourly run re-evaluates
+  the current day so far.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -40,7 +42,6 @@ import pandas as pd
 from smkit import sentiment
 from smkit.store import load
 
-NEGATIVE, POSITIVE = -0.25, 0.25  # sentiment.label's thresholds
 LEVEL_NAMES = {0: "none", 1: "I (watch)", 2: "II (moderate)", 3: "III (serious)", 4: "IV (critical)"}
 
 
@@ -98,6 +99,7 @@ def seasonal_robust_z(values, *, period: int = 7, seasons: int = 4, smooth: int 
 def trailing_robust_z(values, *, period: int = 7, seasons: int = 4, smooth: int = 1, history: int = 56, z: float = 4.0,
                       cooldown: int = 7) -> np.ndarray:
     """As :func:`seasonal_robust_z` against the trailing median, for series without seasonality."""
+    # period and seasons are unused: every detector in DETECTORS takes the same keywords, so callers can switch by name.
     return _alarms(robust_z(values, smooth=smooth, history=history, seasonal=False), z, cooldown)
 
 
@@ -166,8 +168,8 @@ class RiskThresholds:
 
     magnitude: tuple[float, float, float] = (2.0, 3.0, 5.0)  # peak-day mentions over baseline
     negative_share: tuple[float, float, float] = (0.35, 0.50, 0.65)  # negative mentions over all, alert days
-    velocity: tuple[float, float, float] = (3.0, 5.0, 10.0)  # peak hour's mentions over the baseline hourly rate
-    reach: tuple[float, float, float] = (100_000, 1_000_000, 10_000_000)  # followers of negative mentions' authors
+    velocity: tuple[float, float, float] = (3.0, 5.0, 10.0)  # the alert's busiest hour over the usual day's busiest hour
+    reach: tuple[float, float, float] = (100_000, 1_000_000, 10_000_000)  # followers of the distinct authors of negative mentions
     min_factors: int = 2  # factors that must reach a level for the alert to have it
 
     def __post_init__(self):
@@ -179,8 +181,8 @@ class RiskThresholds:
             raise ValueError(f"min_factors must be 1 to 4, got {self.min_factors}")
 
 
-FACTOR_LABELS = {"magnitude": "mentions over baseline", "negative_share": "negative share", "velocity": "peak hour over baseline hour",
-                 "reach": "followers reached by negative mentions"}
+FACTOR_LABELS = {"magnitude": "mentions over baseline", "negative_share": "negative share", "velocity": "busiest hour over the usual busiest hour",
+                 "reach": "followers of the authors of negative mentions"}
 
 
 def _fmt(name: str, value: float) -> str:
@@ -230,15 +232,38 @@ class Alert:
     top_negative: pd.DataFrame = field(repr=False, compare=False)
     unanswered: int = 0
     negatives: int = 0
-    median_reply_hours: float | None = None
+    median_reply_hours: float | None = None  # over the answered negative mentions only
+    usual_volume: float = float("nan")  # the usual daily mentions before the alert (0 or NaN: none, so magnitude is over a floor of 1)
+
+    @property
+    def reply_rate(self) -> float | None:
+        """Share of the alert's negative mentions with a brand reply."""
+        return (self.negatives - self.unanswered) / self.negatives if self.negatives else None
 
     def to_dict(self) -> dict:
         return {"start": self.start.isoformat(), "end": self.end.isoformat(), "level": self.level, "metric": self.metric,
-                "magnitude": round(self.magnitude, 3), "negative_share": round(self.negative_share, 4),
-                "baseline_negative_share": round(self.baseline_share, 4), "velocity": round(self.velocity, 3), "reach": int(self.reach),
+                "magnitude": _num(self.magnitude, 3), "usual_daily_mentions": _num(self.usual_volume, 1),
+                "negative_share": _num(self.negative_share, 4), "baseline_negative_share": _num(self.baseline_share, 4),
+                "velocity": _num(self.velocity, 3), "reach": int(self.reach),
                 "mentions": self.mentions, "reasons": list(self.reasons), "platforms": list(self.platforms), "keywords": list(self.keywords),
-                "negative_mentions": self.negatives, "unanswered_negative": self.unanswered, "median_reply_hours": self.median_reply_hours,
-                "top_negative": [{k: (str(v) if k == "published_at" else v) for k, v in r.items()} for r in self.top_negative.to_dict("records")]}
+                "negative_mentions": self.negatives, "unanswered_negative": self.unanswered, "reply_rate": _num(self.reply_rate, 4),
+                "median_reply_hours_answered": _num(self.median_reply_hours, 2),
+                "top_negative": [{k: (str(v) if k == "published_at" else _json_safe(v)) for k, v in r.items()} for r in self.top_negative.to_dict("records")]}
+
+
+def _num(value, digits: int) -> float | None:
+    """A rounded float, or None (JSON null) when missing or not finite."""
+    if value is None or not np.isfinite(value):
+        return None
+    return round(float(value), digits)
+
+
+def _json_safe(value):
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -274,7 +299,8 @@ class MonitorResult:
 
     def write_alerts(self, folder: Path) -> Path:
         path = Path(folder) / "alerts.json"
-        path.write_text(json.dumps(self.alerts_json(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        # allow_nan=False: a NaN would make the file invalid JSON; missing numbers are null (see Alert.to_dict).
+        path.write_text(json.dumps(self.alerts_json(), ensure_ascii=False, indent=2, default=str, allow_nan=False), encoding="utf-8")
         return path
 
 
@@ -282,7 +308,7 @@ def prepare(mentions: pd.DataFrame) -> pd.DataFrame:
     """Mentions with sentiment filled (an exported score is kept), its label and the local day."""
     m = sentiment.fill(mentions)
     m["sentiment"] = m["sentiment"].astype(float)
-    m["polarity"] = np.select([m["sentiment"] > POSITIVE, m["sentiment"] < NEGATIVE], ["positive", "negative"], "neutral")
+    m["polarity"] = sentiment.label(m["sentiment"].to_numpy())
     m["is_reply_by_brand"] = m["is_reply_by_brand"].fillna(False).astype(bool)
     m["day"] = m["published_at"].dt.tz_localize(None).dt.normalize()
     return m
@@ -291,15 +317,15 @@ def prepare(mentions: pd.DataFrame) -> pd.DataFrame:
 def breakdown(m: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     """Mentions, positive / neutral / negative shares and net sentiment
     ((positive - negative) / (positive + negative)) per group."""
-    counts = pd.crosstab([m[c] for c in ([by] if isinstance(by, str) else by)], m["polarity"])
-    for col in ("positive", "neutral", "negative"):
-        if col not in counts:
-            counts[col] = 0
-    total = counts[["positive", "neutral", "negative"]].sum(axis=1)
-    polar = counts["positive"] + counts["negative"]
+    keys = [by] if isinstance(by, str) else list(by)
+    columns = ["mentions", "positive_share", "neutral_share", "negative_share", "net_sentiment"]
+    if m.empty:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name=keys[0]) if len(keys) == 1 else None)
+    counts = pd.crosstab([m[c] for c in keys], m["polarity"]).reindex(columns=["positive", "neutral", "negative"], fill_value=0)
+    total = counts.sum(axis=1)
+    net = m.groupby(keys)["sentiment"].agg(sentiment.net_sentiment)  # the one definition, in smkit.sentiment
     out = pd.DataFrame({"mentions": total, "positive_share": counts["positive"] / total, "neutral_share": counts["neutral"] / total,
-                        "negative_share": counts["negative"] / total,
-                        "net_sentiment": (counts["positive"] - counts["negative"]) / polar.where(polar > 0)})
+                        "negative_share": counts["negative"] / total, "net_sentiment": net.reindex(total.index)})
     return out.sort_values("mentions", ascending=False)
 
 
@@ -338,6 +364,11 @@ def emerging_keywords(now: pd.Series, before: pd.Series, brand_words: set[str], 
                 out[word] += int(n)
         return out
 
+    # Other names of the brand are cut out whole first, so a segmenter cannot split them into "new" words.
+    aliases = sorted((w for w in brand_words if re.search(r"[\u3400-\u9fff]", w)), key=len, reverse=True)
+    if aliases:
+        pattern = re.compile("|".join(map(re.escape, aliases)))
+        now, before = now.dropna().str.replace(pattern, " ", regex=True), before.dropna().str.replace(pattern, " ", regex=True)
     c_now, c_before = count(now), count(before)
     n_now, n_before = max(len(now), 1), max(len(before), 1)
     scored = [(np.log((c + 0.5) / n_now) - np.log((c_before.get(w, 0) + 0.5) / n_before), w) for w, c in c_now.items() if c >= min_count]
@@ -350,7 +381,8 @@ def reply_stats(m: pd.DataFrame, brand: str) -> tuple[pd.DataFrame, dict]:
     replies = m[m["is_reply_by_brand"] & m["reply_to"].notna()]
     first = replies.groupby("reply_to")["published_at"].min()
     neg = m[(m["brand"] == brand) & ~m["is_reply_by_brand"] & (m["polarity"] == "negative")].copy()
-    neg["replied_at"] = neg["mention_id"].map(first)
+    # reindex, not map: mapping through an empty Series of times (no brand reply at all) fails in pandas.
+    neg["replied_at"] = first.reindex(neg["mention_id"].to_numpy()).set_axis(neg.index)
     neg["reply_hours"] = (neg["replied_at"] - neg["published_at"]).dt.total_seconds() / 3600
     hours = neg["reply_hours"].dropna()
     stats = {"negative": len(neg), "answered": int(neg["replied_at"].notna().sum()),
@@ -371,30 +403,68 @@ def _episodes(flags: np.ndarray, gap: int = 1) -> list[tuple[int, int]]:
     return [tuple(e) for e in out]
 
 
-def analyze(store: Path, start: dt.date, end: dt.date, brand: str = "Lumina", *, history_days: int = 120, detector_name: str = "seasonal_robust_z",
-            z: float = 4.0, cusum_k: float = 0.5, cusum_h: float = 5.0, thresholds: RiskThresholds = RiskThresholds(), top_n: int = 5) -> MonitorResult:
+def _aliases(brand_aliases: str | Sequence[str]) -> tuple[str, ...]:
+    items = brand_aliases.split(",") if isinstance(brand_aliases, str) else brand_aliases
+    return tuple(a.strip() for a in items if a and a.strip())
+
+
+def analyze(store: Path, start: dt.date, end: dt.date, brand: str = "Lumina", *, brand_aliases: str | Sequence[str] = "", history_days: int = 120,
+            detector_name: str = "seasonal_robust_z", z: float = 4.0, cusum_k: float = 0.5, cusum_h: float = 5.0,
+            thresholds: RiskThresholds = RiskThresholds(), top_n: int = 5) -> MonitorResult:
     """The monitor over the window ``start``..``end`` (alerts whose days touch it),
-    with ``history_days`` before it for baselines."""
+    with ``history_days`` before it for baselines. ``brand_aliases`` are the
+    brand's other names (comma-separated, e.g. its Chinese name): they are
+    never reported as emerging keywords."""
     raw = load("mentions", store=store, start=start - dt.timedelta(days=history_days), end=end)
     if raw.empty:
-        raise LookupError("the mentions table has no rows in this window; ingest a listening export first")
+        raise LookupError(f"no mentions in {start:%Y-%m-%d} to {end:%Y-%m-%d} nor in the {history_days} days before; "
+                          "ingest a listening export or choose a window with data")
     m = prepare(raw)
-    return analyze_frame(m, start, end, brand, detector_name=detector_name, z=z, cusum_k=cusum_k, cusum_h=cusum_h, thresholds=thresholds, top_n=top_n)
+    return analyze_frame(m, start, end, brand, brand_aliases=brand_aliases, detector_name=detector_name, z=z, cusum_k=cusum_k, cusum_h=cusum_h,
+                         thresholds=thresholds, top_n=top_n)
 
 
 def daily_series(m: pd.DataFrame, brand: str, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
+    """The brand's mentions by others per day: count, negatives, reach (each
+    author's followers once a day) and the busiest hour's mentions."""
     ours = m[(m["brand"] == brand) & ~m["is_reply_by_brand"]]
     days = pd.date_range(first, last, freq="D")
     g = ours.groupby("day")
-    return pd.DataFrame({"mentions": g.size(), "negative": g["polarity"].apply(lambda p: int((p == "negative").sum())),
-                         "reach": g["author_followers"].sum()}).reindex(days, fill_value=0).rename_axis("day")
+    hours = ours.groupby(["day", ours["published_at"].dt.tz_localize(None).dt.floor("h")]).size()
+    out = pd.DataFrame({"mentions": g.size().astype("int64"), "negative": (ours["polarity"] == "negative").groupby(ours["day"]).sum().astype("int64"),
+                        "reach": reach(ours, by="day"),
+                        "peak_hour": hours.groupby(level=0).max() if len(hours) else pd.Series(dtype="int64")})
+    return out.reindex(days).fillna(0).astype({"mentions": "int64", "negative": "int64", "peak_hour": "int64"}).rename_axis("day")
 
 
-def analyze_frame(m: pd.DataFrame, start: dt.date, end: dt.date, brand: str = "Lumina", *, detector_name: str = "seasonal_robust_z",
-                  z: float = 4.0, cusum_k: float = 0.5, cusum_h: float = 5.0, thresholds: RiskThresholds = RiskThresholds(),
-                  top_n: int = 5) -> MonitorResult:
+def reach(mentions: pd.DataFrame, by: str | None = None):
+    """Followers of the distinct authors of ``mentions``: each (platform,
+    author) once, at their largest follower count; mentions without an author
+    count on their own. A float, or a Series per value of ``by``."""
+    keys = ([by] if by else []) + ["platform", "author"]
+    per_author = mentions.groupby(keys)["author_followers"].max().astype(float)  # rows without an author drop out here
+    anonymous = mentions[mentions["author"].isna()]
+    if by is None:
+        return float(per_author.sum() + anonymous["author_followers"].astype(float).sum())
+    return per_author.groupby(level=0).sum().add(anonymous.groupby(by)["author_followers"].sum().astype(float), fill_value=0)
+
+
+def _usual(values: pd.Series, a: int, days: int = 28) -> float:
+    """Median of the ``days`` days before position ``a`` (NaN with no history)."""
+    past = values.iloc[max(0, a - days):a]
+    return float(np.median(past)) if len(past) else float("nan")
+
+
+def analyze_frame(m: pd.DataFrame, start: dt.date, end: dt.date, brand: str = "Lumina", *, brand_aliases: str | Sequence[str] = "",
+                  detector_name: str = "seasonal_robust_z", z: float = 4.0, cusum_k: float = 0.5, cusum_h: float = 5.0,
+                  thresholds: RiskThresholds = RiskThresholds(), top_n: int = 5) -> MonitorResult:
     """As :func:`analyze` on prepared mentions (see :func:`prepare`)."""
     w0, w1 = pd.Timestamp(start), pd.Timestamp(end)
+    window = m[(m["day"] >= w0) & (m["day"] <= w1)]
+    if not (m["brand"] == brand).any():
+        found = sorted(window["brand"].dropna().unique()) or sorted(m["brand"].dropna().unique())
+        raise ValueError(f"brand {brand!r} has no mentions in {start:%Y-%m-%d} to {end:%Y-%m-%d} or the history before it; "
+                         f"brands found: {', '.join(map(str, found)) or 'none'}")
     daily = daily_series(m, brand, m["day"].min(), w1)
     daily["z"] = robust_z(daily["mentions"].to_numpy(), seasonal=detector_name == "seasonal_robust_z")
     daily["volume_alarm"] = detector(detector_name)(daily["mentions"].to_numpy(), z=z)
@@ -404,8 +474,8 @@ def analyze_frame(m: pd.DataFrame, start: dt.date, end: dt.date, brand: str = "L
     # The baseline day volume: the median of the previous 4 same weekdays (what the detector compares with).
     daily["baseline"] = _lagged_median(daily["mentions"].to_numpy(float), 7, 4)
     ours = m[(m["brand"] == brand) & ~m["is_reply_by_brand"]]
-    hourly = ours.groupby(ours["published_at"].dt.tz_localize(None).dt.floor("h")).size()
     neg_all, _ = reply_stats(m, brand)
+    brand_words = {brand.lower(), *(w.lower() for w in _aliases(brand_aliases))}
 
     # An alert spans the alarm days and the following days still above baseline (or still negative).
     flags = (daily["volume_alarm"] | daily["share_alarm"]).to_numpy()
@@ -417,17 +487,18 @@ def analyze_frame(m: pd.DataFrame, start: dt.date, end: dt.date, brand: str = "L
         days = daily.iloc[a:b + 1]
         if days.index[-1] < w0:
             continue
-        base = float(np.nanmedian(daily["mentions"].iloc[max(0, a - 28):a])) if a else float("nan")
+        # The usual day and the usual busiest hour: medians over the 4 weeks before, at least 1 mention
+        # (a brand nobody mentioned before, or an alert on the first day, is measured against 1).
+        usual_day = _usual(daily["mentions"], a)
+        usual_peak = _usual(daily["peak_hour"], a)
         base_share = float(daily["baseline_share"].iloc[a]) if pd.notna(daily["baseline_share"].iloc[a]) else float("nan")
         in_ep = ours[(ours["day"] >= days.index[0]) & (ours["day"] <= days.index[-1])]
         before = ours[(ours["day"] < days.index[0]) & (ours["day"] >= days.index[0] - pd.Timedelta(days=28))]
         neg_ep = in_ep[in_ep["polarity"] == "negative"]
-        hour_base = base / 24 if base and np.isfinite(base) else float("nan")
-        ep_hours = hourly[(hourly.index >= days.index[0]) & (hourly.index < days.index[-1] + pd.Timedelta(days=1))]
-        factors = {"magnitude": float(days["mentions"].max() / base) if base else float("nan"),
+        factors = {"magnitude": float(days["mentions"].max()) / max(np.nan_to_num(usual_day), 1.0),
                    "negative_share": len(neg_ep) / max(len(in_ep), 1),
-                   "velocity": float(ep_hours.max() / hour_base) if len(ep_hours) and hour_base else float("nan"),
-                   "reach": float(neg_ep["author_followers"].sum())}
+                   "velocity": float(days["peak_hour"].max()) / max(np.nan_to_num(usual_peak), 1.0),
+                   "reach": reach(neg_ep)}
         level, reasons = risk_level(factors, thresholds)
         vol, share = bool(days["volume_alarm"].any()), bool(days["share_alarm"].any())
         metric = "volume and negative_share" if vol and share else "volume" if vol else "negative_share"
@@ -435,7 +506,6 @@ def analyze_frame(m: pd.DataFrame, start: dt.date, end: dt.date, brand: str = "L
         share_now = neg_ep["platform"].value_counts(normalize=True)
         share_before = before["platform"].value_counts(normalize=True)
         platforms = tuple(p for p, s in share_now.items() if s >= 0.1 and s > share_before.get(p, 0) * 1.2) or tuple(share_now.index[:1])
-        brand_words = {brand.lower(), *(w.lower() for w in _brand_aliases(brand))}
         keywords = tuple(emerging_keywords(neg_ep["text"], before["text"], brand_words))
         neg_ids = set(neg_ep["mention_id"])
         ep_neg = neg_all[neg_all["mention_id"].isin(neg_ids)]
@@ -447,25 +517,14 @@ def analyze_frame(m: pd.DataFrame, start: dt.date, end: dt.date, brand: str = "L
         hours = ep_neg["reply_hours"].dropna()
         alerts.append(Alert(days.index[0].date(), days.index[-1].date(), level, metric, factors["magnitude"], factors["negative_share"],
                             base_share, factors["velocity"], factors["reach"], len(in_ep), tuple(reasons), platforms, keywords, top_frame,
-                            int(ep_neg["replied_at"].isna().sum()), len(ep_neg), float(hours.median()) if len(hours) else None))
-    window = m[(m["day"] >= w0) & (m["day"] <= w1)]
+                            int(ep_neg["replied_at"].isna().sum()), len(ep_neg), float(hours.median()) if len(hours) else None, usual_day))
     organic = window[~window["is_reply_by_brand"]]
     tables = {"brand": breakdown(organic, "brand"), "platform": breakdown(organic[organic["brand"] == brand], "platform"),
               "earned_owned": earned_owned(window, brand)}
-    if "topic" in organic and organic["topic"].notna().any():
-        tables["topic"] = breakdown(organic[organic["brand"] == brand], "topic")
     _, replies = reply_stats(window, brand)
     unanswered = neg_all[(neg_all["day"] >= w0) & (neg_all["day"] <= w1) & neg_all["replied_at"].isna()]
     replies["unanswered"] = unanswered.sort_values("author_followers", ascending=False)
     return MonitorResult(brand, start, end, daily, tables, tuple(alerts), replies, thresholds, detector_name)
-
-
-def _brand_aliases(brand: str) -> tuple[str, ...]:
-    try:
-        from smkit.sample import BRAND_ZH
-    except ImportError:  # pragma: no cover
-        return ()
-    return (BRAND_ZH.get(brand, ""),) if BRAND_ZH.get(brand) else ()
 
 
 # Rows of the mentions table written by others: the default window ends on the
@@ -495,25 +554,38 @@ def incident_brief(result: MonitorResult) -> str:
     n = int(vol["mentions"].get(result.brand, 0))
     net = vol["net_sentiment"].get(result.brand)
     net_text = "no polar mentions" if net is None or pd.isna(net) else f"net sentiment {net:+.2f}"
-    head = f"**{b}, {window}:** {n:,} mentions, {net_text}. "
+    head = f"**{b}, {window}:** " + (f"{n:,} mentions, {net_text}. " if n else f"no mentions in {window}. ")
     if not result.alerts:
-        return head + "**No alert**: mention volume and the negative share stayed within their usual range."
+        return head + ("**No alert**: mention volume and the negative share stayed within their usual range." if n else
+                       "**No alert**: nothing to measure; check that the window has data (`start`, `end`) and the brand's name (`brand`).")
     worst = max(result.alerts, key=lambda a: (a.level, a.start))
-    reply = "no brand reply yet" if worst.median_reply_hours is None else f"median first reply after {worst.median_reply_hours:.1f} hours"
+    peak = (f"{worst.magnitude:.1f}x the usual daily volume at the peak" if np.isfinite(worst.usual_volume) and worst.usual_volume > 0
+            else f"no usual volume before it ({worst.magnitude:.0f} mentions on the busiest day)")
+    usual_share = "" if not np.isfinite(worst.baseline_share) else f" (usually {worst.baseline_share:.0%})"
     return (head + f"**Highest risk level {LEVEL_NAMES[worst.level]}**, from {worst.start:%Y-%m-%d} to {worst.end:%Y-%m-%d}: "
-            f"{worst.mentions:,} mentions, {worst.magnitude:.1f}x the usual daily volume at the peak, {worst.negative_share:.0%} negative "
-            f"(usually {worst.baseline_share:.0%}), mostly on {html.escape(', '.join(worst.platforms))}"
+            f"{worst.mentions:,} mentions, {peak}, {worst.negative_share:.0%} negative{usual_share}, "
+            f"mostly on {html.escape(', '.join(worst.platforms))}"
             + (f", about {html.escape('、'.join(worst.keywords[:4]))}" if worst.keywords else "")
-            + f". {worst.unanswered:,} of {worst.negatives:,} negative mentions are unanswered ({reply}). "
+            + f". {worst.unanswered:,} of {worst.negatives:,} negative mentions are unanswered ({_reply_text(worst)}). "
             + ("Respond now: acknowledge publicly and reply to the unanswered negatives with the most followers first."
                if worst.level >= 3 else "Watch closely and answer the open negatives."))
+
+
+def _reply_text(alert: Alert) -> str:
+    """Reply rate, and the median reply time labelled as over answered mentions only."""
+    if not alert.negatives:
+        return "no negative mention"
+    rate = f"{alert.reply_rate:.0%} answered"
+    if alert.median_reply_hours is None:
+        return f"{rate}; no brand reply yet"
+    return f"{rate}; median first reply, answered mentions: {alert.median_reply_hours:.1f} hours"
 
 
 def alerts_frame(result: MonitorResult) -> pd.DataFrame:
     if not result.alerts:
         return pd.DataFrame({"note": ["no alert in this window"]})
     return pd.DataFrame([{"start": f"{a.start:%Y-%m-%d}", "end": f"{a.end:%Y-%m-%d}", "level": LEVEL_NAMES[a.level], "raised by": a.metric.replace("_", " "),
-                          "mentions": f"{a.mentions:,}", "peak vs usual": f"{a.magnitude:.1f}x", "negative": f"{a.negative_share:.0%}",
+                          "mentions": f"{a.mentions:,}", "peak vs usual": f"{a.magnitude:.1f}x" if np.isfinite(a.usual_volume) and a.usual_volume > 0 else "no usual volume", "negative": f"{a.negative_share:.0%}",
                           "usual negative": "–" if not np.isfinite(a.baseline_share) else f"{a.baseline_share:.0%}",
                           "reach": f"{a.reach:,.0f}", "platforms": html.escape(", ".join(a.platforms)),
                           "why this level": html.escape("; ".join(a.reasons))} for a in result.alerts]).set_index("start")
@@ -521,10 +593,9 @@ def alerts_frame(result: MonitorResult) -> pd.DataFrame:
 
 def alert_details(alert: Alert) -> str:
     """One alert's keywords, platforms and replies (Markdown, escaped)."""
-    reply = "none answered yet" if alert.median_reply_hours is None else f"median first reply {alert.median_reply_hours:.1f} hours"
     words = "、".join(html.escape(k) for k in alert.keywords) or "none stood out"
     return (f"**{alert.start:%Y-%m-%d} to {alert.end:%Y-%m-%d}, level {LEVEL_NAMES[alert.level]}.** Emerging words: {words}. "
-            f"Platforms: {html.escape(', '.join(alert.platforms))}. Negative mentions: {alert.negatives:,}, of which {alert.unanswered:,} unanswered; {reply}.")
+            f"Platforms: {html.escape(', '.join(alert.platforms))}. Negative mentions: {alert.negatives:,}, of which {alert.unanswered:,} unanswered ({_reply_text(alert)}).")
 
 
 def top_negative_frame(alert: Alert):
@@ -552,7 +623,8 @@ def replies_text(result: MonitorResult) -> str:
     if not r["negative"]:
         return "No negative mention of the brand in the window, so nothing waited for a reply."
     rate = f"{r['reply_rate']:.0%}"
-    speed = "" if r["median_reply_hours"] is None else f"; median first reply after {r['median_reply_hours']:.1f} hours (90% within {r['p90_reply_hours']:.1f})"
+    speed = ("" if r["median_reply_hours"] is None else
+             f"; median first reply, answered mentions: {r['median_reply_hours']:.1f} hours (90% of answered within {r['p90_reply_hours']:.1f})")
     return f"{r['answered']:,} of {r['negative']:,} negative mentions in the window were answered ({rate}){speed}. {len(r['unanswered']):,} are still unanswered; those with the most followers first:"
 
 

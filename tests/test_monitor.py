@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -135,7 +136,8 @@ def worlds(tmp_path_factory):
     crisis = build_sample_store(folder / "crisis.duckdb", scale=0.2, quiet=True)
     null = build_sample_store(folder / "null.duckdb", scale=0.2, without=["crisis"], quiet=True)
     year = (dt.date(2025, 11, 1), dt.date(2026, 10, 31))
-    return {"crisis": monitor.analyze(crisis, *year, history_days=0), "null": monitor.analyze(null, *year, history_days=0)}
+    return {"crisis": monitor.analyze(crisis, *year, history_days=0, brand_aliases="露米娜"),
+            "null": monitor.analyze(null, *year, history_days=0, brand_aliases="露米娜")}
 
 
 def test_the_planted_crisis_is_raised_on_its_first_day_at_level_two_or_above(worlds):
@@ -155,8 +157,17 @@ def test_the_planted_crisis_is_raised_on_its_first_day_at_level_two_or_above(wor
 
 def test_the_world_without_the_crisis_raises_at_most_one_alert_per_90_days(worlds):
     alerts = worlds["null"].alerts
-    assert len(alerts) <= 365 / 90
+    starts = sorted(a.start for a in alerts)
+    assert all((later - earlier).days >= 90 for earlier, later in zip(starts, starts[1:]))  # no 90-day span holds two
     assert all(a.level <= 2 for a in alerts)
+
+
+def test_an_ordinary_day_has_velocity_about_one(worlds):
+    daily = worlds["null"].daily
+    usual = daily["peak_hour"].rolling(28).median().shift(1).clip(lower=1)
+    velocity = (daily["peak_hour"] / usual).dropna()
+    assert 0.8 <= velocity.median() <= 1.25
+    assert (velocity >= monitor.RiskThresholds().velocity[0]).mean() < 0.02
 
 
 def test_summary_and_alerts_json(worlds, tmp_path):
@@ -206,3 +217,141 @@ def test_the_default_window_ends_on_the_last_day_others_spoke(sample_store):
 
     assert data_end(sample_store, "mentions", monitor.EARNED_SQL) == dt.date(2026, 10, 31)  # the sample's last day
     assert data_end(sample_store, "mentions") >= dt.date(2026, 10, 31)  # the brand's replies may spill past it
+
+
+# ---------------------------------------------------------------- made-up worlds with one thing wrong
+
+
+def _mentions(rows: list[dict], reply: bool) -> pd.DataFrame:
+    """Prepared mentions from (day, hour, brand, author, followers, text, sentiment) rows; with ``reply`` the
+    brand answered the last one an hour later, else nothing says what is a reply (an export without reply flags)."""
+    frame = pd.DataFrame(rows)
+    frame["mention_id"] = [f"m{i}" for i in range(len(frame))]
+    frame["is_reply_by_brand"] = None
+    frame["reply_to"] = None
+    if reply:
+        last = frame.iloc[-1]
+        frame.loc[len(frame)] = {**last, "hour": last["hour"] + 1, "author": "lumina_official", "text": "sorry, we are on it",
+                                 "sentiment": 0.0, "mention_id": "r0", "is_reply_by_brand": True, "reply_to": last["mention_id"]}
+    frame["published_at"] = (pd.to_datetime(frame.pop("day")) + pd.to_timedelta(frame.pop("hour"), unit="h")).dt.tz_localize("Asia/Shanghai")
+    frame["platform"] = "weibo"
+    for col in ("likes", "comments", "shares"):
+        frame[col] = 0
+    return monitor.prepare(frame)
+
+
+def _quiet_then_burst(quiet_brand: bool = True, reply: bool = True) -> pd.DataFrame:
+    """60 days of 24 mentions a day in one evening hour, then a day of 120 angry ones in that hour from one author.
+    With ``quiet_brand`` the usual mentions are of another brand, so Lumina has no usual volume."""
+    days = pd.date_range("2026-01-01", periods=61, freq="D")
+    rows = [{"day": d, "hour": 20, "brand": "Vexa" if quiet_brand else "Lumina", "author": f"u{d.day}{i}", "author_followers": 10,
+             "text": "nice lamp today", "sentiment": 0.5} for d in days[:60] for i in range(24)]
+    rows += [{"day": days[60], "hour": 20, "brand": "Lumina", "author": "bigv", "author_followers": 200_000,
+              "text": f"露米娜 lamp overheated and caught fire {i}", "sentiment": -0.8} for i in range(120)]
+    return _mentions(rows, reply)
+
+
+def test_velocity_compares_the_busiest_hour_with_the_usual_busiest_hour():
+    m = _quiet_then_burst(quiet_brand=False)
+    (alert,) = monitor.analyze_frame(m, dt.date(2026, 2, 1), dt.date(2026, 3, 2)).alerts
+    # Every usual day has all 24 mentions in one hour: five times the day is five times its busiest hour.
+    assert alert.magnitude == pytest.approx(5.0)
+    assert alert.velocity == pytest.approx(5.0)
+
+
+def test_reach_counts_each_author_once():
+    (alert,) = monitor.analyze_frame(_quiet_then_burst(), dt.date(2026, 2, 1), dt.date(2026, 3, 2)).alerts
+    assert alert.negatives == 120 and alert.reach == 200_000  # one author, 120 mentions
+    assert alert.unanswered == 119 and alert.reply_rate == pytest.approx(1 / 120)
+    frame = pd.DataFrame({"day": [1, 1, 1, 2], "platform": ["weibo", "weibo", "weibo", "douyin"], "author": ["a", "a", None, "a"],
+                          "author_followers": [10, 12, 5, 7]})
+    assert monitor.reach(frame) == 24  # a at their largest count once on weibo, once on douyin; the anonymous mention on its own
+    assert monitor.reach(frame, by="day").to_dict() == {1: 17, 2: 7}
+
+
+def test_no_usual_volume_is_said_and_alerts_json_stays_valid(tmp_path):
+    result = monitor.analyze_frame(_quiet_then_burst(), dt.date(2026, 2, 1), dt.date(2026, 3, 2))
+    (alert,) = result.alerts
+    assert alert.usual_volume == 0 and np.isfinite(alert.magnitude) and np.isfinite(alert.velocity)  # over a floor of 1 mention
+    assert alert.magnitude == 120 and alert.level == 4  # the factors count towards the level
+    brief = monitor.incident_brief(result)
+    assert "no usual volume" in brief and not re.search(r"\bnan\b", brief, re.I)
+    assert "no usual volume" in monitor.alerts_frame(result).to_string()
+
+    def refuse(constant):
+        raise ValueError(f"invalid JSON constant {constant}")
+
+    data = json.loads(result.write_alerts(tmp_path).read_text(encoding="utf-8"), parse_constant=refuse)
+    assert data["alerts"][0]["usual_daily_mentions"] == 0
+    assert data["alerts"][0]["baseline_negative_share"] is None  # no usual share either: null, not NaN
+
+
+def test_replies_are_labelled_as_over_answered_mentions_with_the_reply_rate(worlds):
+    result = worlds["crisis"]
+    crisis = max(result.alerts, key=lambda a: a.level)
+    for text in (monitor.incident_brief(result), monitor.alert_details(crisis), monitor.replies_text(result)):
+        assert "median first reply, answered mentions" in text
+        assert re.search(r"answered \(\d+%\)|\d+% answered", text)  # the reply rate beside it
+    assert f"{crisis.reply_rate:.0%} answered" in monitor.alert_details(crisis)
+
+
+def test_a_window_without_any_brand_reply_does_not_crash():
+    result = monitor.analyze_frame(_quiet_then_burst(reply=False), dt.date(2026, 2, 1), dt.date(2026, 3, 2))
+    assert result.replies["answered"] == 0 and result.replies["median_reply_hours"] is None
+    assert "no brand reply yet" in monitor.alert_details(result.alerts[0])
+
+
+def test_a_window_past_the_data_says_there_are_no_mentions(sample_store):
+    result = monitor.analyze(sample_store, dt.date(2026, 12, 1), dt.date(2026, 12, 28), history_days=120)
+    assert "no mentions in 2026-12-01 to 2026-12-28" in monitor.incident_brief(result)
+    assert result.breakdown["brand"].empty and result.replies["negative"] == 0
+
+
+def test_an_unknown_brand_is_refused_with_the_brands_found(sample_store):
+    with pytest.raises(ValueError, match="Lumina, Orbi, Vexa"):
+        monitor.analyze(sample_store, dt.date(2026, 10, 1), dt.date(2026, 10, 28), "Lumna")
+
+
+def test_brand_aliases_are_not_emerging_keywords():
+    m = _quiet_then_burst(quiet_brand=False)
+    window = dt.date(2026, 2, 1), dt.date(2026, 3, 2)
+    assert "露米娜" in monitor.analyze_frame(m, *window).alerts[0].keywords  # no alias given: production code knows no sample names
+    assert "露米娜" not in monitor.analyze_frame(m, *window, brand_aliases="露米娜, Lumina Home").alerts[0].keywords
+
+
+def test_breakdown_uses_the_sentiment_module(worlds, monkeypatch):
+    monkeypatch.setattr(monitor.sentiment, "net_sentiment", lambda values: 0.123)
+    m = monitor.prepare(pd.DataFrame({"brand": ["A", "A", "B"], "sentiment": [0.9, -0.9, 0.1], "text": ["x", "y", "z"],
+                                      "is_reply_by_brand": False, "published_at": pd.Timestamp("2026-01-01", tz="UTC")}))
+    table = monitor.breakdown(m, "brand")
+    assert table["net_sentiment"].tolist() == [0.123, 0.123]
+    assert set(worlds["crisis"].breakdown) == {"brand", "platform", "earned_owned"}  # mentions carry no topic
+
+
+def _cli_results(tmp_path, level: int) -> list[dict]:
+    (tmp_path / "mon").mkdir(exist_ok=True)
+    (tmp_path / "mon" / "summary.json").write_text(json.dumps({"alert_level": level}))
+    return [{"playbook": "reputation_monitor", "label": "mon", "status": "ok", "folder": str(tmp_path / "mon"), "duration_seconds": 1.0, "error": None},
+            {"playbook": "ops_review", "label": "ops", "status": "failed", "folder": None, "duration_seconds": 1.0, "error": "boom"}]
+
+
+def test_fail_at_level_is_evaluated_even_when_another_run_failed(tmp_path, monkeypatch, capsys):
+    from smkit import cli, runner
+
+    monkeypatch.setattr(runner, "run_many", lambda entries, **options: _cli_results(tmp_path, 3))
+    args = cli.build_parser().parse_args(["schedule", "x.yaml", "--fail-at-level", "2", "--quiet"])
+    assert cli._run_entries([], args) == 3  # the alert wins over the failed run, so cron never misses a crisis
+    err = capsys.readouterr().err
+    assert "mon reports alert_level 3" in err and "ops_review failed" in err
+    args = cli.build_parser().parse_args(["schedule", "x.yaml", "--fail-at-level", "4"])
+    assert cli._run_entries([], args) == 1  # below the level, the failure still shows
+    assert "alert_level 3" in capsys.readouterr().err  # the level reached is printed either way
+
+
+@pytest.mark.parametrize("value", ["0", "5", "two"])
+def test_fail_at_level_must_be_one_to_four(value, capsys):
+    from smkit import cli
+
+    with pytest.raises(SystemExit) as exc:
+        cli.build_parser().parse_args(["run", "reputation_monitor", "--fail-at-level", value])
+    assert exc.value.code == 2 and "1 to 4" in capsys.readouterr().err
