@@ -1052,6 +1052,11 @@ def kpi_text(review: Review) -> str:
     return " ".join(html.escape(p) for p in parts) + "".join(f"\n\n*{html.escape(n)}*" for n in review.notes)
 
 
+def _number(value: float | None, spec: str) -> str:
+    """A figure, or "–" for a missing or undefined one (a MASE whose history never changed is undefined)."""
+    return "–" if value is None or not math.isfinite(value) else spec.format(value)
+
+
 def forecast_frame(review: Review) -> pd.DataFrame:
     if not review.forecasts:
         return pd.DataFrame({"note": ["no metric has enough history to forecast"]})
@@ -1061,8 +1066,8 @@ def forecast_frame(review: Review) -> pd.DataFrame:
         point, lo, hi = f.horizon_total
         rows.append({
             "metric": f.metric, "model chosen": MODEL_NAMES[f.backtest.chosen],
-            "backtest MASE": f"{f.backtest_mase:.2f}", "seasonal naive MASE": f"{f.baseline_mase:.2f}",
-            f"held-out days inside the {review.level:.0%} interval": f"{f.backtest.coverage.get(f.backtest.chosen, float('nan')):.0%}",
+            "backtest MASE": _number(f.backtest_mase, "{:.2f}"), "seasonal naive MASE": _number(f.baseline_mase, "{:.2f}"),
+            f"held-out days inside the {review.level:.0%} interval": _number(f.backtest.coverage.get(f.backtest.chosen), "{:.0%}"),
             "forecast": f"{point:,.0f} {what}", f"{review.level:.0%} interval": f"{lo:,.0f} to {hi:,.0f}",
             "goal": "no goal set" if f.goal is None else f"{f.goal:,.0f}",
             "chance of meeting it": "–" if f.p_meet_goal is None else f"{f.p_meet_goal:.0%}",
@@ -1075,13 +1080,16 @@ def forecast_text(review: Review) -> str:
         return "No forecast: " + html.escape("; ".join(review.forecast_notes) or "no data") + "."
     parts = []
     for f in review.forecasts:
-        better = f.backtest_mase < f.baseline_mase
         point, lo, hi = f.horizon_total
         when = f"on {f.forecast.index[-1]:%Y-%m-%d}" if f.metric == "followers" else f"over the next {review.horizon_days} days"
         line = (f"**{f.metric}**: {point:,.0f} {when} (the median of the simulated paths; {review.level:.0%} interval "
                 f"{lo:,.0f} to {hi:,.0f}); ")
-        line += (f"the chosen model's error is {1 - f.backtest_mase / f.baseline_mase:.0%} below the seasonal-naive forecast's in the backtest"
-                 if better else "no model beat the seasonal-naive forecast in the backtest, so it is used")
+        if not (math.isfinite(f.backtest_mase) and math.isfinite(f.baseline_mase) and f.baseline_mase > 0):
+            line += "the backtest error is undefined (the history did not change from week to week)"
+        elif f.backtest_mase < f.baseline_mase:
+            line += f"the chosen model's error is {1 - f.backtest_mase / f.baseline_mase:.0%} below the seasonal-naive forecast's in the backtest"
+        else:
+            line += "no model beat the seasonal-naive forecast in the backtest, so it is used"
         if f.p_meet_goal is not None:
             line += f"; the goal is met with a chance of {f.p_meet_goal:.0%}"
         parts.append(html.escape(line, quote=False).replace("&lt;", "<") + ".")
@@ -1229,7 +1237,7 @@ def team_frame(review: Review):
     shown["reply_hours"] = [f"{h:.1f} h" if h is not None and pd.notna(h) else ("no replies there" if owns else "owns posts, not a platform")
                             for h, owns in zip(t["reply_hours"], owns_platform)]
     shown = shown.rename(columns={"engagement_per_post": "engagement per post", "platform_norm": "platform norm", "engagement_index": "index",
-                                  "p_vs_norm": "p vs norm", "reply_hours": "median reply time", "goals": "own goals"})
+                                  "p_vs_norm": "p vs norm", "reply_hours": "median first reply (answered)", "goals": "own goals"})
     return shown.style.format({"posts": "{:,.0f}", "engagement per post": "{:,.0f}", "platform norm": "{:,.0f}", "index": "{:.2f}"}, na_rep="–").format_index(
         escape="html").format(escape="html", subset=["role", "platforms", "own goals"])
 

@@ -185,6 +185,19 @@ def test_goal_probability_and_forecast_csv(review, tmp_path):
     assert set(table["metric"]) == {"followers", "engagements", "mentions"}
 
 
+def test_undefined_forecast_figures_read_as_a_dash(review):
+    """A backtest without coverage or with an undefined MASE (a history that
+    never changed) shows a dash and a sentence, not nan."""
+    import dataclasses
+
+    f = next(f for f in review.forecasts if f.metric == "engagements")
+    bt = dataclasses.replace(f.backtest, coverage={}, scores=f.backtest.scores * np.nan)
+    r = dataclasses.replace(review, forecasts=[dataclasses.replace(f, backtest=bt)])
+    table, text = ops.forecast_frame(r), ops.forecast_text(r)
+    assert "nan" not in table.to_string().lower() and "nan" not in text.lower()
+    assert table.loc["engagements", "backtest MASE"] == "–" and "undefined" in text
+
+
 # ---------------------------------------------------------------- community
 
 
