@@ -515,7 +515,6 @@ def forecast_metric(y: pd.Series, metric: str, horizon: int, level: float, goals
     y = y.asfreq("D").interpolate(limit_area="inside").dropna()
     bt = backtest(y, horizon, level, metric=metric)
     f = get_model(bt.chosen)(y, horizon, level, paths=paths, seed=seed)
-    q = [(1 - level) / 2, 0.5, (1 + level) / 2]
     level_metric = metric == "followers"
     goal = None
     team_goals = goals[goals["owner"].isna()] if goals is not None and "owner" in goals else goals
@@ -781,57 +780,68 @@ def assign_owners(posts: pd.DataFrame, team: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def owner_platforms(posts: pd.DataFrame, team: pd.DataFrame) -> pd.DataFrame:
-    """Per owner and platform: posts, engagement per post, the platform norm,
-    their ratio and a t-test of each post's engagement over the norm against 1,
-    so a weak platform is not hidden in an owner's average."""
-    if team.empty or posts.empty:
-        return pd.DataFrame()
+def owned_posts(posts: pd.DataFrame, team: pd.DataFrame, brand: str) -> pd.DataFrame:
+    """The brand's posts that ``team`` gives an owner, with each post's
+    ``engagement`` and its platform's ``norm``: the mean engagement of every
+    account's posts on that platform (the brand's and the others' in ``posts``)."""
     p = posts.copy()
     p["engagement"] = interactions(p)
     norm = p.groupby("platform")["engagement"].mean()
-    owned = assign_owners(p, team)
-    owned = owned[owned["owner"].notna()]
-    rows = []
-    for (owner, platform), mine in owned.groupby(["owner", "platform"], sort=True):
-        ratios = (mine["engagement"] / norm[platform]).dropna().to_numpy() if norm[platform] else np.array([])
-        rows.append({"owner": owner, "platform": platform, "posts": len(mine), "engagement_per_post": float(mine["engagement"].mean()),
-                     "platform_norm": float(norm[platform]), "engagement_index": float(mine["engagement"].mean() / norm[platform]) if norm[platform] else None,
-                     "p_vs_norm": float(sps.ttest_1samp(ratios, 1.0).pvalue) if len(ratios) >= 5 and ratios.std() > 0 else None})
+    owned = assign_owners(p[p["account"] == brand], team[team["account"] == brand])
+    owned = owned[owned["owner"].notna()].copy()
+    owned["norm"] = owned["platform"].map(norm)
+    return owned
+
+
+def against_norm(mine: pd.DataFrame) -> dict:
+    """Engagement per post of some owned posts against their platforms' norm:
+    the mean, the norm for the same post mix, their ratio (the index) and a
+    t-test of each post's engagement over its platform's norm against 1
+    (five posts at least)."""
+    if mine.empty:
+        return {"engagement_per_post": None, "platform_norm": None, "engagement_index": None, "p_vs_norm": None}
+    per_post, norm = float(mine["engagement"].mean()), float(mine["norm"].mean())
+    ratios = (mine["engagement"] / mine["norm"]).replace([np.inf, -np.inf], np.nan).dropna().to_numpy(dtype=float)
+    return {"engagement_per_post": per_post if math.isfinite(per_post) else None, "platform_norm": norm if math.isfinite(norm) else None,
+            "engagement_index": per_post / norm if norm and math.isfinite(per_post) and math.isfinite(norm) else None,
+            "p_vs_norm": float(sps.ttest_1samp(ratios, 1.0).pvalue) if len(ratios) >= 5 and ratios.std() > 0 else None}
+
+
+def owner_platforms(posts: pd.DataFrame, team: pd.DataFrame, brand: str) -> pd.DataFrame:
+    """Per owner and platform: posts, engagement per post against the platform
+    norm (:func:`against_norm`), so a weak platform is not hidden in an owner's average."""
+    if team.empty or posts.empty:
+        return pd.DataFrame()
+    owned = owned_posts(posts, team, brand)
+    rows = [{"owner": owner, "platform": platform, "posts": len(mine), **against_norm(mine)}
+            for (owner, platform), mine in owned.groupby(["owner", "platform"], sort=True)]
+    if not rows:
+        return pd.DataFrame()
     return pd.DataFrame(rows).set_index(["owner", "platform"])
 
 
 def team_scorecard(posts: pd.DataFrame, team: pd.DataFrame, mentions: pd.DataFrame, brand: str, goals: pd.DataFrame, days: int) -> pd.DataFrame:
-    """Per owner: posts, engagement per post, the platform norm for the same
-    post mix (every account's posts on those platforms in the window), the
-    index of the two, views, median reply time on the platforms they own,
-    and attainment of their own goals (owner column of the goals file)."""
+    """Per owner of the brand's accounts: posts, engagement per post against
+    the platform norm for the same post mix (:func:`against_norm`), views,
+    median reply time on the platforms they own, and attainment of their own
+    goals (owner column of the goals file). Team rows for other accounts are ignored."""
+    team = team[team["account"] == brand]
     if team.empty:
         return pd.DataFrame()
-    p = posts.copy()
-    p["engagement"] = interactions(p)
-    norm = p.groupby("platform")["engagement"].mean()
-    owned = assign_owners(p, team)
-    owned = owned[owned["owner"].notna()]
-    owned["norm"] = owned["platform"].map(norm)
+    owned = owned_posts(posts, team, brand)
     rows = []
     for owner, role in team[["owner", "role"]].drop_duplicates("owner").itertuples(index=False):
         mine = owned[owned["owner"] == owner]
         platforms = team.loc[(team["owner"] == owner) & team["post_id"].isna() & team["platform"].notna(), "platform"].unique()
         waits = None
         if len(platforms) and not mentions.empty:
-            waits = reply_hours(mentions[(mentions["brand"] == brand) & mentions["platform"].isin(platforms)], brand)
+            waits = reply_hours(mentions[mentions["platform"].isin(platforms)], brand)
+        views = mine["views"].dropna() if "views" in mine else pd.Series(dtype=float)
         row = {"owner": owner, "role": role, "platforms_owned": len(platforms) > 0, "platforms": ", ".join(sorted(mine["platform"].unique())) or "–", "posts": len(mine),
-               "engagement_per_post": float(mine["engagement"].mean()) if len(mine) else None,
-               "platform_norm": float(mine["norm"].mean()) if len(mine) else None,
-               "views": float(mine["views"].sum()) if len(mine) else 0.0,
+               **against_norm(mine),
+               "views": float(views.sum()) if len(views) else None,
                "engagements": float(mine["engagement"].sum()) if len(mine) else 0.0,
                "reply_hours": float(np.median(waits)) if waits is not None and len(waits) else None}
-        row["engagement_index"] = row["engagement_per_post"] / row["platform_norm"] if row["platform_norm"] else None
-        # Does the owner's engagement per post differ from the norm? A t-test of
-        # each post's engagement over its platform's mean against 1.
-        ratios = (mine["engagement"] / mine["norm"]).replace([np.inf, -np.inf], np.nan).dropna().to_numpy()
-        row["p_vs_norm"] = float(sps.ttest_1samp(ratios, 1.0).pvalue) if len(ratios) >= 5 and ratios.std() > 0 else None
         wanted = goals[goals["owner"].isin([owner, "*"])] if "owner" in goals else goals.iloc[0:0]
         # An owner's own goal replaces the everyone ("*") goal for the same metric and period.
         wanted = wanted.assign(own=wanted["owner"] == owner).sort_values("own").drop_duplicates(["metric", "period"], keep="last")
@@ -874,6 +884,20 @@ class Review:
         return summary(self)
 
 
+def check_brand(store: Path, brand: str) -> None:
+    """Refuse a brand with no ``account_daily`` rows and no mentions (a
+    misspelt name would otherwise give a plausible report of zeros), naming
+    the brands the store has."""
+    with connect(store, read_only=True) as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        queries = [q for t, q in (("account_daily", "SELECT DISTINCT account FROM account_daily"),
+                                  ("mentions", "SELECT DISTINCT brand FROM mentions")) if t in tables]
+        known = sorted({r[0] for q in queries for r in con.execute(q).fetchall() if r[0] is not None})
+    if brand not in known:
+        raise ValueError(f"brand {brand!r} has no account_daily rows and no mentions in the store; brands in the store: "
+                         + (", ".join(known) or "none"))
+
+
 def first_days(store: Path, brand: str) -> dict[str, dt.date | None]:
     """The first day of the brand's ``account_daily`` rows and of its mentions."""
     out: dict[str, dt.date | None] = {}
@@ -906,6 +930,7 @@ def analyze(store: Path, start: dt.date, end: dt.date, brand: str = "Lumina", *,
         raise ValueError(f"interval must lie between 0 and 1, got {interval}")
     rules, levels = parse_points(points_rules), parse_levels(level_thresholds)
     goal_table = read_goals(goals)
+    check_brand(store, brand)
     current, previous, year = windows(start, end)
     daily = load("account_daily", store=store, start=year.start, end=end, accounts=[brand])
     first = first_days(store, brand)
@@ -951,7 +976,9 @@ def analyze(store: Path, start: dt.date, end: dt.date, brand: str = "Lumina", *,
     if team is not None and not team.empty:
         posts = load("posts", store=store, start=start, end=end)
         scorecard = team_scorecard(posts, team, window_mentions, brand, goal_table, current.days)
-        by_platform = owner_platforms(posts, team)
+        by_platform = owner_platforms(posts, team, brand)
+        if scorecard.empty:
+            team_note = f"The `team` table names no owner of {brand}'s accounts."
     return Review(brand, start, end, str(goals or DEFAULT_GOALS), kpis, items, forecast_notes, horizon_days, interval, community,
                   community_note, scorecard, team_note, notes, by_platform)
 

@@ -86,7 +86,11 @@ def test_change_attainment_and_tests_against_scipy():
     assert ops.attainment(ops.METRICS["views"], 900, 1000) == pytest.approx(0.9)
     assert ops.attainment(ops.METRICS["reply_hours"], 4.0, 3.0) == pytest.approx(0.75)  # lower is better
     assert ops.attainment(ops.METRICS["net_sentiment"], -0.1, 0.3) is None  # a ratio would mislead
-    assert ops.prorated(3000, "month", 28, True) == pytest.approx(3000 * 28 / (365.25 / 12))
+    # A count target is scaled by window days over the period's days (a month is 365.25 / 12 = 30.4375 days);
+    # a level target (a share, a score, a time) applies as it is.
+    assert ops.prorated(70, "week", 28, True) == pytest.approx(280)  # four weeks of a weekly 70
+    assert ops.prorated(365.25, "year", 28, True) == pytest.approx(28)  # one a day
+    assert ops.prorated(3044, "month", 28, True) == pytest.approx(3044 / 30.4375 * 28)
     assert ops.prorated(0.4, "month", 28, False) == 0.4
 
 
@@ -244,6 +248,49 @@ def test_owners_post_rows_win_over_account_rows():
                          "owner": ["all", "dy", "live"], "role": ["r", "r", "r"]})
     got = ops.assign_owners(posts, team)
     assert list(got["owner"]) == ["dy", "live", "all", None]
+
+
+def test_team_scorecard_counts_the_brands_posts_against_every_accounts_norm():
+    posts = pd.DataFrame({"platform": ["weibo"] * 10, "account": ["L"] * 5 + ["X"] * 5, "post_id": [f"p{i}" for i in range(10)],
+                          "likes": [10, 12, 14, 16, 18, 30, 30, 30, 30, 30], "views": 100})
+    team = pd.DataFrame({"platform": ["weibo", "weibo"], "account": ["L", "X"], "post_id": [None, None], "owner": ["me", "rival"], "role": "r"})
+    goals = ops.read_goals().iloc[0:0]
+    card = ops.team_scorecard(posts, team, pd.DataFrame(), "L", goals, 28)
+    assert list(card.index) == ["me"]  # the other account's owner is not ours
+    # L's posts average 14 against the platform's 22 (all ten posts); each post over 22 is tested against 1
+    assert card.loc["me", "engagement_per_post"] == 14 and card.loc["me", "platform_norm"] == 22
+    assert card.loc["me", "engagement_index"] == pytest.approx(14 / 22)
+    assert card.loc["me", "p_vs_norm"] == pytest.approx(sps.ttest_1samp(np.array([10, 12, 14, 16, 18]) / 22, 1.0).pvalue)
+    by_platform = ops.owner_platforms(posts, team, "L")
+    assert list(by_platform.index) == [("me", "weibo")]
+    assert by_platform.loc[("me", "weibo"), "p_vs_norm"] == card.loc["me", "p_vs_norm"]  # one helper, one answer
+    assert ops.team_scorecard(posts, team, pd.DataFrame(), "Y", goals, 28).empty
+
+
+def test_a_misspelt_brand_is_refused_with_the_brands_there_are(sample_store):
+    with pytest.raises(ValueError, match="'Nobody' has no account_daily rows and no mentions.*Lumina, Orbi, Vexa"):
+        ops.analyze(sample_store, START, END, brand="Nobody")
+
+
+def test_replies_after_the_window_answer_mentions_inside_it(sample_store, tmp_path):
+    """A mention on the last evening answered two days later counts as answered
+    (reply rate) and its wait enters the median; a reply to a mention outside
+    the window does not."""
+    store = tmp_path / "replies.duckdb"
+    shutil.copy(sample_store, store)
+    with duckdb.connect(str(store)) as con:
+        con.execute("DELETE FROM mentions WHERE published_at >= TIMESTAMPTZ '2026-10-31 00:00:00+08' AND published_at < TIMESTAMPTZ '2026-11-10 00:00:00+08'")
+        con.execute("DELETE FROM mentions WHERE is_reply_by_brand AND published_at >= TIMESTAMPTZ '2026-10-04 00:00:00+08'")
+        con.execute("""INSERT INTO mentions (mention_id, platform, brand, published_at, text, is_reply_by_brand, reply_to) VALUES
+            ('late', 'weibo', 'Lumina', TIMESTAMPTZ '2026-10-31 22:00:00+08', 'Lumina 的灯坏了', false, NULL),
+            ('rlate', 'weibo', 'Lumina', TIMESTAMPTZ '2026-11-02 22:00:00+08', '已私信', true, 'late'),
+            ('rold', 'weibo', 'Lumina', TIMESTAMPTZ '2026-11-03 10:00:00+08', '已私信', true, 'not-in-window')""")
+    r = ops.analyze(store, START, END)
+    # every other reply in the window was removed: the late mention is the only one answered, after 48 hours
+    assert r.kpis.loc["reply_hours", "actual"] == pytest.approx(48.0)
+    earned = r.kpis.loc["mentions", "actual"]
+    assert r.kpis.loc["reply_rate", "actual"] == pytest.approx(1 / earned)
+    assert r.kpis.loc["reply_hours", "label"] == "median first reply (answered)"
 
 
 def test_team_scorecard_on_the_sample(review):
