@@ -29,10 +29,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -41,6 +39,7 @@ import pandas as pd
 
 from smkit import sentiment
 from smkit.store import load
+from smkit.text import tokens as keyword_tokens
 
 LEVEL_NAMES = {0: "none", 1: "I (watch)", 2: "II (moderate)", 3: "III (serious)", 4: "IV (critical)"}
 
@@ -329,46 +328,18 @@ def breakdown(m: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     return out.sort_values("mentions", ascending=False)
 
 
-_STOP = set("的 了 是 我 你 他 她 它 们 吗 吧 呢 啊 和 与 也 都 就 还 在 有 又 这 那 个 一 不 很 太 给 出 说 会 要 被 把 让 用 对 the a an and or is are was to of in on for it this that my i you with be at so".split())
-
-
-@lru_cache(maxsize=1)
-def _jieba():
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading messages are not for readers
-    return jieba
-
-
-def _tokens(text: str, brand_words: set[str]) -> list[str]:
-    words = []
-    for part in re.split(r"[^\w]+", text.lower()):
-        if not part:
-            continue
-        if re.search(r"[\u3400-\u9fff]", part):
-            words += [w for w in _jieba().cut(part) if len(w) >= 2]
-        elif len(part) >= 3:
-            words.append(part)
-    return [w for w in words if w not in _STOP and w not in brand_words and not w.isdigit()]
-
-
 def emerging_keywords(now: pd.Series, before: pd.Series, brand_words: set[str], top: int = 8, min_count: int = 3) -> list[str]:
     """Words much more frequent in ``now`` than ``before``: ranked by the log
-    ratio of their smoothed rates, among words seen at least ``min_count`` times now."""
+    ratio of their smoothed rates (mentions carrying the word, per mention),
+    among words seen at least ``min_count`` times now. The brand's own names
+    (``brand_words``) never count."""
     def count(texts: pd.Series) -> Counter:
         out: Counter = Counter()
         for text, n in texts.dropna().value_counts().items():  # each distinct text tokenised once
-            for word in _tokens(text, brand_words):
+            for word in keyword_tokens(text, exclude=brand_words, min_latin=3):
                 out[word] += int(n)
         return out
 
-    # Other names of the brand are cut out whole first, so a segmenter cannot split them into "new" words.
-    aliases = sorted((w for w in brand_words if re.search(r"[\u3400-\u9fff]", w)), key=len, reverse=True)
-    if aliases:
-        pattern = re.compile("|".join(map(re.escape, aliases)))
-        now, before = now.dropna().str.replace(pattern, " ", regex=True), before.dropna().str.replace(pattern, " ", regex=True)
     c_now, c_before = count(now), count(before)
     n_now, n_before = max(len(now), 1), max(len(before), 1)
     scored = [(np.log((c + 0.5) / n_now) - np.log((c_before.get(w, 0) + 0.5) / n_before), w) for w, c in c_now.items() if c >= min_count]
