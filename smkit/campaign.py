@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from smkit import causal, sentiment, stats
+from smkit.mentions import earned
 from smkit.store import load
 
 ENGAGEMENT_PARTS = ("likes", "comments", "shares", "saves")
@@ -343,7 +344,8 @@ def mention_shift(mentions: pd.DataFrame, brand: str, campaign: Campaign) -> pd.
     """Mentions of the brand per day and their sentiment (as exported, else
     scored by :mod:`smkit.sentiment`) during the campaign against the equally
     long period before, with a test of the change in the negative share."""
-    m = mentions[(mentions["brand"] == brand) & ~mentions["is_reply_by_brand"].fillna(False).astype(bool)]
+    m = earned(mentions)
+    m = m[m["brand"] == brand]
     m = sentiment.fill(m)
     day = m["published_at"].dt.tz_localize(None).dt.normalize()
     start, end = pd.Timestamp(campaign.start), pd.Timestamp(campaign.end)

@@ -30,6 +30,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from smkit import sentiment, stats
+from smkit.mentions import earned
 from smkit.schema import platform_label
 from smkit.store import PROJECT_ROOT, load
 
@@ -114,13 +115,6 @@ class Target:
 
 
 # ---------------------------------------------------------------- share of voice and sentiment
-
-
-def earned(mentions: pd.DataFrame) -> pd.DataFrame:
-    """Mentions by others: the brands' own replies are owned media, not voice."""
-    if "is_reply_by_brand" not in mentions:
-        return mentions
-    return mentions[~mentions["is_reply_by_brand"].fillna(False).astype(bool)]
 
 
 def _mention_weight(mentions: pd.DataFrame, weighted: bool) -> pd.Series:

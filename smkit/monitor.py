@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from smkit import sentiment
+from smkit.mentions import first_reply_hours
 from smkit.store import load
 from smkit.text import tokens as keyword_tokens
 
@@ -349,15 +350,11 @@ def emerging_keywords(now: pd.Series, before: pd.Series, brand_words: set[str], 
 def reply_stats(m: pd.DataFrame, brand: str) -> tuple[pd.DataFrame, dict]:
     """Negative mentions of the brand with their first brand reply; and the
     overall reply rate and median reply time in hours."""
-    replies = m[m["is_reply_by_brand"] & m["reply_to"].notna()]
-    first = replies.groupby("reply_to")["published_at"].min()
     neg = m[(m["brand"] == brand) & ~m["is_reply_by_brand"] & (m["polarity"] == "negative")].copy()
-    # reindex, not map: mapping through an empty Series of times (no brand reply at all) fails in pandas.
-    neg["replied_at"] = first.reindex(neg["mention_id"].to_numpy()).set_axis(neg.index)
-    neg["reply_hours"] = (neg["replied_at"] - neg["published_at"]).dt.total_seconds() / 3600
+    neg["reply_hours"] = first_reply_hours(m, brand).reindex(neg["mention_id"].to_numpy()).to_numpy()
     hours = neg["reply_hours"].dropna()
-    stats = {"negative": len(neg), "answered": int(neg["replied_at"].notna().sum()),
-             "reply_rate": float(neg["replied_at"].notna().mean()) if len(neg) else None,
+    stats = {"negative": len(neg), "answered": len(hours),
+             "reply_rate": len(hours) / len(neg) if len(neg) else None,
              "median_reply_hours": float(hours.median()) if len(hours) else None,
              "p90_reply_hours": float(hours.quantile(0.9)) if len(hours) else None}
     return neg, stats
@@ -488,19 +485,16 @@ def analyze_frame(m: pd.DataFrame, start: dt.date, end: dt.date, brand: str = "L
         hours = ep_neg["reply_hours"].dropna()
         alerts.append(Alert(days.index[0].date(), days.index[-1].date(), level, metric, factors["magnitude"], factors["negative_share"],
                             base_share, factors["velocity"], factors["reach"], len(in_ep), tuple(reasons), platforms, keywords, top_frame,
-                            int(ep_neg["replied_at"].isna().sum()), len(ep_neg), float(hours.median()) if len(hours) else None, usual_day))
+                            int(ep_neg["reply_hours"].isna().sum()), len(ep_neg), float(hours.median()) if len(hours) else None, usual_day))
     organic = window[~window["is_reply_by_brand"]]
     tables = {"brand": breakdown(organic, "brand"), "platform": breakdown(organic[organic["brand"] == brand], "platform"),
               "earned_owned": earned_owned(window, brand)}
     _, replies = reply_stats(window, brand)
-    unanswered = neg_all[(neg_all["day"] >= w0) & (neg_all["day"] <= w1) & neg_all["replied_at"].isna()]
+    unanswered = neg_all[(neg_all["day"] >= w0) & (neg_all["day"] <= w1) & neg_all["reply_hours"].isna()]
     replies["unanswered"] = unanswered.sort_values("author_followers", ascending=False)
     return MonitorResult(brand, start, end, daily, tables, tuple(alerts), replies, thresholds, detector_name)
 
 
-# Rows of the mentions table written by others: the default window ends on the
-# last day with one, as the brand's replies can spill into a day nobody else has spoken in yet.
-EARNED_SQL = "NOT coalesce(is_reply_by_brand, false)"
 
 
 def earned_owned(window: pd.DataFrame, brand: str) -> pd.DataFrame:

@@ -39,7 +39,8 @@ import pandas as pd
 from scipy import stats as sps
 
 from smkit import sentiment, stats
-from smkit.market import earned, share_of_voice
+from smkit.market import share_of_voice
+from smkit.mentions import earned, first_reply_hours, is_reply
 from smkit.store import DEFAULT_TZ, PROJECT_ROOT, connect, load
 
 DEFAULT_GOALS = PROJECT_ROOT / "data" / "reference" / "goals.csv"
@@ -175,27 +176,9 @@ def brand_share_of_voice(mentions: pd.DataFrame, brand: str) -> tuple[float | No
 REPLY_GRACE_DAYS = 7  # replies loaded after a period's end, only to find replies to mentions inside it
 
 
-def first_replies(mentions: pd.DataFrame, brand: str) -> pd.Series:
-    """Hours from each earned mention of ``brand`` to the brand's first reply
-    to it, NaN where ``mentions`` holds no reply (unanswered). ``mentions``
-    may hold other brands' rows and replies made after the period, which only
-    answer mentions inside it."""
-    if mentions.empty or "brand" not in mentions:
-        return pd.Series(dtype=float)
-    ours = mentions[mentions["brand"] == brand]
-    by_brand = ours["is_reply_by_brand"].fillna(False).astype(bool) if "is_reply_by_brand" in ours else pd.Series(False, index=ours.index)
-    asked = ours.loc[~by_brand].set_index("mention_id")["published_at"]
-    if "reply_to" not in ours:
-        return pd.Series(np.nan, index=asked.index, dtype=float)
-    replies = ours[by_brand & ours["reply_to"].notna()]
-    first = replies.groupby("reply_to")["published_at"].min()
-    hours = (first.reindex(asked.index) - asked).dt.total_seconds() / 3600
-    return hours.where(hours >= 0).astype(float)
-
-
 def reply_hours(mentions: pd.DataFrame, brand: str) -> np.ndarray:
     """Hours from each answered earned mention of ``brand`` to the brand's first reply to it."""
-    return first_replies(mentions, brand).dropna().to_numpy(dtype=float)
+    return first_reply_hours(mentions, brand).dropna().to_numpy(dtype=float)
 
 
 def _daily(frame: pd.DataFrame, column: str, window: Window) -> np.ndarray | None:
@@ -239,7 +222,7 @@ def measure(daily: pd.DataFrame, mentions: pd.DataFrame, brand: str, window: Win
             out["net_sentiment"] = Measure(net, successes=positive, n=positive + negative)
         out["negative_share"] = Measure(negative / len(scores), successes=negative, n=len(scores))
         out["mean_sentiment"] = Measure(float(scores.mean()), sample=scores)
-    asked = first_replies(mentions, brand)
+    asked = first_reply_hours(mentions, brand)
     if len(asked):
         answered = int(asked.notna().sum())
         out["reply_rate"] = Measure(answered / len(asked), successes=answered, n=len(asked))
@@ -953,12 +936,12 @@ def analyze(store: Path, start: dt.date, end: dt.date, brand: str = "Lumina", *,
             later, _ = _load_optional("mentions", store, start=w.end + dt.timedelta(days=1), end=w.end + dt.timedelta(days=REPLY_GRACE_DAYS),
                                       accounts=[brand])
             if later is not None and len(later):
-                later = later[later["is_reply_by_brand"].fillna(False).astype(bool) & later["reply_to"].isin(mentions["mention_id"])]
+                later = later[is_reply(later) & later["reply_to"].isin(mentions["mention_id"])]
                 mentions = pd.concat([mentions, later], ignore_index=True)
         if len(mentions):
             ours = mentions["brand"] == brand
-            mentions = pd.concat([sentiment.fill(mentions[ours & ~mentions["is_reply_by_brand"].fillna(False).astype(bool)]),
-                                  mentions[~ours | mentions["is_reply_by_brand"].fillna(False).astype(bool)]])
+            mentions = pd.concat([sentiment.fill(mentions[ours & ~is_reply(mentions)]),
+                                  mentions[~ours | is_reply(mentions)]])
         measures[w.name] = measure(part, mentions, brand, w) if len(part) or len(mentions) else {}
         if w.name == "current":
             window_mentions = mentions

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from smkit import monitor, nab
+from smkit.mentions import EARNED_SQL
 from smkit.ingest import build_sample_store
 
 NAB_DIR = Path(__file__).parent / "data" / "nab"
@@ -215,7 +216,7 @@ def test_fail_at_level_reads_summary_json(tmp_path):
 def test_the_default_window_ends_on_the_last_day_others_spoke(sample_store):
     from smkit.playbook import data_end
 
-    assert data_end(sample_store, "mentions", monitor.EARNED_SQL) == dt.date(2026, 10, 31)  # the sample's last day
+    assert data_end(sample_store, "mentions", EARNED_SQL) == dt.date(2026, 10, 31)  # the sample's last day
     assert data_end(sample_store, "mentions") >= dt.date(2026, 10, 31)  # the brand's replies may spill past it
 
 
