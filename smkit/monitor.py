@@ -487,8 +487,10 @@ def analyze_frame(m: pd.DataFrame, start: dt.date, end: dt.date, brand: str = "L
                             base_share, factors["velocity"], factors["reach"], len(in_ep), tuple(reasons), platforms, keywords, top_frame,
                             int(ep_neg["reply_hours"].isna().sum()), len(ep_neg), float(hours.median()) if len(hours) else None, usual_day))
     organic = window[~window["is_reply_by_brand"]]
-    tables = {"brand": breakdown(organic, "brand"), "platform": breakdown(organic[organic["brand"] == brand], "platform"),
-              "earned_owned": earned_owned(window, brand)}
+    ours = organic[organic["brand"] == brand]
+    tables = {"brand": breakdown(organic, "brand"), "platform": breakdown(ours, "platform"), "earned_owned": earned_owned(window, brand)}
+    if "topic" in ours and ours["topic"].notna().any():  # only where the listening export carries a topic
+        tables["topic"] = breakdown(ours.assign(topic=ours["topic"].fillna("(no topic)")), "topic")
     _, replies = reply_stats(window, brand)
     unanswered = neg_all[(neg_all["day"] >= w0) & (neg_all["day"] <= w1) & neg_all["reply_hours"].isna()]
     replies["unanswered"] = unanswered.sort_values("author_followers", ascending=False)
@@ -575,6 +577,13 @@ def breakdown_frame(table: pd.DataFrame):
     shown = table.rename(columns={"positive_share": "positive", "neutral_share": "neutral", "negative_share": "negative", "net_sentiment": "net sentiment"})
     return shown.style.format({"mentions": "{:,.0f}", "positive": "{:.0%}", "neutral": "{:.0%}", "negative": "{:.0%}",
                                "net sentiment": "{:+.2f}"}, na_rep="–").format_index(escape="html")
+
+
+def topic_frame(result: MonitorResult):
+    """Word of mouth by topic, or why there is none."""
+    if "topic" not in result.breakdown:
+        return pd.DataFrame({"note": ["the mentions carry no topic (话题); what people talk about shows in each alert's emerging words"]})
+    return breakdown_frame(result.breakdown["topic"])
 
 
 def earned_owned_frame(result: MonitorResult):

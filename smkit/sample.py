@@ -125,6 +125,15 @@ CRISIS_TEMPLATES = (
     "{brand} lamp overheated and melted, is this safe?", "抵制{brand}，出了事故还不回应",
 )
 SENTIMENT_MEAN = {"Lumina": 0.2, "Vexa": 0.1, "Orbi": 0.15}
+# A listening tool's topic per mention, by the first rule whose words the text contains.
+MENTION_TOPIC_RULES = (
+    ("safety", ("过热", "冒烟", "安全隐患", "烧焦", "事故", "overheated")),
+    ("quality", ("坏了", "质量", "stopped working")),
+    ("customer_service", ("客服", "support", "说法", "回应")),
+    ("app", ("App", "app", "连不上", "智能场景")),
+    ("price", ("价格",)),
+    ("launch", ("新品",)),
+)
 
 
 def generate(
@@ -487,6 +496,7 @@ def _mentions(rng: np.random.Generator, dates: pd.DatetimeIndex, scale: float, c
         pool = CRISIS_TEMPLATES if crisis_flag else MENTION_TEMPLATES[pol]
         texts.append(pool[rng.integers(len(pool))].format(brand=BRAND_ZH[brand] if rng.random() < 0.6 else brand))
     m["text"] = texts
+    m["topic"] = [next((topic for topic, words in MENTION_TOPIC_RULES if any(w in t for w in words)), "product") for t in texts]
     m["author"] = [f"user{a:06d}" for a in rng.integers(0, 10**6, n)]
     m["author_followers"] = np.round(np.exp(rng.normal(6.0, 2.0, n))).astype(np.int64)
     m["likes"] = rng.poisson(np.exp(rng.normal(1.0, 1.2, n)))
@@ -519,7 +529,7 @@ def _mentions(rng: np.random.Generator, dates: pd.DatetimeIndex, scale: float, c
     m = pd.concat([m, replies], ignore_index=True).sort_values("published_at", kind="stable").reset_index(drop=True)
     m["published_at"] = m["published_at"].dt.tz_localize(TZ).map(lambda t: t.isoformat())
     m["sentiment"] = np.nan  # computed by the reputation monitor; listening exports often lack it
-    cols = ["mention_id", "platform", "published_at", "brand", "author", "author_followers", "text", "likes", "comments", "shares", "is_reply_by_brand", "reply_to", "sentiment"]
+    cols = ["mention_id", "platform", "published_at", "brand", "author", "author_followers", "text", "likes", "comments", "shares", "is_reply_by_brand", "reply_to", "sentiment", "topic"]
     return m[cols]
 
 

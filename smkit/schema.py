@@ -187,6 +187,7 @@ TABLES: dict[str, Table] = {
                 "is_reply_by_brand": BOOL,
                 "reply_to": TEXT,
                 "sentiment": SCORE,
+                "topic": TEXT,
                 LOWER_BOUND_COLUMN: TEXT,
             },
             required=("platform", "published_at", "text"),

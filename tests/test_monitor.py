@@ -14,6 +14,7 @@ import pytest
 from smkit import monitor, nab
 from smkit.mentions import EARNED_SQL
 from smkit.ingest import build_sample_store
+from smkit.store import load
 
 NAB_DIR = Path(__file__).parent / "data" / "nab"
 
@@ -138,7 +139,7 @@ def worlds(tmp_path_factory):
     null = build_sample_store(folder / "null.duckdb", scale=0.2, without=["crisis"], quiet=True)
     year = (dt.date(2025, 11, 1), dt.date(2026, 10, 31))
     return {"crisis": monitor.analyze(crisis, *year, history_days=0, brand_aliases="露米娜"),
-            "null": monitor.analyze(null, *year, history_days=0, brand_aliases="露米娜")}
+            "null": monitor.analyze(null, *year, history_days=0, brand_aliases="露米娜"), "crisis_store": crisis, "year": year}
 
 
 def test_the_planted_crisis_is_raised_on_its_first_day_at_level_two_or_above(worlds):
@@ -326,7 +327,7 @@ def test_breakdown_uses_the_sentiment_module(worlds, monkeypatch):
                                       "is_reply_by_brand": False, "published_at": pd.Timestamp("2026-01-01", tz="UTC")}))
     table = monitor.breakdown(m, "brand")
     assert table["net_sentiment"].tolist() == [0.123, 0.123]
-    assert set(worlds["crisis"].breakdown) == {"brand", "platform", "earned_owned"}  # mentions carry no topic
+    assert set(worlds["crisis"].breakdown) == {"brand", "platform", "earned_owned", "topic"}
 
 
 def _cli_results(tmp_path, level: int) -> list[dict]:
@@ -356,3 +357,12 @@ def test_fail_at_level_must_be_one_to_four(value, capsys):
     with pytest.raises(SystemExit) as exc:
         cli.build_parser().parse_args(["run", "reputation_monitor", "--fail-at-level", value])
     assert exc.value.code == 2 and "1 to 4" in capsys.readouterr().err
+
+
+def test_word_of_mouth_by_topic_puts_the_crisis_in_safety(worlds):
+    topics = worlds["crisis"].breakdown["topic"]
+    assert topics.loc["safety", "negative_share"] > 0.9  # the planted crisis texts are all about safety
+    assert topics["mentions"].sum() == worlds["crisis"].breakdown["brand"].loc["Lumina", "mentions"]  # every earned mention has one row
+    frame = monitor.prepare(load("mentions", store=worlds["crisis_store"], start=worlds["year"][0], end=worlds["year"][1]))
+    no_topic = monitor.analyze_frame(frame.drop(columns="topic"), *worlds["year"], "Lumina")
+    assert "topic" not in no_topic.breakdown and "carry no topic" in monitor.topic_frame(no_topic).iloc[0, 0]
