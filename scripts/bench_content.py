@@ -11,23 +11,13 @@ kernel start included) at scale 10 (about 55,000 posts, 21,000 of them the brand
 
 from __future__ import annotations
 
-import argparse
 import json
-import tempfile
-from pathlib import Path
 
-from benchlib import sample_store, time_playbook
+from benchlib import playbook_benchmark
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=10.0)
-    parser.add_argument("--store", default="", help="an existing store at that scale (built from the sample with truth.json beside it)")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = sample_store(Path(tmp), args.scale, args.store)
-        seconds, summary = time_playbook("content_performance", store, Path(tmp) / "reports", "start", "2025-11-01", "plan_start", "2026-11-02")
-        print(f"content_performance at scale {args.scale:g}: {seconds:.1f} s (wall, kernel start included)")
+    with playbook_benchmark(__doc__, "content_performance", "start", "2025-11-01", "plan_start", "2026-11-02") as (store, summary):
         truth_file = store.parent / "sample" / "truth.json"
         truth = json.loads(truth_file.read_text(encoding="utf-8")) if truth_file.exists() else {}
         for planted in truth.get("content_type_effect", []):

@@ -9,22 +9,11 @@ scale 10 (about 530,000 mentions and 830,000 community activity rows).
 
 from __future__ import annotations
 
-import argparse
-import tempfile
-from pathlib import Path
-
-from benchlib import sample_store, time_playbook
+from benchlib import playbook_benchmark
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=10.0)
-    parser.add_argument("--store", default="", help="an existing store at that scale")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = sample_store(Path(tmp), args.scale, args.store, show=("mentions", "community_activity", "posts"))
-        seconds, summary = time_playbook("ops_review", store, Path(tmp) / "reports")
-        print(f"ops_review at scale {args.scale:g}: {seconds:.1f} s (wall, kernel start included)")
+    with playbook_benchmark(__doc__, "ops_review", show=("mentions", "community_activity", "posts")) as (_, summary):
         for metric, f in summary["forecasts"].items():
             goal = "no goal" if f["p_meet_goal"] is None else f"P(meet goal) {f['p_meet_goal']:.0%}"
             print(f"  {metric}: backtest MASE {f['backtest_mase']:.2f} against seasonal naive {f['baseline_mase']:.2f}; {goal}")

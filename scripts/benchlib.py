@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from smkit.ingest import build_sample_store
 from smkit.store import table_counts
@@ -35,3 +39,18 @@ def time_playbook(name: str, store: Path, reports: Path, *parameters: str) -> tu
                    check=True, capture_output=True, env={**os.environ, "MPLBACKEND": "Agg"})
     seconds = time.perf_counter() - t0
     return seconds, json.loads((reports / RUN_DATE / name / "summary.json").read_text(encoding="utf-8"))
+
+
+@contextmanager
+def playbook_benchmark(doc: str, playbook: str, *parameters: str, show: tuple[str, ...] = ("posts", "mentions")) -> Iterator[tuple[Path, dict]]:
+    """Parse ``--scale`` and ``--store``, time ``playbook`` on that store and print
+    the seconds; yields the store and the run's summary for the script's own lines."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=10.0)
+    parser.add_argument("--store", default="", help="an existing store at that scale (a sample store has truth.json beside it)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = sample_store(Path(tmp), args.scale, args.store, show=show)
+        seconds, summary = time_playbook(playbook, store, Path(tmp) / "reports", *parameters)
+        print(f"{playbook} at scale {args.scale:g}: {seconds:.1f} s (wall, kernel start included)")
+        yield store, summary
