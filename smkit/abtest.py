@@ -28,7 +28,6 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Sequence
 
-import numpy as np
 import pandas as pd
 from scipy import special
 from scipy import stats as sps

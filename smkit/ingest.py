@@ -230,7 +230,7 @@ def _drop_duplicate_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """
     import duckdb
 
-    keys = pa.Table.from_pandas(frame[key], preserve_index=False)
+    keys = pa.Table.from_pandas(frame[key], preserve_index=False)  # read by the query below (DuckDB scans local tables by name)
     cols = ", ".join(f'"{k}"' for k in key)
     with duckdb.connect() as con:
         distinct = con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {cols} FROM keys)").fetchone()[0]
