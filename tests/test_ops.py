@@ -231,6 +231,21 @@ def test_points_and_levels_follow_the_rules_on_a_hand_checked_example():
         ops.parse_points("post=10")
 
 
+def test_cohort_retention_by_hand():
+    rows = [("2026-01-05", "z")]  # the data begin eight weeks before the cohorts, so nobody older is counted as new
+    rows += [("2026-03-02", u) for u in "pqrs"]  # a cohort of four
+    rows += [("2026-03-10", "p"), ("2026-03-11", "q"), ("2026-03-31", "p")]  # week 1: p and q; week 4: p
+    rows += [("2026-03-09", u) for u in "xy"] + [("2026-03-17", "x")]  # a cohort of two, week 1: x
+    activity = pd.DataFrame({"date": pd.to_datetime([d for d, _ in rows]), "platform": "weibo", "user_id": [u for _, u in rows],
+                             "action": "like", "count": 1})
+    c = ops.community_health(activity, dt.date(2026, 3, 30), dt.date(2026, 4, 5), {"like": 1.0}, [("L1", 0.0)])
+    r = c.retention
+    assert list(r["members"]) == [4, 2]
+    assert r.iloc[0, 1:6].tolist() == [1.0, 0.5, 0.0, 0.0, 0.25] and r.iloc[0, 6:].isna().all()  # weeks not yet lived stay empty
+    assert r.iloc[1, 1:5].tolist() == [1.0, 0.5, 0.0, 0.0] and r.iloc[1, 5:].isna().all()
+    assert c.retention_4w == 0.25  # only the cohort that has lived four weeks counts
+
+
 def test_community_on_the_sample(review):
     c = review.community
     assert c.active > 0 and c.new + c.returning == c.active
