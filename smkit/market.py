@@ -534,7 +534,7 @@ class MarketAnalysis:
 
 
 def analyze(store: Path, brand: str, start: dt.date, end: dt.date, *,
-            competitors: Sequence[str] = (), target: str = "", weights: str = "", resources: str = "",
+            competitors: str | Sequence[str] = (), target: str = "", weights: str = "", resources: str = "",
             alpha: float = 0.05, concentration: float = 20.0, draws: int = 2000, seed: int = 0,
             facts_path: Path = REFERENCE_FACTS) -> MarketAnalysis:
     """Everything the market analysis reports, for ``brand`` in the window."""
@@ -548,6 +548,8 @@ def analyze(store: Path, brand: str, start: dt.date, end: dt.date, *,
     brands = sorted(set(mentions["brand"].dropna()) | set(posts["account"].dropna()))
     if brand not in brands:
         raise ValueError(f"brand '{brand}' has no posts or mentions in {start}..{end}; found {', '.join(brands[:20]) or 'none'}")
+    if isinstance(competitors, str):  # "Vexa, Orbi" as a notebook parameter gives it
+        competitors = [c.strip() for c in re.split(r"[,，]", competitors) if c.strip()]
     rivals = list(competitors) or sorted(set(mentions["brand"].dropna()) - {brand})
     missing = [c for c in rivals if c not in brands]
     if missing:

@@ -154,7 +154,7 @@ def test_unknown_brand_or_competitor_is_named(sample_store):
     with pytest.raises(ValueError, match="brand 'Lumnia' has no posts or mentions.*Lumina"):
         market.analyze(sample_store, "Lumnia", *YEAR)
     with pytest.raises(ValueError, match="competitor\\(s\\) Acme have no posts"):
-        market.analyze(sample_store, "Lumina", *YEAR, competitors=["Acme"])
+        market.analyze(sample_store, "Lumina", *YEAR, competitors="Acme， Vexa")  # as the notebook parameter gives it
 
 
 def test_sample_generator_plants_what_the_market_analysis_reads():
