@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from smkit import abtest
+from smkit.playbooks import ab_test as abtest
 
 
 def make_rows(experiments: int = 100, metrics: int = 10, variants: int = 3, seed: int = 1) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from smkit.causal import calibration
+from smkit.methods.causal import calibration
 
 
 def main() -> None:

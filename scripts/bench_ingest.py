@@ -21,7 +21,7 @@ import pandas as pd
 
 SMKIT = """
 import json, resource, sys, time
-from smkit.ingest import ingest
+from smkit.data.ingest import ingest
 t = time.perf_counter()
 r = ingest([sys.argv[1]], "posts", store=sys.argv[2], platform="douyin")
 sec = time.perf_counter() - t

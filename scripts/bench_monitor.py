@@ -20,8 +20,9 @@ from pathlib import Path
 
 import duckdb
 
-from smkit import monitor, nab
-from smkit.ingest import build_sample_store
+from smkit.methods import nab
+from smkit.playbooks import reputation_monitor as monitor
+from smkit.sample import build_sample_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

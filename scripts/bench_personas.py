@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from smkit import sample
-from smkit.personas import PersonaModel
+from smkit.playbooks.personas import PersonaModel
 
 
 def main() -> None:

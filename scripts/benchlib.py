@@ -9,12 +9,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from smkit.ingest import build_sample_store
-from smkit.store import table_counts
+from smkit.data.store import table_counts
+from smkit.sample import build_sample_store
 
 RUN_DATE = "2026-11-01"
 

@@ -13,43 +13,18 @@ import datetime as dt
 import html
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from smkit import store as store_mod
+from smkit import paths
+from smkit.data import store as store_mod
+from smkit.params import parse_date, parse_list, parse_mapping, parse_path  # noqa: F401  (the contract's parsers)
 
 REPORT_DIR_ENV = "SMKIT_REPORT_DIR"  # set by the runner to the run's folder
 DEFAULT_WINDOW_DAYS = 28
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def parse_date(value: str | dt.date | None, name: str = "date") -> dt.date | None:
-    """The one parser for dates that arrive as strings (YYYY-MM-DD); empty means none."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if not _DATE.match(text):
-        raise ValueError(f"{name} must be a date written YYYY-MM-DD, got {value!r}")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{name} is not a calendar date: {value!r}") from None
-
-
-def parse_path(value: str | Path | None, name: str = "path", *, must_exist: bool = False) -> Path | None:
-    """The one parser for paths that arrive as strings; empty means none."""
-    if value is None or str(value).strip() == "":
-        return None
-    path = Path(str(value).strip()).expanduser()
-    if must_exist and not path.exists():
-        raise ValueError(f"{name}: {path} does not exist")
-    return path
 
 
 @dataclass(frozen=True)
@@ -122,7 +97,7 @@ def save_summary(figures: dict[str, Any]) -> dict[str, Any]:
 def output_dir(playbook: str) -> Path:
     """Where a playbook writes files for its users (assignments, models): the
     run's report folder under the runner, else ``reports/interactive/<playbook>``."""
-    folder = Path(os.environ.get(REPORT_DIR_ENV) or store_mod.PROJECT_ROOT / "reports" / "interactive" / playbook)
+    folder = Path(os.environ.get(REPORT_DIR_ENV) or paths.reports_dir() / "interactive" / playbook)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from smkit.ingest import build_sample_store
+from smkit.sample import build_sample_store
 
 # Fixed "now" for ingest tests so the future-date rule does not depend on the clock.
 NOW = pd.Timestamp("2026-11-26 12:00", tz="Asia/Shanghai")

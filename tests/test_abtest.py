@@ -17,9 +17,10 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_effectsize
 
-from smkit import abtest, stats
-from smkit.abtest import Metric, compare
-from smkit.stats import CupedStat, MeanStat, ProportionStat, RatioStat
+from smkit.methods import stats
+from smkit.methods.stats import CupedStat, MeanStat, ProportionStat, RatioStat
+from smkit.playbooks import ab_test as abtest
+from smkit.playbooks.ab_test import Metric, compare
 
 MEAN = Metric("m", "mean", "m")
 PROP = Metric("p", "proportion", "p")

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from smkit import aliases
-from smkit.schema import TABLES
+from smkit.data import aliases
+from smkit.data.schema import TABLES
 
 # Headers the platforms' exports use, as listed in the data model; each must map.
 REQUIRED_POST_HEADERS = {

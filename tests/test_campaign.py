@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
-from smkit import campaign as cm
-from smkit import stats
+from smkit.methods import stats
+from smkit.playbooks import campaign_postmortem as cm
 
 
 def test_cost_metrics_on_hand_checked_numbers():
@@ -125,7 +125,7 @@ def test_overspend_is_a_suggestion_with_its_figures():
 def test_a_campaign_too_early_for_a_counterfactual_still_gets_its_report(sample_store, tmp_path):
     import shutil
 
-    from smkit.ingest import ingest
+    from smkit.data.ingest import ingest
 
     store = tmp_path / "s.duckdb"
     shutil.copy(sample_store, store)

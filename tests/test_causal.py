@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smkit.causal import calibration, estimate_impact, placebo, planted_series
+from smkit.methods.causal import calibration, estimate_impact, placebo, planted_series
 
 DATA = Path(__file__).parent / "data"
 

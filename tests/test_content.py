@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smkit import content
-from smkit.ingest import build_sample_store
+from smkit.playbooks import content_performance as content
+from smkit.sample import build_sample_store
 
 START, END = dt.date(2025, 11, 1), dt.date(2026, 10, 31)  # the sample's whole year
 PLAN_START = dt.date(2026, 11, 30)
@@ -116,7 +116,7 @@ def test_effects_text_says_what_each_platform_adjusted_for(planted):
 def test_per_view_rates_do_not_show_a_reach_effect(planted_store):
     """The planted type effect acts on views, so interactions per view carry none:
     per view the right truth is a ratio of 1, and 1.4 is outside the interval."""
-    from smkit.store import load
+    from smkit.data.store import load
 
     posts = load("posts", store=planted_store, platforms=["xiaohongshu"], accounts=["Lumina"])
     data, definitions = content.prepare(posts, None, per="view")
@@ -146,7 +146,7 @@ def test_best_slots_never_name_an_hour_nobody_posts_at_a_small_scale(small_store
     """At scale 0.3 some platforms post a few dozen times a year: no hour is busy
     enough to judge their own timing, and their slots follow the rhythm of all
     platforms instead of the extrapolated ends of their own curve."""
-    from smkit.store import load
+    from smkit.data.store import load
 
     report = _report(small_store)
     posts = load("posts", store=small_store, start=START, end=END, accounts=["Lumina"])
@@ -231,7 +231,7 @@ def test_engagement_definitions_are_named_and_one_per_platform(planted):
 
 
 def test_a_platform_without_the_chosen_exposure_falls_back_and_says_so(planted_store):
-    from smkit.store import load
+    from smkit.data.store import load
 
     posts = load("posts", store=planted_store, accounts=["Lumina"], platforms=["weibo", "xiaohongshu"])
     data, definitions = content.prepare(posts, None, per="impression")
@@ -257,7 +257,7 @@ def test_post_scores_are_percentiles_within_platform_and_type(planted):
 
 
 def test_report_files_are_written(planted, tmp_path):
-    files = content.export_plan(planted, tmp_path, stamp=dt.datetime(2026, 11, 27, 8, tzinfo=dt.timezone.utc))
+    files = content.export_plan(planted, tmp_path, stamp=dt.datetime(2026, 11, 27, 8, tzinfo=dt.UTC))
     rows = pd.read_csv(files["csv"])
     assert len(rows) == len(planted.calendar)
     assert list(rows.columns) == ["date", "time", "platform", "content_type", "theme", "expected_rate", "confident", "thin"]
@@ -320,7 +320,7 @@ def test_ics_escapes_text_and_folds_long_chinese_lines():
     start = pd.Timestamp("2026-11-30 20:00", tz="Asia/Shanghai")
     table = pd.DataFrame([{"start": start, "platform": "xiaohongshu", "content_type": "video", "theme": "灯光, 氛围; 卧室\\夜读" * 6,
                            "confident": False, "thin": True}])
-    text = _check_ics(content.to_ics(table, dt.datetime(2026, 11, 27, tzinfo=dt.timezone.utc)).encode("utf-8"), 1)
+    text = _check_ics(content.to_ics(table, dt.datetime(2026, 11, 27, tzinfo=dt.UTC)).encode("utf-8"), 1)
     assert "DTSTART:20261130T120000Z" in text  # 20:00 in Shanghai is 12:00 UTC
     assert "DTSTAMP:20261127T000000Z" in text
     summary = next(line for line in text if line.startswith("SUMMARY:"))
@@ -443,7 +443,7 @@ def test_degenerate_inputs_are_explained():
 
 
 def test_no_exposure_and_no_posts_give_clear_messages(planted_store):
-    from smkit.store import load
+    from smkit.data.store import load
 
     posts = load("posts", store=planted_store, platforms=["weibo"], accounts=["Lumina"]).head(50)
     with pytest.raises(ValueError, match="no post has both an interaction count and an exposure"):

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import NOW, write_csv
 
 from smkit import load
-from smkit.ingest import ingest
-from smkit.readers import IngestError
-from smkit.store import connect, fingerprint, table_counts
-
-from conftest import NOW, write_csv
+from smkit.data.ingest import ingest
+from smkit.data.readers import IngestError
+from smkit.data.store import connect, fingerprint, table_counts
 
 DOUYIN = [
     "作品名称,发布时间,体裁,播放量,完播率,平均播放时长,点赞量,分享量,评论量,收藏量,粉丝增量,互动量",
@@ -195,7 +194,7 @@ def _state(store: Path):
     [
         ("empty.csv", b"", "the file is empty"),
         ("header.csv", "作品名称,发布时间,播放量\n".encode(), "header but no data rows"),
-        ("notes.csv", "just some notes\nnothing tabular here\n".encode(), "not a table"),
+        ("notes.csv", b"just some notes\nnothing tabular here\n", "not a table"),
         ("binary.csv", bytes(range(256)) * 4, "cannot decode"),
         ("nodate.csv", "作品名称,播放量\na,100\n".encode(), "required column(s) published_at missing"),
         ("broken.xlsx", b"PK\x03\x04 not really a workbook", "not a readable XLSX workbook"),
@@ -225,7 +224,7 @@ def test_cli_names_the_file_and_exits_non_zero(tmp_path, store):
     bad = tmp_path / "empty.csv"
     bad.write_bytes(b"")
     proc = subprocess.run(
-        [sys.executable, "-m", "smkit.cli", "ingest", str(bad), "--table", "posts", "--store", str(store)],
+        [sys.executable, "-m", "smkit.run.cli", "ingest", str(bad), "--table", "posts", "--store", str(store)],
         capture_output=True, text=True,
     )
     assert proc.returncode == 2

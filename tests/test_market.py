@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smkit import market, sample
-from smkit.ingest import build_sample_store
+from smkit import sample
+from smkit.playbooks import market_analysis as market
+from smkit.sample import build_sample_store
 
 YEAR = (dt.date(2025, 11, 1), dt.date(2026, 10, 31))  # the sample's whole year
 

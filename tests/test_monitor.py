@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smkit import monitor, nab
-from smkit.mentions import EARNED_SQL
-from smkit.ingest import build_sample_store
-from smkit.store import load
+from smkit.data.store import load
+from smkit.methods import nab
+from smkit.playbooks import reputation_monitor as monitor
+from smkit.rules import EARNED_SQL
+from smkit.sample import build_sample_store
 
 NAB_DIR = Path(__file__).parent / "data" / "nab"
 
@@ -205,7 +206,7 @@ def test_incident_brief_and_tables_escape_user_text(worlds):
 
 
 def test_fail_at_level_reads_summary_json(tmp_path):
-    from smkit.runner import level_reached
+    from smkit.run.runner import level_reached
 
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "summary.json").write_text(json.dumps({"alert_level": 3}))
@@ -338,7 +339,7 @@ def _cli_results(tmp_path, level: int) -> list[dict]:
 
 
 def test_fail_at_level_is_evaluated_even_when_another_run_failed(tmp_path, monkeypatch, capsys):
-    from smkit import cli, runner
+    from smkit.run import cli, runner
 
     monkeypatch.setattr(runner, "run_many", lambda entries, **options: _cli_results(tmp_path, 3))
     args = cli.build_parser().parse_args(["schedule", "x.yaml", "--fail-at-level", "2", "--quiet"])
@@ -352,7 +353,7 @@ def test_fail_at_level_is_evaluated_even_when_another_run_failed(tmp_path, monke
 
 @pytest.mark.parametrize("value", ["0", "5", "two"])
 def test_fail_at_level_must_be_one_to_four(value, capsys):
-    from smkit import cli
+    from smkit.run import cli
 
     with pytest.raises(SystemExit) as exc:
         cli.build_parser().parse_args(["run", "reputation_monitor", "--fail-at-level", value])

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from smkit import ops
+from smkit.playbooks import ops_review as ops
 
 START, END = dt.date(2026, 10, 4), dt.date(2026, 10, 31)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from smkit.schema import TABLES
+from smkit.data.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 CONDA_NAMES = {"python-duckdb": "duckdb"}

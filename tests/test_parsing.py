@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smkit import parsing
+from smkit.data import parsing
 
 TZ = "Asia/Shanghai"
 

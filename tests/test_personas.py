@@ -8,8 +8,8 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 import smkit
-from smkit import personas
-from smkit.personas import PersonaModel, Preparation, load_model, planted_audience
+from smkit.playbooks import personas
+from smkit.playbooks.personas import PersonaModel, Preparation, load_model, planted_audience
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,11 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-
-from smkit import runner
-from smkit.ingest import ingest
-from smkit.report_html import build_index
-
 from conftest import NOW, write_csv
+
+from smkit.data.ingest import ingest
+from smkit.run import catalog, runner
+from smkit.run.report_html import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = '''store: str = ""  # the store
@@ -60,7 +59,7 @@ def books(tmp_path, monkeypatch, sample_store):
 
 
 def test_parameters_are_read_from_the_notebook(books):
-    book = runner.find_playbook("toy")
+    book = catalog.find_playbook("toy")
     assert book.purpose == "A toy playbook for tests."
     assert [(p.name, p.type, p.default, p.help) for p in book.parameters][2] == ("n", "int", 3, "how many")
 
@@ -78,24 +77,24 @@ def test_parameters_are_read_from_the_notebook(books):
     ],
 )
 def test_bad_parameters_are_refused_before_any_kernel_starts(books, given, message):
-    with pytest.raises(runner.ParameterError) as err:
-        runner.coerce_parameters(runner.find_playbook("toy"), given)
+    with pytest.raises(catalog.ParameterError) as err:
+        catalog.coerce_parameters(catalog.find_playbook("toy"), given)
     assert message in str(err.value)
 
 
 def test_a_reversed_window_is_refused_before_any_kernel_starts():
-    book = runner.read_playbook(ROOT / "notebooks" / "data_overview.ipynb")
-    with pytest.raises(runner.ParameterError, match="start 2026-11-01 is after end 2026-10-01"):
-        runner.coerce_parameters(book, {"start": "2026-11-01", "end": "2026-10-01"})
+    book = catalog.read_playbook(ROOT / "notebooks" / "data_overview.ipynb")
+    with pytest.raises(catalog.ParameterError, match="start 2026-11-01 is after end 2026-10-01"):
+        catalog.coerce_parameters(book, {"start": "2026-11-01", "end": "2026-10-01"})
 
 
 def test_parameters_from_the_command_line_are_converted(books):
-    got = runner.coerce_parameters(runner.find_playbook("toy"), {"n": "7", "ratio": "0.25", "loud": "yes", "start": "2026-10-01"})
+    got = catalog.coerce_parameters(catalog.find_playbook("toy"), {"n": "7", "ratio": "0.25", "loud": "yes", "start": "2026-10-01"})
     assert got == {"n": 7, "ratio": 0.25, "loud": True, "start": "2026-10-01"}
 
 
 def test_cli_rejects_unknown_parameter_with_the_valid_list(books, tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "smkit.cli", "run", "toy", "-p", "nn", "3", "--reports", str(tmp_path / "r")], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "smkit.run.cli", "run", "toy", "-p", "nn", "3", "--reports", str(tmp_path / "r")], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "valid parameters: store (str), start (str), n (int)" in proc.stderr
     assert not (tmp_path / "r").exists()
@@ -141,7 +140,7 @@ def test_same_label_twice_keeps_both_unless_overwrite(books, tmp_path):
 
 def test_labels_cannot_leave_the_date_folder(books, tmp_path):
     for label in ("..", ".hidden", "a/b"):
-        with pytest.raises(runner.ParameterError, match="must start with a letter or digit"):
+        with pytest.raises(catalog.ParameterError, match="must start with a letter or digit"):
             runner.run("toy", reports=tmp_path / "r", label=label, quiet=True)
 
 
@@ -161,7 +160,7 @@ def test_a_failing_playbook_in_a_schedule_does_not_stop_the_others(books, tmp_pa
     )
     reports = tmp_path / "reports"
     proc = subprocess.run(
-        [sys.executable, "-m", "smkit.cli", "schedule", str(schedule), "--reports", str(reports), "--date", "2026-11-21", "--quiet", "--jobs", "2"],
+        [sys.executable, "-m", "smkit.run.cli", "schedule", str(schedule), "--reports", str(reports), "--date", "2026-11-21", "--quiet", "--jobs", "2"],
         capture_output=True, text=True,
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
@@ -186,7 +185,7 @@ def test_a_failing_playbook_in_a_schedule_does_not_stop_the_others(books, tmp_pa
 def test_schedule_file_errors_are_named(tmp_path):
     bad = tmp_path / "s.yml"
     bad.write_text("runs:\n  - label: x\n", encoding="utf-8")
-    with pytest.raises(runner.ParameterError, match="run 1 needs a 'playbook'"):
+    with pytest.raises(catalog.ParameterError, match="run 1 needs a 'playbook'"):
         runner.load_schedule(bad)
 
 
@@ -211,7 +210,7 @@ def test_every_playbook_runs_on_the_sample_and_escapes_hostile_titles(tmp_path, 
     ])
     ingest([hostile], "posts", store=store, platform="douyin", account="Lumina", now=NOW)
     reports = tmp_path / "reports"
-    for book in runner.list_playbooks():
+    for book in catalog.list_playbooks():
         m = runner.run(book.name, store=str(store), reports=reports, date="2026-11-22", quiet=True)
         assert m.status == "ok", (book.name, m.error)
         page = (reports / "2026-11-22" / book.name / "report.html").read_text(encoding="utf-8")

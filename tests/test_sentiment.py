@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smkit import sample, sentiment
+from smkit import rules, sample
+from smkit.methods import sentiment
 
 
 def test_every_sample_template_gets_its_polarity():
@@ -10,7 +11,7 @@ def test_every_sample_template_gets_its_polarity():
     for polarity, templates in sample.MENTION_TEMPLATES.items():
         for template in templates:
             for brand in ("露米娜", "Lumina"):
-                assert sentiment.label([sentiment.score_one(template.format(brand=brand))]) == [polarity], template
+                assert rules.sentiment_label([sentiment.score_one(template.format(brand=brand))]) == [polarity], template
     assert all(sentiment.score_one(t.format(brand="露米娜")) < -0.25 for t in sample.CRISIS_TEMPLATES)
 
 
@@ -36,8 +37,8 @@ def test_negation_reaches_past_intensifiers(text):
 
 
 def test_net_sentiment_counts_only_polar_scores():
-    assert sentiment.net_sentiment([0.8, 0.5, -0.6, 0.0, float("nan")]) == pytest.approx((2 - 1) / 3)
-    assert np.isnan(sentiment.net_sentiment([0.0, 0.1]))
+    assert rules.net_sentiment([0.8, 0.5, -0.6, 0.0, float("nan")]) == pytest.approx((2 - 1) / 3)
+    assert np.isnan(rules.net_sentiment([0.0, 0.1]))
 
 
 # ---------------------------------------------------------------- accuracy on labelled data

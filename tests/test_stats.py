@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from smkit import stats
+from smkit.methods import stats
 
 
 def test_rate_ratio_interval_covers_a_planted_ratio_at_its_nominal_rate():

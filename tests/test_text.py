@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smkit import text
+from smkit.methods import text
 
 
 def test_tokens_keep_hashtags_whole_and_segment_chinese_and_english():

@@ -27,10 +27,10 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -116,10 +116,10 @@ def model_cache_path() -> Path:
     new snownlp, scikit-learn or setting trains a fresh one."""
     from importlib.metadata import version
 
-    from smkit.store import PROJECT_ROOT
+    from smkit import paths
 
     key = json.dumps([version("snownlp"), version("scikit-learn"), MODEL_SETTINGS], sort_keys=True)
-    folder = Path(os.environ.get("SMKIT_CACHE") or PROJECT_ROOT / "data" / "cache")
+    folder = paths.cache_dir()
     return folder / f"sentiment_zh-{hashlib.sha256(key.encode()).hexdigest()[:12]}.joblib"
 
 
@@ -237,16 +237,3 @@ def fill(mentions: pd.DataFrame) -> pd.DataFrame:
     if missing.any():
         out.loc[missing, "sentiment"] = score(out.loc[missing, "text"])
     return out
-
-
-def label(values: Sequence[float], threshold: float = 0.25) -> list[str]:
-    """positive / neutral / negative from scores."""
-    return ["positive" if v > threshold else "negative" if v < -threshold else "neutral" for v in values]
-
-
-def net_sentiment(values: Sequence[float], threshold: float = 0.25) -> float:
-    """(positive - negative) / (positive + negative) in -1..1; NaN when no
-    score is positive or negative. Neutral and missing scores do not count."""
-    v = np.asarray(values, dtype=float)
-    positive, negative = int((v > threshold).sum()), int((v < -threshold).sum())
-    return (positive - negative) / (positive + negative) if positive + negative else float("nan")

@@ -25,16 +25,16 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Sequence
 
 import pandas as pd
 from scipy import special
 from scipy import stats as sps
 from scipy.optimize import brentq
 
-from smkit import stats
-from smkit.stats import CupedStat, MeanStat, ProportionStat, RatioStat
+from smkit.methods import stats
+from smkit.methods.stats import CupedStat, MeanStat, ProportionStat, RatioStat
 
 SRM_THRESHOLD = 0.001  # GrowthBook's default: below this the split is broken
 DEFAULT_SEQUENTIAL_TUNING = 5000
@@ -553,7 +553,7 @@ def load_experiments(store, data: str | None = None, start=None, end=None) -> pd
     """Experiment rows from a file (CSV, XLSX or Parquet, read and validated as
     an ``experiments`` export) or else from the store."""
     if data:
-        from smkit.ingest import prepare
+        from smkit.data.ingest import prepare
 
         return prepare(data, "experiments").frame
     from smkit import load

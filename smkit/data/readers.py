@@ -3,7 +3,7 @@
 CSV in UTF-8, UTF-8 with a byte-order mark or GBK/GB18030, XLSX and Parquet;
 title and notice rows above the header (最多导出排序后前1000条笔记, 数据来源概况 ...)
 are found and skipped. What comes out is a DataFrame with the file's own
-headers; mapping them to canonical columns is :mod:`smkit.aliases`' job.
+headers; mapping them to canonical columns is :mod:`smkit.data.aliases`' job.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 

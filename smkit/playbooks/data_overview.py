@@ -13,8 +13,8 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from smkit import store as store_mod
-from smkit.schema import POST_METRICS
+from smkit.data import store as store_mod
+from smkit.data.schema import POST_METRICS
 from smkit.viz import new_figure
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Column kinds. Each kind has one parser in ``smkit.parsing`` and one DuckDB type.
+# Column kinds. Each kind has one parser in ``smkit.data.parsing`` and one DuckDB type.
 COUNT = "count"  # non-negative whole number, nullable: unknown is not zero
 AMOUNT = "amount"  # non-negative decimal (money)
 RATE = "rate"  # 0..1

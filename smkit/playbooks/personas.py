@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import html
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import joblib
 import numpy as np
@@ -31,8 +31,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.mixture import GaussianMixture
 
-from smkit import stats
-from smkit.schema import PLATFORM_ZH
+from smkit.data.schema import PLATFORM_ZH
+from smkit.methods import stats
 
 METHODS = ("kmeans", "gmm", "kprototypes")
 ID_LIKE = ("user_id", "id", "unit_id")
@@ -73,7 +73,7 @@ class Preparation:
     scales: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def fit(cls, frame: pd.DataFrame, features: Sequence[str] | None = None, id_column: str = "user_id") -> "Preparation":
+    def fit(cls, frame: pd.DataFrame, features: Sequence[str] | None = None, id_column: str = "user_id") -> Preparation:
         prep = cls()
         columns = list(features) if features else [c for c in frame.columns if c != id_column and c not in ID_LIKE]
         missing = [c for c in columns if c not in frame]
@@ -173,7 +173,7 @@ class KPrototypes:
     def __init__(self, n_clusters: int, random_state: int = 0, gamma: float | None = None, max_iter: int = 30, n_init: int = 4):
         self.n_clusters, self.random_state, self.gamma, self.max_iter, self.n_init = n_clusters, random_state, gamma, max_iter, n_init
 
-    def fit(self, numeric: np.ndarray, codes: np.ndarray) -> "KPrototypes":
+    def fit(self, numeric: np.ndarray, codes: np.ndarray) -> KPrototypes:
         rng = np.random.default_rng(self.random_state)
         self.gamma_ = self.gamma if self.gamma is not None else (float(numeric.std(axis=0).mean()) if numeric.shape[1] else 1.0)
         best = None
@@ -278,7 +278,7 @@ class PersonaModel:
         self.id_column, self.seed, self.bootstraps = id_column, seed, bootstraps
 
     # -- fitting
-    def fit(self, frame: pd.DataFrame) -> "PersonaModel":
+    def fit(self, frame: pd.DataFrame) -> PersonaModel:
         largest = self.k or self.k_range[1]
         if len(frame) < max(20, 5 * largest):
             raise ValueError(f"{len(frame):,} users are too few for up to {largest} personas; at least {max(20, 5 * largest)} are needed")
@@ -632,7 +632,7 @@ def planted_audience(n: int = 6000, segments: int = 3, seed: int = 0, structure:
 def load_audience(store, data: str | None = None) -> pd.DataFrame:
     """Audience rows from a file (read and validated as an ``audience`` export) or the store."""
     if data:
-        from smkit.ingest import prepare
+        from smkit.data.ingest import prepare
 
         return prepare(data, "audience").frame
     from smkit import load

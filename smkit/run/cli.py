@@ -26,8 +26,8 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_init_store(args: argparse.Namespace) -> int:
-    from smkit.ingest import build_sample_store
-    from smkit.store import default_store_path, table_counts
+    from smkit.data.store import default_store_path, table_counts
+    from smkit.sample import build_sample_store
 
     path = Path(args.store) if args.store else default_store_path()
     if path.exists() and not args.force:
@@ -40,8 +40,8 @@ def _cmd_init_store(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from smkit.ingest import ingest
-    from smkit.readers import IngestError
+    from smkit.data.ingest import ingest
+    from smkit.data.readers import IngestError
 
     try:
         report = ingest(
@@ -67,7 +67,7 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
     """Run the entries with the shared options and print the table. Exit 3
     when ``--fail-at-level`` is met (even if another run failed, so cron never
     misses an alert), else 1 if any run failed, else 0."""
-    from smkit.runner import level_reached, results_table, run_many
+    from smkit.run.runner import level_reached, results_table, run_many
 
     options = {"date": args.date, "reports": args.reports, "store": args.store, "quiet": args.quiet, "overwrite": args.overwrite}
     results = run_many(entries, jobs=args.jobs, **options)
@@ -98,7 +98,7 @@ def _alert_level(text: str) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from smkit import runner
+    from smkit.run import catalog
 
     if args.all == bool(args.playbook):
         print("smkit run: name one PLAYBOOK or pass --all", file=sys.stderr)
@@ -106,37 +106,37 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         if args.all:
             if args.parameter or args.label:
-                raise runner.ParameterError("--all runs every playbook with its defaults; -p and --label need one PLAYBOOK")
-            books = runner.list_playbooks()
+                raise catalog.ParameterError("--all runs every playbook with its defaults; -p and --label need one PLAYBOOK")
+            books = catalog.list_playbooks()
             for book in books:  # check every playbook before any kernel starts
-                runner.coerce_parameters(book, {"store": args.store} if args.store else {})
+                catalog.coerce_parameters(book, {"store": args.store} if args.store else {})
             entries = [{"playbook": book.name} for book in books]
         else:
             params = dict(args.parameter or [])
-            book = runner.find_playbook(args.playbook)
-            runner.coerce_parameters(book, {**params, **({"store": args.store} if args.store else {})})
+            book = catalog.find_playbook(args.playbook)
+            catalog.coerce_parameters(book, {**params, **({"store": args.store} if args.store else {})})
             entries = [{"playbook": args.playbook, "label": args.label, "parameters": params}]
-    except runner.ParameterError as exc:
+    except catalog.ParameterError as exc:
         print(f"smkit run: {exc}", file=sys.stderr)
         return 2
     return _run_entries(entries, args)
 
 
 def _cmd_schedule(args: argparse.Namespace) -> int:
-    from smkit import runner
+    from smkit.run import catalog, runner
 
     try:
         entries = runner.load_schedule(args.file)
-    except runner.ParameterError as exc:
+    except catalog.ParameterError as exc:
         print(f"smkit schedule: {exc}", file=sys.stderr)
         return 2
     return _run_entries(entries, args)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from smkit import runner
+    from smkit.run import catalog
 
-    for book in runner.list_playbooks():
+    for book in catalog.list_playbooks():
         print(f"{book.name}\n    {book.purpose}")
         for p in book.parameters:
             print(f"    {p.name}: {p.type} = {p.default!r}  # {p.help}")

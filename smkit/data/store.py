@@ -1,6 +1,6 @@
 """The DuckDB store: one file, one table per canonical table.
 
-Analysis code reads through :func:`load`; only :mod:`smkit.ingest` writes,
+Analysis code reads through :func:`load`; only :mod:`smkit.data.ingest` writes,
 through :func:`write_tables`, in one transaction per run.
 """
 
@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from smkit.schema import DATE, DUCKDB_TYPES, TIMESTAMP, get_table, normalise_platform
+from smkit import paths
+from smkit.data.schema import DATE, DUCKDB_TYPES, TIMESTAMP, get_table, normalise_platform
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TZ = "Asia/Shanghai"
 # Each table's time column: what ``start``/``end`` filter on.
 TIME_COLUMNS = {
@@ -32,25 +30,19 @@ TIME_COLUMNS = {
 
 
 def default_store_path() -> Path:
-    """``$SMKIT_STORE`` if set, else ``data/smkit.duckdb`` in the project."""
-    return Path(os.environ.get("SMKIT_STORE") or PROJECT_ROOT / "data" / "smkit.duckdb")
+    """``$SMKIT_STORE`` if set, else ``data/smkit.duckdb`` in the workspace (:mod:`smkit.paths`)."""
+    return paths.default_store()
 
 
-def resolve_store(store: str | Path | None, *, build_if_missing: bool = True) -> Path:
-    """The store to use. With no ``store``, the default store, built from the
-    bundled sample data the first time it is needed so a notebook runs with no
-    set-up step."""
-    if store is not None:
-        path = Path(store)
-        if not path.exists():
-            raise FileNotFoundError(f"store {path} does not exist; create it with 'smkit ingest' or 'smkit init-store'")
-        return path
-    path = default_store_path()
-    if not path.exists() and build_if_missing:
-        from smkit.ingest import build_sample_store
-
-        print(f"smkit: building the sample store at {path} (first use)", file=sys.stderr)
-        build_sample_store(path)
+def resolve_store(store: str | Path | None) -> Path:
+    """The store to use: ``store``, or the default store when ``None``. A store
+    that does not exist is an error that says how to make one (reading never
+    builds one: the sample store is the run layer's job, see :mod:`smkit.sample`)."""
+    path = Path(store) if store is not None else default_store_path()
+    if not path.exists():
+        raise FileNotFoundError(
+            f"store {path} does not exist; create it with 'smkit ingest FILE --table TABLE --store {path}' or build the sample with 'smkit init-store'"
+        )
     return path
 
 

@@ -30,17 +30,18 @@ import datetime as dt
 import html
 import json
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from smkit import sentiment
-from smkit.mentions import first_reply_hours
-from smkit.store import load
-from smkit.text import tokens as keyword_tokens
+from smkit import rules
+from smkit.data.store import load
+from smkit.methods import sentiment
+from smkit.methods.text import tokens as keyword_tokens
+from smkit.rules import first_reply_hours
 
 LEVEL_NAMES = {0: "none", 1: "I (watch)", 2: "II (moderate)", 3: "III (serious)", 4: "IV (critical)"}
 
@@ -308,7 +309,7 @@ def prepare(mentions: pd.DataFrame) -> pd.DataFrame:
     """Mentions with sentiment filled (an exported score is kept), its label and the local day."""
     m = sentiment.fill(mentions)
     m["sentiment"] = m["sentiment"].astype(float)
-    m["polarity"] = sentiment.label(m["sentiment"].to_numpy())
+    m["polarity"] = rules.sentiment_label(m["sentiment"].to_numpy())
     m["is_reply_by_brand"] = m["is_reply_by_brand"].fillna(False).astype(bool)
     m["day"] = m["published_at"].dt.tz_localize(None).dt.normalize()
     return m
@@ -323,7 +324,7 @@ def breakdown(m: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=columns, index=pd.Index([], name=keys[0]) if len(keys) == 1 else None)
     counts = pd.crosstab([m[c] for c in keys], m["polarity"]).reindex(columns=["positive", "neutral", "negative"], fill_value=0)
     total = counts.sum(axis=1)
-    net = m.groupby(keys)["sentiment"].agg(sentiment.net_sentiment)  # the one definition, in smkit.sentiment
+    net = m.groupby(keys)["sentiment"].agg(rules.net_sentiment)
     out = pd.DataFrame({"mentions": total, "positive_share": counts["positive"] / total, "neutral_share": counts["neutral"] / total,
                         "negative_share": counts["negative"] / total, "net_sentiment": net.reindex(total.index)})
     return out.sort_values("mentions", ascending=False)

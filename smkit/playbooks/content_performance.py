@@ -48,11 +48,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from smkit import stats
-from smkit.text import brand_words
-from smkit.text import tokens as text_tokens
-from smkit.schema import platform_label
-from smkit.store import load
+from smkit.data.schema import platform_label
+from smkit.data.store import load
+from smkit.methods import stats
+from smkit.methods.text import brand_words
+from smkit.methods.text import tokens as text_tokens
 
 # What each platform's export reports as interactions (see docs/data-model.md).
 # The platforms' own 互动量 totals differ, so smkit sums the parts itself.
@@ -634,7 +634,7 @@ def cadence_curve(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def tokenize(text: str | None, exclude: Iterable[str] = ()) -> list[str]:
-    """Keywords of one post (:func:`smkit.text.tokens`): hashtags whole, Chinese
+    """Keywords of one post (:func:`smkit.methods.text.tokens`): hashtags whole, Chinese
     words by jieba, English words lower-cased, each once; stop words, single
     characters, numbers and the ``exclude`` words (the brand's names) dropped."""
     return text_tokens(text, exclude=exclude)
@@ -809,7 +809,7 @@ def _fold(line: str) -> list[str]:
 def to_ics(table: pd.DataFrame, stamp: dt.datetime | None = None, duration_minutes: int = 30, name: str = "Publishing plan") -> str:
     """The plan as an iCalendar (RFC 5545) text: CRLF lines folded at 75
     octets, times in UTC, a stable UID per slot, DTSTAMP."""
-    stamp = (stamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//smkit//content performance//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{_ics_escape(name)}"]
     for _, row in table.iterrows():

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from smkit.schema import TABLES, get_table
+from smkit.data.schema import TABLES, get_table
 
 ALIAS_FILE = Path(__file__).with_name("aliases.csv")
 _UNIT = re.compile(r"\s*[(（\[【][^)）\]】]*[)）\]】]\s*$")

@@ -10,7 +10,7 @@ Where the numbers come from:
   plus the brand accounts' ``account_daily.spend`` on the campaign platforms
   in the window (promotion not tied to a post).
 - **Incremental lift**: the brand's daily account metrics on the campaign
-  platforms against a counterfactual from :mod:`smkit.causal`, with the
+  platforms against a counterfactual from :mod:`smkit.methods.causal`, with the
   brand's other platforms and competitors on the same platforms as controls.
 - **Funnel**: the brand accounts' daily views, engagements, clicks and
   conversions, campaign window against the period before.
@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from smkit import causal, sentiment, stats
-from smkit.mentions import earned
-from smkit.store import load
+from smkit.data.store import load
+from smkit.methods import causal, sentiment, stats
+from smkit.rules import earned
 
 ENGAGEMENT_PARTS = ("likes", "comments", "shares", "saves")
 KPI_METRICS = ("views", "reach", "impressions", "likes", "comments", "shares", "interactions", "followers_gained", "clicks", "conversions")
@@ -342,7 +342,7 @@ def lift_table(lifts: list[Lift]) -> pd.DataFrame:
 
 def mention_shift(mentions: pd.DataFrame, brand: str, campaign: Campaign) -> pd.DataFrame:
     """Mentions of the brand per day and their sentiment (as exported, else
-    scored by :mod:`smkit.sentiment`) during the campaign against the equally
+    scored by :mod:`smkit.methods.sentiment`) during the campaign against the equally
     long period before, with a test of the change in the negative share."""
     m = earned(mentions)
     m = m[m["brand"] == brand]
@@ -482,7 +482,7 @@ def mentions_frame(table: pd.DataFrame):
                                "negative_share": "{:.1%}", "p_value": "{:.3g}"}, na_rep="–")
 
 
-def lift_figure(pm: "PostMortem"):
+def lift_figure(pm: PostMortem):
     """The main metric's actual-against-counterfactual chart, or why there is none (Markdown)."""
     if not pm.lifts:
         by_reason: dict[str, list[str]] = {}

@@ -10,8 +10,8 @@ vectors and against scipy/statsmodels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from scipy import special
@@ -130,6 +130,71 @@ def welch_dof(var_a: float, n_a: int, var_b: float, n_b: int) -> float:
     a, b = var_a / n_a, var_b / n_b
     denominator = a**2 / (n_a - 1) + b**2 / (n_b - 1)
     return (a + b) ** 2 / denominator if denominator > 0 else float("inf")
+
+
+def z_value(alpha: float = 0.05) -> float:
+    """The two-sided normal quantile for a (1 - alpha) interval (1.96 at 0.05)."""
+    return float(sps.norm.ppf(1 - alpha / 2))
+
+
+def welch_test(a: MeanStat, b: MeanStat) -> tuple[float, float]:
+    """Welch's t-test of b's mean against a's from sufficient statistics:
+    ``(difference b - a, two-sided p-value)``. Equal means with no variance
+    give p = 1; different means with no variance give p = 0."""
+    diff = b.mean - a.mean
+    se = float(np.sqrt(a.variance / a.n + b.variance / b.n))
+    if se == 0:
+        return diff, 1.0 if diff == 0 else 0.0
+    dof = welch_dof(a.variance, a.n, b.variance, b.n)
+    return diff, float(2 * special.stdtr(dof, -abs(diff) / se))
+
+
+def mean_stat(values: Sequence[float] | np.ndarray) -> MeanStat:
+    """The sufficient statistics of per-unit values (missing values left out)."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    return MeanStat(int(v.size), float(v.sum()), float((v**2).sum()))
+
+
+def welch_pvalue(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray) -> float:
+    """Welch's two-sided p-value for two samples of per-unit values (scipy's
+    ``ttest_ind(equal_var=False)``, from sufficient statistics)."""
+    return welch_test(mean_stat(a), mean_stat(b))[1]
+
+
+def wilson_interval(successes: float | np.ndarray, n: float | np.ndarray, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a proportion (statsmodels' ``proportion_confint(method="wilson")``)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    return proportion_confint(successes, n, alpha=alpha, method="wilson")
+
+
+def shrink(sums: np.ndarray, n: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Empirical Bayes for group means of ``values`` (log scale): each group's
+    mean minus the grand mean, shrunk toward zero by n / (n + k) with
+    k = within variance / between variance (method of moments), and its
+    posterior standard deviation. With no between-group variance beyond noise
+    every group is shrunk to zero.
+    """
+    sums, n = np.asarray(sums, float), np.asarray(n, float)
+    seen = n > 0
+    zeros = np.zeros_like(n)
+    if seen.sum() < 2 or len(values) < 2:
+        return zeros, zeros
+    sigma2 = float(np.var(values, ddof=1))
+    means = np.where(seen, sums / np.where(seen, n, 1), 0.0)
+    grand = float(sums[seen].sum() / n[seen].sum())
+    between = float(np.sum(n[seen] * (means[seen] - grand) ** 2) / (seen.sum() - 1))
+    tau2 = max((between - sigma2) / (n[seen].sum() / seen.sum()), 0.0)
+    if tau2 == 0 or sigma2 == 0:
+        return zeros, zeros
+    weight = np.where(seen, n / (n + sigma2 / tau2), 0.0)
+    return weight * (means - grand), np.sqrt(np.where(seen, weight * sigma2 / np.where(seen, n, 1), tau2))
+
+
+def shrink_means(sums: np.ndarray, n: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """:func:`shrink`'s estimates as multipliers (exp of the shrunk log means)."""
+    return np.exp(shrink(sums, n, values)[0])
 
 
 def delta_relative_variance(mean_a: float, var_a: float, n_a: int, mean_b: float, var_b: float, n_b: int) -> float:

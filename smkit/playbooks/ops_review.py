@@ -38,12 +38,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from smkit import sentiment, stats
-from smkit.market import share_of_voice
-from smkit.mentions import earned, first_reply_hours, is_reply
-from smkit.store import DEFAULT_TZ, PROJECT_ROOT, connect, load
+from smkit import paths, rules
+from smkit.data.store import DEFAULT_TZ, connect, load
+from smkit.methods import sentiment, stats
+from smkit.playbooks.market_analysis import share_of_voice
+from smkit.rules import earned, first_reply_hours, is_reply
 
-DEFAULT_GOALS = PROJECT_ROOT / "data" / "reference" / "goals.csv"
+DEFAULT_GOALS = paths.reference_dir() / "goals.csv"
 PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "quarter": 365.25 / 4, "year": 365.25}
 YEAR_DAYS = 364  # 52 weeks: the same weekdays a year earlier
 ENGAGEMENT_PARTS = ("likes", "comments", "shares", "saves")
@@ -217,7 +218,7 @@ def measure(daily: pd.DataFrame, mentions: pd.DataFrame, brand: str, window: Win
     scores = ours["sentiment"].dropna().to_numpy(dtype=float) if "sentiment" in ours else np.array([])
     if len(scores):
         positive, negative = int((scores > threshold).sum()), int((scores < -threshold).sum())
-        net = sentiment.net_sentiment(scores, threshold)
+        net = rules.net_sentiment(scores, threshold)
         if positive + negative:
             out["net_sentiment"] = Measure(net, successes=positive, n=positive + negative)
         out["negative_share"] = Measure(negative / len(scores), successes=negative, n=len(scores))

@@ -12,21 +12,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from smkit import aliases, parsing, schema
-from smkit.readers import IngestError, read_export
-from smkit.schema import AMOUNT, BOOL, COUNT, DATE, INTEGER, LOWER_BOUND_COLUMN, RATE, SCORE, SECONDS, TEXT, TIMESTAMP
-from smkit.store import DEFAULT_TZ, TIME_COLUMNS, connect, default_store_path, ensure_table, upsert
+from smkit.data import aliases, parsing, schema
+from smkit.data.readers import IngestError, read_export
+from smkit.data.schema import AMOUNT, BOOL, COUNT, DATE, INTEGER, LOWER_BOUND_COLUMN, RATE, SCORE, SECONDS, TEXT, TIMESTAMP
+from smkit.data.store import DEFAULT_TZ, TIME_COLUMNS, connect, default_store_path, ensure_table, upsert
 
 CHANNEL_ALIASES = {
     "owned": "owned", "自有": "owned", "官方": "owned", "organic": "owned",
@@ -407,32 +406,3 @@ def ingest(
     rdir.mkdir(parents=True, exist_ok=True)
     (rdir / f"{run_id}_{table}.json").write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
     return report
-
-
-SAMPLE_TABLES = ("posts", "account_daily", "audience", "mentions", "campaigns", "experiments", "community_activity", "team")
-
-
-def build_sample_store(
-    store: str | Path | None = None, *, seed: int = 7, scale: float = 1.0, quiet: bool = True, without: Iterable[str] = ()
-) -> Path:
-    """Generate the sample data and ingest every table into a fresh store.
-
-    The sample CSVs are kept in ``sample/`` beside the store so an analyst can
-    open them; the store is built in a temporary file and moved into place,
-    so an interrupted build never leaves a half-filled store.
-    """
-    from smkit import sample
-
-    path = Path(store) if store is not None else default_store_path()
-    folder = path.parent / "sample"
-    files = sample.write(folder, seed=seed, scale=scale, without=without)
-    tmp = path.with_name(path.name + ".building")
-    tmp.unlink(missing_ok=True)
-    for table in SAMPLE_TABLES:
-        report = ingest([files[table]], table, store=tmp, report_dir=path.parent)
-        if report.quarantined or report.duplicates:
-            raise RuntimeError(f"sample table {table} did not load cleanly:\n{report.summary()}")
-        if not quiet:
-            print(report.summary(), file=sys.stderr)
-    tmp.replace(path)
-    return path

@@ -21,18 +21,20 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from smkit import sentiment, stats
-from smkit.mentions import earned
-from smkit.schema import platform_label
-from smkit.store import PROJECT_ROOT, load
+from smkit import paths, rules
+from smkit.data.schema import platform_label
+from smkit.data.store import load
+from smkit.methods import sentiment, stats
+from smkit.rules import earned
 
 INTERACTIONS = ("likes", "comments", "shares")  # reported by every platform; saves are not
 BASES = ("impressions", "views")  # engagement denominators, in order of preference
@@ -44,7 +46,7 @@ CRITERIA = {
     "resources": "the team's capacity for the platform",
 }
 DEFAULT_WEIGHTS = {"audience_fit": 0.3, "engagement": 0.25, "growth": 0.15, "cost": 0.15, "resources": 0.15}
-REFERENCE_FACTS = PROJECT_ROOT / "data" / "reference" / "platform_facts.csv"
+REFERENCE_FACTS = paths.reference_dir() / "platform_facts.csv"
 MIN_POSTS = 20  # fewer posts on a side and a platform's comparison is not attempted
 
 
@@ -81,7 +83,7 @@ class Target:
     filters: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def parse(cls, text: str) -> "Target":
+    def parse(cls, text: str) -> Target:
         filters = []
         for item in filter(None, (part.strip() for part in re.split(r"[,;，；]", text or ""))):
             column, sep, spec = item.partition(":")
@@ -164,7 +166,7 @@ def net_sentiment_table(mentions: pd.DataFrame, alpha: float = 0.05, threshold: 
     """Net sentiment per brand with a Wilson interval on positive / (positive + negative).
 
     Mentions keep an exported ``sentiment``; the rest are scored by
-    :mod:`smkit.sentiment`, and ``scored_share`` says how many were.
+    :mod:`smkit.methods.sentiment`, and ``scored_share`` says how many were.
     """
     m = earned(mentions)
     exported = m["sentiment"].notna() if "sentiment" in m else pd.Series(False, index=m.index)
@@ -178,7 +180,7 @@ def net_sentiment_table(mentions: pd.DataFrame, alpha: float = 0.05, threshold: 
             q_lo, q_hi = proportion_confint(positive, positive + negative, alpha=alpha, method="wilson")
             lo, hi = 2 * q_lo - 1, 2 * q_hi - 1
         rows.append({"brand": brand, "mentions": len(part), "positive": positive, "negative": negative,
-                     "net_sentiment": sentiment.net_sentiment(values, threshold), "ci_low": lo, "ci_high": hi,
+                     "net_sentiment": rules.net_sentiment(values, threshold), "ci_low": lo, "ci_high": hi,
                      "scored_share": 1 - exported.loc[part.index].mean()})
     columns = ["brand", "mentions", "positive", "negative", "net_sentiment", "ci_low", "ci_high", "scored_share"]
     return pd.DataFrame(rows, columns=columns).set_index("brand")

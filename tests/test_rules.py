@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smkit import mentions
+from smkit import rules as mentions
 
 
 def _rows():

@@ -13,12 +13,11 @@ import html
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import nbformat
 
-if TYPE_CHECKING:
-    from smkit.runner import Manifest, Playbook
+from smkit.run.catalog import Manifest, Playbook
 
 STYLE = """
 <style>
@@ -92,7 +91,7 @@ def _toc(nb: nbformat.NotebookNode) -> tuple[str, dict[str, str]]:
     return "".join(parts), anchors
 
 
-def _parameters_table(params: dict[str, Any], book: "Playbook") -> str:
+def _parameters_table(params: dict[str, Any], book: Playbook) -> str:
     rows = []
     for p in book.parameters:
         value = params.get(p.name, p.default)
@@ -101,7 +100,7 @@ def _parameters_table(params: dict[str, Any], book: "Playbook") -> str:
     return "<table><tr><th>parameter</th><th>value</th><th>meaning</th></tr>" + "".join(rows) + "</table>"
 
 
-def write_report(notebook: Path, target: Path, book: "Playbook", manifest: "Manifest") -> None:
+def write_report(notebook: Path, target: Path, book: Playbook, manifest: Manifest) -> None:
     from nbconvert import HTMLExporter
 
     nb = _clean(nbformat.read(notebook, as_version=4))
