@@ -1,12 +1,13 @@
 # Two commands do all set-up on a machine with Python 3.11+:
 #   make report   creates .venv, installs smkit, builds the sample store, runs every playbook
-#   make test     the same set-up, then the whole test suite
+#   make test     the same set-up, then lint, format check and the whole test suite
+# For the edit-test loop: make test-fast (the unit layer: no sample store, no kernel).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install store report test bench clean
+.PHONY: install store report test test-fast lint format bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("smkit needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -24,8 +25,19 @@ store: install
 report: store
 	$(BIN)/smkit run --all --jobs 2 --overwrite
 
-test: install
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
+
+test-fast: install
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider
 
 bench: store
 	for script in scripts/bench_*.py; do $(BIN)/python $$script || exit 1; done

@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from smkit.playbooks import ab_test as abtest
+from smkit.playbooks import ab_test as pb
 
 
 def make_rows(experiments: int = 100, metrics: int = 10, variants: int = 3, seed: int = 1) -> pd.DataFrame:
@@ -34,8 +34,9 @@ def make_rows(experiments: int = 100, metrics: int = 10, variants: int = 3, seed
 def main() -> None:
     data = make_rows()
     names = [f"m{m}" for m in range(10)]
+    s = pb.settings(metrics=names)
     start = time.perf_counter()
-    results = [abtest.analyze(group, metrics=names) for _, group in data.groupby("experiment_id")]
+    results = [pb.analyze(pb.Inputs(group), s) for _, group in data.groupby("experiment_id")]
     seconds = time.perf_counter() - start
     n = sum(len(r.comparisons) for r in results)
     print(f"{len(results)} experiments, {n:,} comparisons (10 metrics x 2 variants against control): {seconds:.2f} s")

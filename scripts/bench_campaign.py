@@ -33,8 +33,10 @@ def main() -> None:
         print(f"campaign_postmortem on the sample store: {time.perf_counter() - t0:.1f} s (wall, kernel start included)")
     t0 = time.perf_counter()
     coverage, alarms = calibration(args.runs)
-    print(f"calibration over {args.runs} worlds each way: 90% interval coverage {coverage:.0%}, false alarms at 10% {alarms:.0%} "
-          f"({time.perf_counter() - t0:.0f} s)")
+    print(
+        f"calibration over {args.runs} worlds each way: 90% interval coverage {coverage:.0%}, false alarms at 10% {alarms:.0%} "
+        f"({time.perf_counter() - t0:.0f} s)"
+    )
 
 
 if __name__ == "__main__":

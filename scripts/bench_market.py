@@ -14,8 +14,10 @@ from benchlib import playbook_benchmark
 
 def main() -> None:
     with playbook_benchmark(__doc__, "market_analysis", show=("posts", "mentions", "audience")) as (_, summary):
-        print(f"  share of voice {summary['share_of_voice']}; flags {[(f['platform'], f['verdict']) for f in summary['benchmark_flags']]}; "
-              f"recommended {summary['recommended']}")
+        print(
+            f"  share of voice {summary['share_of_voice']}; flags {[(f['platform'], f['verdict']) for f in summary['benchmark_flags']]}; "
+            f"recommended {summary['recommended']}"
+        )
 
 
 if __name__ == "__main__":

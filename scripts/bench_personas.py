@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from smkit import sample
-from smkit.playbooks.personas import PersonaModel
+from smkit.playbooks import personas as pb
 
 
 def main() -> None:
@@ -28,12 +28,14 @@ def main() -> None:
     audience, segments, _ = sample._audience(np.random.default_rng(1), args.users / 20000)
     print(f"generated {len(audience):,} users in {time.perf_counter() - t0:.0f} s")
     t0 = time.perf_counter()
-    model = PersonaModel(method=args.method).fit(audience)
+    model = pb.analyze(pb.Inputs(audience), pb.settings(method=args.method)).model
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ari = adjusted_rand_score(segments["segment"], model.labels_)
-    print(f"fit {args.method}: {seconds:.1f} s, peak memory {peak:,.0f} MB (whole process), k = {model.k_}, "
-          f"adjusted Rand index against the planted segments {ari:.3f}")
+    print(
+        f"fit {args.method}: {seconds:.1f} s, peak memory {peak:,.0f} MB (whole process), k = {model.k_}, "
+        f"adjusted Rand index against the planted segments {ari:.3f}"
+    )
 
 
 if __name__ == "__main__":

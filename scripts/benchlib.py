@@ -35,8 +35,12 @@ def time_playbook(name: str, store: Path, reports: Path, *parameters: str) -> tu
     smkit = str(Path(sys.executable).parent / "smkit")
     options = [arg for pair in zip(["-p"] * (len(parameters) // 2), parameters[::2], parameters[1::2]) for arg in pair]
     t0 = time.perf_counter()
-    subprocess.run([smkit, "run", name, "--quiet", "--reports", str(reports), "--store", str(store), "--date", RUN_DATE, *options],
-                   check=True, capture_output=True, env={**os.environ, "MPLBACKEND": "Agg"})
+    subprocess.run(
+        [smkit, "run", name, "--quiet", "--reports", str(reports), "--store", str(store), "--date", RUN_DATE, *options],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
     seconds = time.perf_counter() - t0
     return seconds, json.loads((reports / RUN_DATE / name / "summary.json").read_text(encoding="utf-8"))
 

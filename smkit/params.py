@@ -3,7 +3,8 @@
 Parameters arrive as strings (from papermill, the command line or a schedule).
 Lists and mappings accept the separators Chinese users type as well as ASCII
 ones: ``露米娜，Lumi`` and ``露米娜,Lumi`` are the same two names, and so are
-``a;b``, ``a；b`` and ``a、b``. Paths resolve against the caller's directory.
+``a;b`` and ``a；b`` (the enumeration comma 、 is left alone: it joins values
+such as ``科技、家居`` inside one item).
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-LIST_SEPARATORS = re.compile(r"[,，;；、]")
+LIST_SEPARATORS = re.compile(r"[,，;；]")
 _PAIR = re.compile(r"[:：]")
 T = TypeVar("T")
 
@@ -47,7 +49,7 @@ def parse_path(value: str | Path | None, name: str = "path", *, must_exist: bool
 
 
 def parse_list(value: str | Sequence[str] | None) -> tuple[str, ...]:
-    """Items separated by ``,`` ``，`` ``;`` ``；`` or ``、``, stripped, empty ones
+    """Items separated by ``,`` ``，`` ``;`` or ``；``, stripped, empty ones
     dropped; a sequence is taken item by item."""
     if value is None:
         return ()
@@ -85,3 +87,14 @@ def parse_mapping(
             raise ValueError(f"{name}: unknown key {key!r}; valid keys are {', '.join(valid)}")
         out[key] = converted
     return out
+
+
+@dataclass(frozen=True)
+class Config:
+    """What every playbook run shares, validated: the store and the analysis window
+    (``options`` holds anything a notebook passes to ``setup`` beyond them)."""
+
+    store: Path
+    start: dt.date
+    end: dt.date
+    options: dict[str, Any]

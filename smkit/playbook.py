@@ -1,4 +1,7 @@
-"""What every playbook notebook calls: parameter parsing and the run's outputs.
+"""What every playbook notebook calls first and last: setup and the run's outputs.
+
+This is the notebook's side of the run layer (the runner is the other side);
+playbook packages never import it: they take a :class:`smkit.params.Config`.
 
 A notebook's second cell is ``cfg = smkit.playbook.setup(store=store, start=start, end=end)``:
 it validates the parameters, resolves the store and the analysis window, and
@@ -10,10 +13,8 @@ returns them.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +22,10 @@ import pandas as pd
 
 from smkit import paths
 from smkit.data import store as store_mod
-from smkit.params import parse_date, parse_list, parse_mapping, parse_path  # noqa: F401  (the contract's parsers)
+from smkit.params import Config, parse_date, parse_path
 
 REPORT_DIR_ENV = "SMKIT_REPORT_DIR"  # set by the runner to the run's folder
 DEFAULT_WINDOW_DAYS = 28
-
-
-@dataclass(frozen=True)
-class Config:
-    """A playbook run's validated settings."""
-
-    store: Path
-    start: dt.date
-    end: dt.date
-    options: dict[str, Any]
 
 
 def data_end(store: Path, table: str = "posts", where: str = "") -> dt.date:
@@ -48,8 +39,13 @@ def data_end(store: Path, table: str = "posts", where: str = "") -> dt.date:
 
 
 def setup(
-    store: str = "", start: str = "", end: str = "", window_table: str = "posts", default_days: int = DEFAULT_WINDOW_DAYS,
-    window_where: str = "", **options: Any
+    store: str = "",
+    start: str = "",
+    end: str = "",
+    window_table: str = "posts",
+    default_days: int = DEFAULT_WINDOW_DAYS,
+    window_where: str = "",
+    **options: Any,
 ) -> Config:
     """Validate a playbook's parameters and prepare the notebook.
 
@@ -59,7 +55,13 @@ def setup(
     """
     from smkit import viz
 
-    path = store_mod.resolve_store(parse_path(store, "store", must_exist=True))
+    given = parse_path(store, "store", must_exist=True)
+    if given is None:
+        from smkit.sample import ensure_default_store  # as in JupyterLab on a new machine: no set-up step
+
+        path = ensure_default_store()
+    else:
+        path = store_mod.resolve_store(given)
     last = parse_date(end, "end") or data_end(path, window_table, window_where)
     first = parse_date(start, "start") or last - dt.timedelta(days=default_days - 1)
     if first > last:
@@ -100,8 +102,3 @@ def output_dir(playbook: str) -> Path:
     folder = Path(os.environ.get(REPORT_DIR_ENV) or paths.reports_dir() / "interactive" / playbook)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def escape(text: Any) -> str:
-    """User-supplied text (titles, comments) made safe for HTML and Markdown output."""
-    return html.escape(str(text), quote=True)

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from smkit.methods import stats
+
 # ---------------------------------------------------------------- engagement
 
 # What each platform's own back office counts as interaction (互动), used to
@@ -51,9 +53,7 @@ def engagement_parts(engagement: str, platform: str) -> tuple[str, ...]:
     parts = tuple(p.strip() for p in engagement.split("+") if p.strip())
     unknown = [p for p in parts if p not in INTERACTION_COLUMNS]
     if not parts or unknown:
-        raise ValueError(
-            f"unknown engagement part(s) {unknown or [engagement]}; use 'platform' or parts joined by + from: {', '.join(INTERACTION_COLUMNS)}"
-        )
+        raise ValueError(f"unknown engagement part(s) {unknown or [engagement]}; use 'platform' or parts joined by + from: {', '.join(INTERACTION_COLUMNS)}")
     return parts
 
 
@@ -104,6 +104,37 @@ def first_reply_hours(mentions: pd.DataFrame, brand: str) -> pd.Series:
     # reindex, not map: mapping through an empty Series of times (no reply at all) fails in pandas
     hours = (first.reindex(asked.index) - asked).dt.total_seconds() / 3600
     return hours.where(hours >= 0).astype(float)
+
+
+# ---------------------------------------------------------------- share of voice
+
+
+def mention_weight(mentions: pd.DataFrame, weighted: bool) -> pd.Series:
+    """Each mention's weight in share of voice: 1, or 1 plus its likes, comments and shares."""
+    if not weighted:
+        return pd.Series(1.0, index=mentions.index)
+    cols = [c for c in CROSS_PLATFORM_ENGAGEMENT if c in mentions]
+    return 1.0 + mentions[cols].fillna(0).astype(float).sum(axis=1)
+
+
+def share_of_voice(mentions: pd.DataFrame, by: Sequence[str] = (), weighted: bool = False, alpha: float = 0.05) -> pd.DataFrame:
+    """Each brand's share of earned mentions, within each group of ``by``.
+
+    ``weighted`` counts each mention once plus its likes, comments and shares.
+    Count shares carry a Wilson interval; weighted shares have none, as a few
+    viral mentions dominate them.
+    """
+    m = earned(mentions)
+    keys = [*by, "brand"]
+    volume = m.assign(volume=mention_weight(m, weighted)).groupby(keys, observed=True)["volume"].sum()
+    total = volume.groupby(level=list(by)).transform("sum") if by else volume.sum()
+    out = pd.DataFrame({"volume": volume, "share": volume / total}).reset_index()
+    if weighted:
+        out["ci_low"] = out["ci_high"] = np.nan
+    else:
+        totals = total.to_numpy() if by else np.full(len(out), total)
+        out["ci_low"], out["ci_high"] = stats.wilson_interval(out["volume"].to_numpy(), totals, alpha=alpha)
+    return out
 
 
 # ---------------------------------------------------------------- sentiment labels

@@ -7,13 +7,18 @@ machine without installing system fonts.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
+import pandas as pd
 from matplotlib import font_manager
+from pandas.io.formats.style import Styler
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 PALETTE = ["#2F6DB5", "#E07B39", "#3A9E6F", "#C4474D", "#7B5EA7", "#8C7A5B", "#D67FB5", "#6F7A86"]
@@ -60,3 +65,33 @@ def new_figure(title: str | None = None, *, width: float = 8, height: float = 4)
     if title:
         ax.set_title(title)
     return fig, ax
+
+
+def table(
+    frame: pd.DataFrame,
+    formats: dict[str, str | Callable[[Any], str]] | str | None = None,
+    *,
+    caption: str | None = None,
+    na_rep: str = "–",
+    hide_index: bool = False,
+) -> Styler:
+    """The one way a report shows a table: a Styler whose every cell, column
+    label and index label that came from the data is HTML-escaped, numbers
+    formatted by ``formats`` (a format per column, or one for all), missing
+    values shown as ``na_rep``. Tests read the numbers from ``.data``."""
+    styled = frame.style.format(escape="html", na_rep=na_rep)
+    if formats:
+        if isinstance(formats, dict):
+            formats = {k: v for k, v in formats.items() if k in frame.columns}
+        styled = styled.format(formats, escape="html", na_rep=na_rep)
+    styled = styled.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    if caption:
+        styled = styled.set_caption(html.escape(caption))
+    if hide_index:
+        styled = styled.hide(axis="index")
+    return styled
+
+
+def escape(text: Any) -> str:
+    """Text the data supplies (titles, comments, names) made safe for HTML and Markdown."""
+    return html.escape(str(text), quote=True)

@@ -25,3 +25,16 @@ def store(tmp_path) -> Path:
 def write_csv(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
     path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
     return path
+
+
+# The unit layer (make test-fast) needs no sample store and no kernel: a test
+# that asks for one of these fixtures, or lives in a module that runs
+# notebooks or fits whole models, is slow. Long simulations carry @pytest.mark.slow themselves.
+STORE_FIXTURES = {"sample_store", "planted_store", "planted", "null_timing", "small_store", "no_gap", "worlds", "review", "books"}
+KERNEL_MODULES = {"test_runner", "test_personas"}  # personas fits models on whole audiences
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if STORE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.module.__name__.rpartition(".")[2] in KERNEL_MODULES:
+            item.add_marker(pytest.mark.slow)

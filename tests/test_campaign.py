@@ -11,31 +11,41 @@ import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
 from smkit.methods import stats
-from smkit.playbooks import campaign_postmortem as cm
+from smkit.playbook import setup
+from smkit.playbooks import campaign_postmortem as pb
+from smkit.playbooks.campaign_postmortem import cost, funnel, kpis, suggestions
 
 
 def test_cost_metrics_on_hand_checked_numbers():
-    got = cm.cost_metrics(5000.0, impressions=2_000_000, views=500_000, engagements=25_000, clicks=2_500, conversions=100, revenue=8000.0)
+    got = cost.cost_metrics(5000.0, impressions=2_000_000, views=500_000, engagements=25_000, clicks=2_500, conversions=100, revenue=8000.0)
     assert got == {"spend": 5000.0, "cpm": 2.5, "cpv": 10.0, "cpe": 0.2, "cpc": 2.0, "cpa": 50.0, "roi": 0.6, "roas": 1.6}
 
 
 def test_cost_metrics_with_zero_spend_or_zero_and_missing_denominators():
-    assert all(v is None for k, v in cm.cost_metrics(0.0, impressions=1000, clicks=10, conversions=1, revenue=50.0).items() if k != "spend")
-    got = cm.cost_metrics(300.0, impressions=0, views=None, engagements=60, clicks=0, conversions=None)
+    assert all(v is None for k, v in cost.cost_metrics(0.0, impressions=1000, clicks=10, conversions=1, revenue=50.0).items() if k != "spend")
+    got = cost.cost_metrics(300.0, impressions=0, views=None, engagements=60, clicks=0, conversions=None)
     assert (got["cpm"], got["cpv"], got["cpc"], got["cpa"], got["roi"]) == (None, None, None, None, None)
     assert got["cpe"] == 5.0
 
 
-def _campaign(days: int = 3) -> cm.Campaign:
-    return cm.Campaign("C", "test", dt.date(2026, 5, 4), dt.date(2026, 5, 3 + days), ("douyin",), 1000.0, {"views": 400.0})
+def _campaign(days: int = 3) -> pb.Campaign:
+    return pb.Campaign("C", "test", dt.date(2026, 5, 4), dt.date(2026, 5, 3 + days), ("douyin",), 1000.0, {"views": 400.0})
 
 
 def test_funnel_rates_drop_offs_and_change_test():
     dates = pd.date_range("2026-05-01", "2026-05-06")
-    daily = pd.DataFrame({"date": dates, "impressions": [pd.NA] * 6, "views": [100, 100, 100, 200, 200, 200],
-                          "engagements": [10, 10, 10, 30, 30, 30], "clicks": [5, 5, 5, 6, 6, 6], "conversions": [1, 1, 1, 3, 3, 3]})
+    daily = pd.DataFrame(
+        {
+            "date": dates,
+            "impressions": [pd.NA] * 6,
+            "views": [100, 100, 100, 200, 200, 200],
+            "engagements": [10, 10, 10, 30, 30, 30],
+            "clicks": [5, 5, 5, 6, 6, 6],
+            "conversions": [1, 1, 1, 3, 3, 3],
+        }
+    )
     daily["impressions"] = daily["impressions"].astype("Int64")
-    table = cm.funnel(daily, _campaign())
+    table = funnel.funnel(daily, _campaign())
     assert list(table.index) == ["views", "engagements", "clicks", "conversions"]  # no impressions: views on top
     assert table.at["views", "campaign"] == 600 and table.at["views", "before"] == 300
     assert table.at["engagements", "rate"] == pytest.approx(0.15) and table.at["engagements", "rate_before"] == pytest.approx(0.10)
@@ -48,23 +58,53 @@ def test_funnel_rates_drop_offs_and_change_test():
 def test_kpis_attainment_and_baseline():
     posts = pd.DataFrame({"views": [300, 200], "likes": [10, 5], "comments": [1, 1], "shares": [0, 2], "saves": [pd.NA, 1]})
     base = pd.DataFrame({"views": [90, 60], "likes": [3, 3], "comments": [0, 0], "shares": [0, 0], "saves": [0, 0]})
-    table = cm.kpi_table(posts, base, _campaign(), baseline_days=6)
+    table = kpis.attainment(posts, base, _campaign(), baseline_days=6)
     assert table.at["views", "actual"] == 500 and table.at["views", "target"] == 400 and table.at["views", "attainment"] == 1.25
     assert table.at["views", "baseline"] == 75  # 150 over 6 days, scaled to 3
     assert table.at["interactions", "actual"] == 20  # likes + comments + shares + saves, counting what is reported
     assert "clicks" not in table.index  # no data, no row
 
 
+def _efficiency_posts() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "channel": ["kol", "kol", "paid", "owned"],
+            "spend": [1000.0, 1000.0, 3000.0, np.nan],
+            "views": [1, 1, 1, 1],
+            "likes": [1, 1, 1, 1],
+            "clicks": [500, 500, 1000, np.nan],
+            "conversions": [50, 50, 30, np.nan],
+        }
+    )
+
+
 def test_efficiency_ranks_by_cpa_with_intervals_and_says_which_differences_are_real():
-    posts = pd.DataFrame({"channel": ["kol", "kol", "paid", "owned"], "spend": [1000.0, 1000.0, 3000.0, np.nan], "views": [1, 1, 1, 1],
-                          "likes": [1, 1, 1, 1], "clicks": [500, 500, 1000, np.nan], "conversions": [50, 50, 30, np.nan]})
-    table = cm.efficiency(posts, "channel")
+    table = cost.efficiency(_efficiency_posts(), "channel")
     assert list(table.index) == ["kol", "paid", "owned"]
     assert table.at["kol", "cpa"] == 20 and table.at["paid", "cpa"] == 100
     low, high = stats.poisson_interval(100)
     assert (table.at["kol", "cpa_low"], table.at["kol", "cpa_high"]) == (pytest.approx(2000 / high), pytest.approx(2000 / low))
     assert bool(table.at["paid", "differs_from_best"]) and not bool(table.at["kol", "differs_from_best"])
     assert table.at["paid", "p_vs_best"] == pytest.approx(proportions_ztest([100, 30], [1000, 1000])[1])
+
+
+def _no_kpis() -> pd.DataFrame:
+    return pd.DataFrame(columns=["actual", "target", "attainment", "baseline", "vs_baseline"])
+
+
+def test_rebudgeting_uses_the_efficiency_tables_holm_verdict():
+    channels = cost.efficiency(_efficiency_posts(), "channel")
+    advice = suggestions.derive(_no_kpis(), {}, [], channels, pd.DataFrame(), pd.DataFrame())
+    assert [s.kind for s in advice] == ["rebudget"]
+    move = advice[0].figures
+    figures = (move["by"], move["worst"], move["best"], move["worst_cpa"], move["best_cpa"], move["worst_spend"])
+    assert figures == ("channel", "paid", "kol", 100.0, 20.0, 3000.0)
+    assert move["significant"] is True and move["p_vs_best"] == channels.at["paid", "p_vs_best"]
+    # the verdict follows the table: a group the table does not call different is not called different
+    channels.loc["paid", "differs_from_best"] = False
+    again = suggestions.derive(_no_kpis(), {}, [], channels, pd.DataFrame(), pd.DataFrame())[0]
+    assert again.figures["significant"] is False
+    assert "do not differ significantly" in pb.report.suggestion_text(again)
 
 
 def test_poisson_interval_is_garwoods():
@@ -74,7 +114,8 @@ def test_poisson_interval_is_garwoods():
 
 @pytest.fixture(scope="module")
 def reviews(sample_store):
-    return {cid: cm.analyze(sample_store, cid) for cid in ("CMP-AUTUMN-DOUYIN", "CMP-SPRING-WEIBO")}
+    cfg = setup(store=str(sample_store))
+    return {cid: pb.run(cfg, pb.settings(campaign_id=cid)) for cid in ("CMP-AUTUMN-DOUYIN", "CMP-SPRING-WEIBO")}
 
 
 def test_the_planted_campaign_lift_is_found(reviews, sample_store):
@@ -87,19 +128,25 @@ def test_the_planted_campaign_lift_is_found(reviews, sample_store):
 
 
 def test_the_null_campaign_is_not_called_a_success(reviews):
-    views = next(lift for lift in reviews["CMP-SPRING-WEIBO"].lifts if lift.metric == "views").campaign
+    result = reviews["CMP-SPRING-WEIBO"]
+    views = next(lift for lift in result.lifts if lift.metric == "views").campaign
     assert views.ci_low < 0 < views.ci_high
-    advice = reviews["CMP-SPRING-WEIBO"].suggestions
-    assert not any(s.startswith("Repeat") for s in advice)
-    assert any("cannot be told from normal variation" in s for s in advice)
+    kinds = [s.kind for s in result.suggestions]
+    assert "repeat" not in kinds and "not_yet" in kinds
+    verdict = next(s for s in result.suggestions if s.kind == "not_yet")
+    assert verdict.figures["metric"] == "views" and verdict.figures["rel_ci_low"] < 0 < verdict.figures["rel_ci_high"]
+    assert f"{verdict.figures['relative']:+.1%}" in pb.report.suggestions_text(result)
 
 
 def test_suggestions_cite_their_figures_and_the_summary_has_its_keys(reviews):
-    pm = reviews["CMP-AUTUMN-DOUYIN"]
-    assert pm.suggestions and all(any(ch.isdigit() for ch in s) for s in pm.suggestions)
-    assert pm.suggestions[0].startswith("Repeat: the campaign caused +")
-    assert any(s.startswith("Re-budget from creator") for s in pm.suggestions)
-    summary = pm.to_summary()
+    result = reviews["CMP-AUTUMN-DOUYIN"]
+    summary = result.to_summary()
+    assert result.suggestions and all(any(ch.isdigit() for ch in s) for s in summary["suggestions"])
+    first = result.suggestions[0]
+    views = next(lift for lift in result.lifts if lift.metric == "views").campaign
+    assert first.kind == "repeat" and first.figures["absolute"] == views.absolute > 0
+    assert f"{views.absolute:+,.0f}" in summary["suggestions"][0]
+    assert any(s.kind == "rebudget" and s.figures["by"] == "creator" for s in result.suggestions)
     assert set(summary) == {"campaign_id", "kpis", "lift", "cost", "channels", "suggestions"}
     assert set(summary["kpis"]["views"]) == {"actual", "target", "attainment", "baseline"}
     assert set(summary["lift"]["views"]) == {"absolute", "ci_low", "ci_high", "relative", "rel_ci_low", "rel_ci_high", "p_value"}
@@ -110,16 +157,44 @@ def test_suggestions_cite_their_figures_and_the_summary_has_its_keys(reviews):
     assert paid_for[0]["cpa"] <= paid_for[1]["cpa"]  # cheapest result first
 
 
+def test_every_rebudget_verdict_is_the_tables_holm_verdict(reviews):
+    for result in reviews.values():
+        for s in result.suggestions:
+            if s.kind == "rebudget":
+                table = result.efficiency(s.figures["by"])
+                assert s.figures["significant"] == bool(table.at[s.figures["worst"], "differs_from_best"])
+
+
+def test_report_tables_and_figures_have_one_type(reviews):
+    from matplotlib.figure import Figure
+    from pandas.io.formats.style import Styler
+
+    result = reviews["CMP-AUTUMN-DOUYIN"]
+    tables = [
+        pb.report.kpi_table(result),
+        pb.report.lift_table(result),
+        pb.report.cost_table(result),
+        pb.report.top_posts_table(result),
+        pb.report.funnel_table(result),
+        pb.report.mentions_table(result),
+    ]
+    tables += [pb.report.efficiency_table(result, by) for by in ("channel", "creator", "content_type")]
+    assert all(isinstance(t, Styler) for t in tables)
+    assert result.has_lifts and isinstance(pb.report.lift_figure(result), Figure)
+    assert pb.report.efficiency_table(result, "channel").data.at["kol", "conversions"] == result.channels.at["kol", "conversions"]
+
+
 def test_unknown_campaign_lists_the_known_ones(sample_store):
     with pytest.raises(ValueError, match="campaign 'NOPE' is not in the store; campaigns: CMP-AUTUMN-DOUYIN, CMP-SPRING-WEIBO"):
-        cm.read_campaign(sample_store, "NOPE")
+        pb.load(setup(store=str(sample_store)), pb.settings(campaign_id="NOPE"))
 
 
 def test_overspend_is_a_suggestion_with_its_figures():
-    kpis = pd.DataFrame(columns=["actual", "target", "attainment", "baseline", "vs_baseline"])
-    advice = cm.suggestions(kpis, {"spend": 130000.0}, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), budget=100000.0)
-    assert advice == ["Control spend: ¥130,000 against a budget of ¥100,000 (+30%)."]
-    assert cm.suggestions(kpis, {"spend": 101000.0}, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), budget=100000.0) == []
+    advice = suggestions.derive(_no_kpis(), {"spend": 130000.0}, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), budget=100000.0)
+    assert advice == (suggestions.Suggestion("overspend", {"spend": 130000.0, "budget": 100000.0}),)
+    sentence = pb.report.suggestion_text(advice[0])
+    assert "130,000" in sentence and "100,000" in sentence and "+30%" in sentence
+    assert suggestions.derive(_no_kpis(), {"spend": 101000.0}, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), budget=100000.0) == ()
 
 
 def test_a_campaign_too_early_for_a_counterfactual_still_gets_its_report(sample_store, tmp_path):
@@ -132,7 +207,18 @@ def test_a_campaign_too_early_for_a_counterfactual_still_gets_its_report(sample_
     sheet = tmp_path / "c.csv"
     sheet.write_text("campaign_id,start_date,end_date,platforms,budget\nEARLY,2025-11-05,2025-11-15,douyin,0\n", encoding="utf-8")
     ingest([sheet], "campaigns", store=store, now=pd.Timestamp("2026-11-26", tz="Asia/Shanghai"))
-    pm = cm.analyze(store, "EARLY")
-    assert pm.lifts == [] and pm.lift_notes and "only 4 pre-period days" in pm.lift_notes[0]
-    assert cm.lift_figure(pm).startswith("**No lift estimate.** views, engagements, followers_gained, clicks, conversions: only 4 pre-period days before 2025-11-05;")
-    assert pm.cost["cpa"] is None  # nothing spent
+    result = pb.run(setup(store=str(store)), pb.settings(campaign_id="EARLY"))
+    assert result.lifts == () and not result.has_lifts and result.lift_notes and "only 4 pre-period days" in result.lift_notes[0][1]
+    assert [m for m, _ in result.lift_notes] == ["views", "engagements", "followers_gained", "clicks", "conversions"]
+    notes = pb.report.lift_notes_text(result)
+    assert "views, engagements, followers_gained, clicks, conversions" in notes and "only 4 pre-period days before 2025-11-05" in notes
+    with pytest.raises(ValueError, match="no lift estimate"):
+        pb.report.lift_figure(result)
+    assert result.cost["cpa"] is None  # nothing spent
+
+
+def test_settings_parse_lists_and_refuse_bad_values():
+    assert pb.settings(lift_metrics="views；clicks").lift_metrics == ("views", "clicks")
+    assert pb.settings().lift_metrics == pb.LIFT_METRICS
+    with pytest.raises(ValueError, match="alpha"):
+        pb.settings(alpha=1.5)

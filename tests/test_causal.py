@@ -30,6 +30,7 @@ def test_comparison_case_is_not_called_significant():
     assert e.ci_low < 0 < e.ci_high and e.p_value > 0.05
 
 
+@pytest.mark.slow
 def test_calibration_at_small_size():
     """30 seeded worlds each way (the full 100 run in scripts/bench_campaign.py).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -9,17 +10,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
+from pandas.io.formats.style import Styler
 
-from smkit.playbooks import content_performance as content
+from smkit.data.schema import platform_label
+from smkit.methods import stats
+from smkit.params import Config
+from smkit.playbooks import content_performance as pb
+from smkit.playbooks.content_performance import cadence as cadence_mod
+from smkit.playbooks.content_performance import effects as effects_mod
+from smkit.playbooks.content_performance import model, plan, prepare, report, themes, timing
 from smkit.sample import build_sample_store
 
 START, END = dt.date(2025, 11, 1), dt.date(2026, 10, 31)  # the sample's whole year
 PLAN_START = dt.date(2026, 11, 30)
 
 
-def _report(store: Path, **kw) -> content.ContentReport:
-    cfg = content.settings(plan_start=PLAN_START, **kw)
-    return content.analyze(store, START, END, cfg)
+def _report(store: Path, start: dt.date = START, **kw) -> pb.Result:
+    return pb.run(Config(store, start, END, {}), pb.settings(plan_start=PLAN_START, **kw))
 
 
 @pytest.fixture(scope="session")
@@ -28,12 +36,12 @@ def planted_store(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def planted(planted_store) -> content.ContentReport:
+def planted(planted_store) -> pb.Result:
     return _report(planted_store)
 
 
 @pytest.fixture(scope="session")
-def null_timing(tmp_path_factory) -> content.ContentReport:
+def null_timing(tmp_path_factory) -> pb.Result:
     store = build_sample_store(tmp_path_factory.mktemp("content_null") / "smkit.duckdb", scale=1.0, without=["posting_time"])
     return _report(store)
 
@@ -61,7 +69,7 @@ def test_planted_content_type_effects_lie_inside_the_reported_intervals(planted,
 def test_planted_type_effects_survive_holm_across_every_type_comparison(planted, planted_store):
     e = planted.effects
     assert len(e) > 2  # several comparisons, so the correction matters
-    assert np.allclose(e["p_holm"], content.stats.adjust_pvalues(e["p_value"].to_numpy(), "holm"))
+    assert np.allclose(e["p_holm"], stats.adjust_pvalues(e["p_value"].to_numpy(), "holm"))
     for t in _truth(planted_store)["content_type_effect"]:
         row = e[(e["platform"] == t["platform"]) & (e["content_type"] == t["content_type"])].iloc[0]
         assert row["p_holm"] < 0.05 and row["call"] == ("better" if t["views_multiplier"] > 1 else "worse"), row.to_dict()
@@ -70,47 +78,73 @@ def test_planted_type_effects_survive_holm_across_every_type_comparison(planted,
 
 def _effects_with_one_lucky_interval() -> pd.DataFrame:
     """Ten comparisons: one whose interval just excludes 1 (p about 0.03), nine with nothing."""
-    rows = [{"platform": "douyin", "content_type": "live", "reference": "video", "rate_ratio": 0.6, "ci_low": 0.38, "ci_high": 0.95,
-             "p_value": 0.03, "adjusted_for": "hour, weekday, topic"}]
-    rows += [{"platform": f"p{i}", "content_type": "video", "reference": "image_text", "rate_ratio": 1.02, "ci_low": 0.8, "ci_high": 1.3,
-              "p_value": 0.87, "adjusted_for": "hour, weekday"} for i in range(9)]
+    rows = [
+        {
+            "platform": "douyin",
+            "content_type": "live",
+            "reference": "video",
+            "rate_ratio": 0.6,
+            "ci_low": 0.38,
+            "ci_high": 0.95,
+            "p_value": 0.03,
+            "adjusted_for": "hour, weekday, topic",
+        }
+    ]
+    rows += [
+        {
+            "platform": f"p{i}",
+            "content_type": "video",
+            "reference": "image_text",
+            "rate_ratio": 1.02,
+            "ci_low": 0.8,
+            "ci_high": 1.3,
+            "p_value": 0.87,
+            "adjusted_for": "hour, weekday",
+        }
+        for i in range(9)
+    ]
     return pd.DataFrame(rows)
 
 
 def test_a_type_is_not_called_worse_or_acted_on_when_it_does_not_survive_holm():
-    effects = content.holm_calls(_effects_with_one_lucky_interval())
+    effects = effects_mod.holm_calls(_effects_with_one_lucky_interval())
     live = effects.iloc[0]
     assert live["ci_high"] < 1 and live["p_holm"] == pytest.approx(0.3) and live["call"] == "unclear"
-    assert content._reads_as(live["call"], live["ci_low"], live["ci_high"]).startswith("no clear difference")
+    assert report.reads_as(live["call"], live["ci_low"], live["ci_high"]).startswith("no clear difference")
     # the plan keeps the current mix: half live, half video
-    table = content.plan(_slots(), effects, {"douyin": {"video": 0.5, "live": 0.5}}, {"douyin": ["x"]}, {"douyin": 4}, PLAN_START, weeks=2)
+    table = plan.plan(_slots(), effects, {"douyin": {"video": 0.5, "live": 0.5}}, {"douyin": ["x"]}, {"douyin": 4}, PLAN_START, weeks=2)
     assert (table["content_type"] == "live").sum() == (table["content_type"] == "video").sum() == 4
     # a frame without p-values gets them from its intervals, then Holm
-    bare = content.holm_calls(_effects_with_one_lucky_interval().drop(columns="p_value"))
+    bare = effects_mod.holm_calls(_effects_with_one_lucky_interval().drop(columns="p_value"))
     assert bare.loc[0, "p_value"] == pytest.approx(0.03, abs=0.01) and bare.loc[0, "call"] == "unclear"
 
 
 def test_effects_text_names_the_correction_and_the_uncorrected_hint():
-    effects = content.holm_calls(_effects_with_one_lucky_interval())
-    report = content.ContentReport(content.settings(plan_start=PLAN_START), START, END, pd.DataFrame(index=["douyin"]), effects,
-                                   *[pd.DataFrame()] * 3, {}, [], *[pd.DataFrame()] * 7)
-    text = content.effects_text(report)
-    assert "earns" not in text  # nothing is called
-    assert "Holm's correction across all 10 type comparisons" in text
-    assert "live on douyin 抖音 (×0.60 [0.38, 0.95]) excludes 1 on its own but does not survive the correction" in text
+    effects = effects_mod.holm_calls(_effects_with_one_lucky_interval())
+    result = pb.Result(
+        pb.settings(plan_start=PLAN_START), START, END, pd.DataFrame(index=["douyin"]), effects, *[pd.DataFrame()] * 3, {}, [], *[pd.DataFrame()] * 7
+    )
+    assert (effects["call"] == "unclear").all()  # nothing is called ...
+    text = report.effects_text(result)
+    assert "0.60 times" not in text and "1.02 times" not in text  # ... so no ratio is stated as an effect
+    assert "Holm" in text and "10" in text  # the correction and the number of comparisons it covers
+    hint = "live on douyin 抖音 (×0.60 [0.38, 0.95])"  # the uncorrected hint, with its interval
+    assert hint in text and text.count("×") == 1
+    shown = report.effects_table(dataclasses.replace(result, effects=effects.assign(posts=100, reference_posts=400))).data
+    assert shown.loc[("douyin 抖音", "live"), "reads as"] == report.reads_as("unclear", 0.38, 0.95)
 
 
 def test_effects_text_says_what_each_platform_adjusted_for(planted):
     adjusted = planted.effects.groupby("platform")["adjusted_for"].first()
     assert adjusted.nunique() > 1  # at scale 1 some platforms cannot carry campaign
-    text = content.effects_text(planted)
+    text = report.effects_text(planted)
     assert "topic and campaign constant" not in text
     for names, platforms in adjusted.groupby(adjusted):
         items = names.split(", ")
         phrase = "posting " + (", ".join(items[:-1]) + " and " + items[-1])
-        assert f"{phrase} on {', '.join(content.platform_label(p) for p in sorted(platforms.index))}" in text, (phrase, text)
+        assert f"{phrase} on {', '.join(platform_label(p) for p in sorted(platforms.index))}" in text, (phrase, text)
     one = planted.effects.assign(adjusted_for="hour, weekday, topic")
-    assert "Each ratio holds posting hour, weekday and topic constant" in content._adjusted_text(one)
+    assert "Each ratio holds posting hour, weekday and topic constant" in report.adjusted_text(one)
 
 
 def test_per_view_rates_do_not_show_a_reach_effect(planted_store):
@@ -119,9 +153,9 @@ def test_per_view_rates_do_not_show_a_reach_effect(planted_store):
     from smkit.data.store import load
 
     posts = load("posts", store=planted_store, platforms=["xiaohongshu"], accounts=["Lumina"])
-    data, definitions = content.prepare(posts, None, per="view")
+    data, definitions = prepare.prepare(posts, None, per="view")
     assert definitions.loc["xiaohongshu", "per"] == "view"
-    effects = content.type_effects(content.fit_platform(data, "xiaohongshu"))
+    effects = effects_mod.type_effects(model.fit_platform(data, "xiaohongshu"))
     row = effects[effects["content_type"] == "video"].iloc[0]
     assert row["ci_low"] < 1.0 < row["ci_high"]
     assert row["ci_high"] < 1.4
@@ -131,9 +165,9 @@ def test_planted_best_hour_is_found_within_one_hour(planted, planted_store):
     hours = _truth(planted_store)["posting_time_effect"]["hours"]
     lo, hi = min(hours) - 1, max(hours) + 1
     # The effect is the same on every platform, so the pattern fitted to all of them is the estimate to judge.
-    assert lo <= planted.best_hours[content.POOLED] <= hi, planted.best_hours
+    assert lo <= planted.best_hours[pb.POOLED] <= hi, planted.best_hours
     # One platform alone has a few hundred posts a year at this scale: most, not all, find it.
-    found = [p for p, h in planted.best_hours.items() if p != content.POOLED and lo <= h <= hi]
+    found = [p for p, h in planted.best_hours.items() if p != pb.POOLED and lo <= h <= hi]
     assert len(found) >= 4, planted.best_hours
 
 
@@ -148,30 +182,33 @@ def test_best_slots_never_name_an_hour_nobody_posts_at_a_small_scale(small_store
     platforms instead of the extrapolated ends of their own curve."""
     from smkit.data.store import load
 
-    report = _report(small_store)
+    result = _report(small_store)
     posts = load("posts", store=small_store, start=START, end=END, accounts=["Lumina"])
     hours = pd.crosstab(posts["platform"], posts["published_at"].dt.hour).reindex(columns=range(24), fill_value=0)
     everyone = hours.sum()
 
     def busy(counts: pd.Series, h: int) -> bool:
-        return counts[h] >= max(content.MIN_HOUR_POSTS, content.MIN_HOUR_SHARE * counts.sum())
+        return counts[h] >= max(timing.MIN_HOUR_POSTS, timing.MIN_HOUR_SHARE * counts.sum())
 
     shared = {p for p in hours.index if not any(busy(hours.loc[p], h) for h in range(24))}
     assert "bilibili" in shared  # 36 posts: no hour has ten
-    best = report.to_summary()["best_slots"]
+    best = result.to_summary()["best_slots"]
     assert [s["hour"] for s in best if s["platform"] == "bilibili"] != [0, 0, 0]
-    assert {s["platform"] for s in best} == set(report.definitions.index)
+    assert {s["platform"] for s in best} == set(result.definitions.index)
     for s in best:
         counts = everyone if s["platform"] in shared else hours.loc[s["platform"]]
         assert busy(counts, s["hour"]), s
-    for p in report.calendar["platform"].unique():
+    for p in result.calendar["platform"].unique():
         counts = everyone if p in shared else hours.loc[p]
-        assert all(busy(counts, int(t[:2])) for t in report.calendar.loc[report.calendar["platform"] == p, "time"]), p
-    assert shared == set(report.grids.loc[report.grids["shared"], "platform"])
+        assert all(busy(counts, int(t[:2])) for t in result.calendar.loc[result.calendar["platform"] == p, "time"]), p
+    assert shared == set(result.grids.loc[result.grids["shared"], "platform"])
     for p in shared:
-        assert report.best_hours[p] == report.best_hours[content.POOLED]
-    assert "too few to judge that platform's own timing" in content.timing_text(report)
-    assert "rhythm of all platforms" in content.slots_frame(report).to_html()
+        assert result.best_hours[p] == result.best_hours[pb.POOLED]
+    text = report.timing_text(result)
+    assert f"no hour has {timing.MIN_HOUR_POSTS} posts" in text and all(platform_label(p) in text for p in shared)
+    assert result.slots.loc[result.slots["platform"].isin(shared), "shared"].all()
+    shown = report.slots_table(result).data
+    assert shown.loc[platform_label("bilibili"), "how sure"].str.endswith("rhythm of all platforms").all()
 
 
 def test_no_slot_is_confident_without_a_timing_effect(null_timing):
@@ -189,20 +226,37 @@ def _synthetic(n: int = 4000, prime: float = 2.0, seed: int = 1, hours_effect: b
     mu = exposure * 0.002 * np.where(np.isin(hour, [19, 20, 21, 22]) & hours_effect, prime, 1.0) * np.where(ctype == "live", 0.7, 1.0)
     y = rng.poisson(mu * rng.gamma(2.0, 0.5, n))
     published = pd.Timestamp("2026-01-05", tz="Asia/Shanghai") + pd.to_timedelta(weekday, unit="D") + pd.to_timedelta(hour, unit="h")
-    return pd.DataFrame({"platform": "douyin", "account": "A", "post_id": [f"p{i}" for i in range(n)], "published_at": published,
-                         "title": "", "text": "", "content_type": ctype, "topic": rng.choice(["x", "y"], n), "campaign": "none",
-                         "hour": hour, "weekday": weekday, "date": published.tz_localize(None).normalize(), "interactions": y.astype(float),
-                         "exposure": exposure, "per": "follower", "rate": y / exposure, "completion_rate": np.nan})
+    return pd.DataFrame(
+        {
+            "platform": "douyin",
+            "account": "A",
+            "post_id": [f"p{i}" for i in range(n)],
+            "published_at": published,
+            "title": "",
+            "text": "",
+            "content_type": ctype,
+            "topic": rng.choice(["x", "y"], n),
+            "campaign": "none",
+            "hour": hour,
+            "weekday": weekday,
+            "date": published.tz_localize(None).normalize(),
+            "interactions": y.astype(float),
+            "exposure": exposure,
+            "per": "follower",
+            "rate": y / exposure,
+            "completion_rate": np.nan,
+        }
+    )
 
 
 def test_the_confident_rule_can_fire_and_fires_only_where_the_effect_is():
     data = _synthetic()
-    model = content.fit_platform(data, "douyin")
-    grid = content.mark_confident(content.slot_grid(model))
+    fitted = model.fit_platform(data, "douyin")
+    grid = timing.mark_confident(timing.slot_grid(fitted))
     sure = grid[grid["confident"]]
     assert len(sure) >= 5
     assert sure["hour"].between(18, 23).all(), sorted(set(sure["hour"]))
-    effects = content.type_effects(model)
+    effects = effects_mod.type_effects(fitted)
     assert effects.iloc[0]["ci_low"] < 0.7 < effects.iloc[0]["ci_high"]
 
 
@@ -234,7 +288,7 @@ def test_a_platform_without_the_chosen_exposure_falls_back_and_says_so(planted_s
     from smkit.data.store import load
 
     posts = load("posts", store=planted_store, accounts=["Lumina"], platforms=["weibo", "xiaohongshu"])
-    data, definitions = content.prepare(posts, None, per="impression")
+    data, definitions = prepare.prepare(posts, None, per="impression")
     assert definitions.loc["xiaohongshu", "per"] == "impression" and not definitions.loc["xiaohongshu", "fallback"]
     assert definitions.loc["weibo", "per"] == "view" and definitions.loc["weibo", "fallback"]  # Weibo reports no impressions
     assert set(data.groupby("platform")["per"].nunique()) == {1}  # never mixed within a platform
@@ -244,7 +298,7 @@ def test_completion_is_compared_only_within_the_same_form(planted):
     c = planted.completion
     assert not c.empty and set(c["platform"]) == {"douyin", "kuaishou"}  # the platforms that export 完播率
     for row in c.itertuples():
-        assert content.FORMS[row.content_type] == content.FORMS[row.reference] == row.form
+        assert effects_mod.FORMS[row.content_type] == effects_mod.FORMS[row.reference] == row.form
     assert c["completion_rate"].between(0, 1).all()
 
 
@@ -257,7 +311,7 @@ def test_post_scores_are_percentiles_within_platform_and_type(planted):
 
 
 def test_report_files_are_written(planted, tmp_path):
-    files = content.export_plan(planted, tmp_path, stamp=dt.datetime(2026, 11, 27, 8, tzinfo=dt.UTC))
+    files = pb.export_plan(planted, tmp_path, stamp=dt.datetime(2026, 11, 27, 8, tzinfo=dt.UTC))
     rows = pd.read_csv(files["csv"])
     assert len(rows) == len(planted.calendar)
     assert list(rows.columns) == ["date", "time", "platform", "content_type", "theme", "expected_rate", "confident", "thin"]
@@ -295,8 +349,7 @@ def _slots() -> pd.DataFrame:
 
 def test_the_plan_takes_the_best_slots_at_the_recommended_pace():
     effects = pd.DataFrame([{"platform": "douyin", "content_type": "live", "rate_ratio": 0.5, "ci_low": 0.4, "ci_high": 0.7}])
-    table = content.plan(_slots(), effects, {"douyin": {"video": 0.5, "live": 0.5}}, {"douyin": ["tutorial", "festival"]},
-                         {"douyin": 3}, PLAN_START, weeks=2)
+    table = plan.plan(_slots(), effects, {"douyin": {"video": 0.5, "live": 0.5}}, {"douyin": ["tutorial", "festival"]}, {"douyin": 3}, PLAN_START, weeks=2)
     assert len(table) == 6
     dates = pd.to_datetime(table["date"])
     assert dates.min() >= pd.Timestamp(PLAN_START) and dates.max() < pd.Timestamp(PLAN_START + dt.timedelta(days=14))
@@ -311,16 +364,17 @@ def test_the_plan_takes_the_best_slots_at_the_recommended_pace():
 def test_thin_slots_come_after_slots_with_data_of_their_own():
     grid = _slots()
     grid.loc[(grid["weekday"] == 5) & (grid["hour"] == 20), "thin"] = True  # the best slot has no posts of its own
-    ranked = content.rank_slots(grid)
+    ranked = timing.rank_slots(grid)
     assert not ranked.iloc[0]["thin"] and ranked.iloc[0]["hour"] == 20
     assert ranked.index.get_loc(ranked[(ranked["weekday"] == 5) & (ranked["hour"] == 20)].index[0]) > 0
 
 
 def test_ics_escapes_text_and_folds_long_chinese_lines():
     start = pd.Timestamp("2026-11-30 20:00", tz="Asia/Shanghai")
-    table = pd.DataFrame([{"start": start, "platform": "xiaohongshu", "content_type": "video", "theme": "灯光, 氛围; 卧室\\夜读" * 6,
-                           "confident": False, "thin": True}])
-    text = _check_ics(content.to_ics(table, dt.datetime(2026, 11, 27, tzinfo=dt.UTC)).encode("utf-8"), 1)
+    table = pd.DataFrame(
+        [{"start": start, "platform": "xiaohongshu", "content_type": "video", "theme": "灯光, 氛围; 卧室\\夜读" * 6, "confident": False, "thin": True}]
+    )
+    text = _check_ics(plan.to_ics(table, dt.datetime(2026, 11, 27, tzinfo=dt.UTC)).encode("utf-8"), 1)
     assert "DTSTART:20261130T120000Z" in text  # 20:00 in Shanghai is 12:00 UTC
     assert "DTSTAMP:20261127T000000Z" in text
     summary = next(line for line in text if line.startswith("SUMMARY:"))
@@ -333,13 +387,13 @@ def test_shrinkage_moves_rare_groups_more_and_leaves_noise_at_one():
     values = rng.normal(0, 1, 2000)
     groups = rng.integers(0, 20, 2000)
     sums, n = np.bincount(groups, values), np.bincount(groups)
-    assert np.allclose(content.shrink_means(sums, n, values), 1.0)
+    assert np.allclose(stats.shrink_means(sums, n, values), 1.0)
     # real differences: the estimate moves toward the truth, a rare group less than a common one with the same raw mean
     truth = np.repeat([0.0, 0.5, -0.5, 0.3, -0.3, 0.0], [400, 400, 400, 400, 400, 5])
     values = truth + rng.normal(0, 1, len(truth))
     groups = np.repeat(np.arange(6), [400, 400, 400, 400, 400, 5])
     sums, n = np.bincount(groups, values), np.bincount(groups)
-    shrunk, sd = content.shrink(sums, n, values)
+    shrunk, sd = stats.shrink(sums, n, values)
     raw = sums / n - sums.sum() / n.sum()
     assert np.all(np.abs(shrunk) <= np.abs(raw) + 1e-12)
     weight = shrunk / raw
@@ -351,12 +405,12 @@ def test_shrinkage_moves_rare_groups_more_and_leaves_noise_at_one():
 
 
 def test_tokenize_segments_chinese_keeps_hashtags_and_drops_stop_words():
-    words = content.tokenize("#新品发布# 卧室灯光这样调更助眠！The science of light")
+    words = themes.tokenize("#新品发布# 卧室灯光这样调更助眠！The science of light")
     assert words[0] == "#新品发布"
     assert "卧室" in words and "灯光" in words
     assert "science" in words and "light" in words and "the" not in words and "of" not in words
     assert "这样" not in words  # a stop word
-    assert content.tokenize("") == [] and content.tokenize(None) == []
+    assert themes.tokenize("") == [] and themes.tokenize(None) == []
     assert len(words) == len(set(words))
 
 
@@ -366,15 +420,15 @@ def test_one_negative_binomial_fit_serves_the_model_and_the_cadence(monkeypatch)
     x = rng.normal(size=n)
     mu = np.exp(2 + 0.5 * x)
     y = rng.negative_binomial(1 / 0.4, 1 / (1 + 0.4 * mu))  # NB2 with alpha 0.4
-    result, alpha = content.fit_nb("y ~ x", pd.DataFrame({"y": y, "x": x}), np.zeros(n))
+    result, alpha = model.fit_nb("y ~ x", pd.DataFrame({"y": y, "x": x}), np.zeros(n))
     assert alpha == pytest.approx(0.4, abs=0.06)
     assert result.params["x"] == pytest.approx(0.5, abs=0.05)
     calls = []
-    real = content.fit_nb
-    monkeypatch.setattr(content, "fit_nb", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    real = model.fit_nb
+    monkeypatch.setattr(model, "fit_nb", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
     data = _synthetic(n=600)
-    content.fit_platform(data, "douyin")
-    content.cadence(data.assign(post_id=[f"p{i}" for i in range(600)]), "douyin")
+    model.fit_platform(data, "douyin")
+    cadence_mod.cadence(data.assign(post_id=[f"p{i}" for i in range(600)]), "douyin")
     assert len(calls) == 2 and "np.log(per_day)" in calls[1]
 
 
@@ -382,12 +436,12 @@ def test_keywords_leave_out_the_brand_and_named_aliases(planted, planted_store):
     words = set(planted.keywords["keyword"])
     assert "lumina" not in words  # the account name always goes
     assert "露米娜" in words and "灯光" in words  # its Chinese name is only known when given
-    extra = content.analyze(planted_store, START, END, content.settings(plan_start=PLAN_START, brand_aliases="露米娜, 灯光, Glow"))
+    extra = _report(planted_store, brand_aliases="露米娜， 灯光；Glow")  # Chinese separators split names too
     assert extra.settings.brand_aliases == ("露米娜", "灯光", "Glow")
     named = set(extra.keywords["keyword"])
     assert "露米娜" not in named and "灯光" not in named and "露米娜" not in extra.to_summary()["top_keywords"]
     assert not any("露" in w or "米娜" in w for w in named if not w.startswith("#"))  # no fragment of the name (campaign hashtags stay whole)
-    assert content.tokenize("露米娜台灯", exclude={"露米娜"}) == ["台灯"]
+    assert themes.tokenize("露米娜台灯", exclude={"露米娜"}) == ["台灯"]
 
 
 def test_cadence_finds_saturation_and_keeps_the_pace_without_it():
@@ -396,50 +450,66 @@ def test_cadence_finds_saturation_and_keeps_the_pace_without_it():
     for day in range(300):
         k = int(rng.integers(1, 6))
         for j in range(k):
-            mu = 1000 * k ** -0.8  # each extra post takes from the others
-            rows.append({"platform": "weibo", "account": "A", "post_id": f"{day}-{j}", "date": pd.Timestamp("2026-01-01") + pd.Timedelta(days=day),
-                         "hour": int(rng.integers(8, 23)), "weekday": day % 7, "content_type": "image_text",
-                         "interactions": float(rng.poisson(mu * rng.gamma(4, 0.25))), "exposure": 1e5})
+            mu = 1000 * k**-0.8  # each extra post takes from the others
+            rows.append(
+                {
+                    "platform": "weibo",
+                    "account": "A",
+                    "post_id": f"{day}-{j}",
+                    "date": pd.Timestamp("2026-01-01") + pd.Timedelta(days=day),
+                    "hour": int(rng.integers(8, 23)),
+                    "weekday": day % 7,
+                    "content_type": "image_text",
+                    "interactions": float(rng.poisson(mu * rng.gamma(4, 0.25))),
+                    "exposure": 1e5,
+                }
+            )
     data = pd.DataFrame(rows)
-    c = content.cadence(data, "weibo")
+    c = cadence_mod.cadence(data, "weibo")
     assert c.ci_high < 0 and c.elasticity == pytest.approx(-0.8, abs=0.15)
     assert c.recommended_per_week < round(c.current_per_week)
-    assert c.reason.startswith("saturation")
+    assert c.saturated and c.saturated_beyond >= 1
+    assert f"beyond {c.saturated_beyond} a day" in report.cadence_reason(c)
     flat = data.assign(interactions=rng.poisson(500 * rng.gamma(4, 0.25, len(data))).astype(float))
-    keep = content.cadence(flat, "weibo")
-    assert keep.recommended_per_week == round(keep.current_per_week) and "keep the current pace" in keep.reason
+    keep = cadence_mod.cadence(flat, "weibo")
+    assert keep.recommended_per_week == round(keep.current_per_week) and keep.modelled and not keep.saturated and keep.saturated_beyond is None
 
 
-@pytest.mark.parametrize("kw, message", [
-    ({"per": "reach"}, "unknown exposure 'reach'; valid: follower, view, impression"),
-    ({"engagement": "likes+hearts"}, "unknown engagement part(s) ['hearts']"),
-    ({"horizon_weeks": 0}, "horizon_weeks must be between 1 and 26"),
-    ({"plan_start": "30/11/2026"}, "plan_start must be a date written YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        ({"per": "reach"}, "unknown exposure 'reach'; valid: follower, view, impression"),
+        ({"engagement": "likes+hearts"}, "unknown engagement part(s) ['hearts']"),
+        ({"horizon_weeks": 0}, "horizon_weeks must be between 1 and 26"),
+        ({"plan_start": "30/11/2026"}, "plan_start must be a date written YYYY-MM-DD"),
+    ],
+)
 def test_bad_settings_are_refused_with_the_valid_choices(kw, message):
     with pytest.raises(ValueError) as err:
-        content.settings(**kw)
+        pb.settings(**kw)
     assert message in str(err.value)
 
 
 def test_settings_defaults():
-    s = content.settings(today=dt.date(2026, 11, 27))  # a Friday
+    s = pb.settings(today=dt.date(2026, 11, 27))  # a Friday
     assert s.plan_start == dt.date(2026, 11, 30) and s.accounts == ("Lumina",) and s.platforms is None
-    assert content.settings(account="all").accounts is None
-    assert content.settings(account="Lumina, Vexa", platforms="douyin,小红书").platforms == ("douyin", "小红书")
+    assert pb.settings(account="all").accounts is None
+    assert pb.settings(account="Lumina, Vexa", platforms="douyin,小红书").platforms == ("douyin", "小红书")
+    both = pb.settings(account="露米娜，Lumi", brand_aliases="露米娜；Lumi")  # one list parser: Chinese separators too
+    assert both.accounts == ("露米娜", "Lumi") and both.brand_aliases == ("露米娜", "Lumi")
 
 
 def test_degenerate_inputs_are_explained():
     data = _synthetic(n=20)
     with pytest.raises(ValueError, match="20 posts with engagement and exposure; at least 30"):
-        content.fit_platform(data, "douyin")
+        model.fit_platform(data, "douyin")
     with pytest.raises(ValueError, match="every post has zero interactions"):
-        content.fit_platform(_synthetic(n=200).assign(interactions=0.0), "douyin")
+        model.fit_platform(_synthetic(n=200).assign(interactions=0.0), "douyin")
     with pytest.raises(ValueError, match="no posts in the window"):
-        content.prepare(data.iloc[0:0], None)
+        prepare.prepare(data.iloc[0:0], None)
     one_type = _synthetic(n=300).assign(content_type="video")
-    assert content.type_effects(content.fit_platform(one_type, "douyin")).empty
-    assert content.theme_effects(data.assign(title="同一个标题", text=None), min_posts=3).empty  # a word on every post tells nothing
+    assert effects_mod.type_effects(model.fit_platform(one_type, "douyin")).empty
+    assert themes.theme_effects(data.assign(title="同一个标题", text=None), min_posts=3).empty  # a word on every post tells nothing
 
 
 def test_no_exposure_and_no_posts_give_clear_messages(planted_store):
@@ -447,27 +517,50 @@ def test_no_exposure_and_no_posts_give_clear_messages(planted_store):
 
     posts = load("posts", store=planted_store, platforms=["weibo"], accounts=["Lumina"]).head(50)
     with pytest.raises(ValueError, match="no post has both an interaction count and an exposure"):
-        content.prepare(posts.assign(views=pd.NA, impressions=pd.NA), None)
+        prepare.prepare(posts.assign(views=pd.NA, impressions=pd.NA), None)
     with pytest.raises(ValueError, match="no posts by Nobody"):
-        content.analyze(planted_store, START, END, content.settings(account="Nobody", plan_start=PLAN_START))
+        _report(planted_store, account="Nobody")
 
 
 def test_a_window_too_short_to_model_says_so_and_still_reports(planted_store):
-    report = content.analyze(planted_store, dt.date(2026, 10, 25), END, content.settings(plan_start=PLAN_START))
-    assert set(report.notes) == set(report.definitions.index)
-    assert all("at least 30 are needed" in why for why in report.notes.values())
-    assert report.to_summary() == {"type_effects": [], "best_slots": [], "cadence": {}, "top_keywords": [], "calendar_rows": 0}
-    assert "No platform had enough posts" in content.effects_text(report) and "No plan" in content.plan_text(report)
-    assert content.timing_figure(report) is None and content.effects_figure(report) is None
+    result = _report(planted_store, start=dt.date(2026, 10, 25))
+    assert set(result.notes) == set(result.definitions.index)
+    assert all("at least 30 are needed" in why for why in result.notes.values())
+    assert result.to_summary() == {"type_effects": [], "best_slots": [], "cadence": {}, "top_keywords": [], "calendar_rows": 0}
+    assert not (result.has_models or result.has_effects or result.has_hours or result.has_cadence or result.has_plan)
+    assert "`start`" in report.effects_text(result)  # says which parameter to widen
+    assert list(report.plan_table(result).data.columns) == ["note"] and report.plan_text(result)  # no plan, said in words
+    # asked anyway, a figure of nothing is still a Figure (the notebook checks has_* first)
+    assert isinstance(report.timing_figure(result), Figure) and isinstance(report.effects_figure(result), Figure)
 
 
 def test_report_frames_show_no_nan(planted):
-    frames = [content.definitions_frame(planted), content.effects_frame(planted), content.completion_frame(planted), content.slots_frame(planted),
-              content.cadence_frame(planted), content.keywords_frame(planted), content.topics_frame(planted),
-              content.posts_frame(planted, True), content.posts_frame(planted, False), content.plan_frame(planted)]
-    for frame in frames:
-        html_text = frame.to_html() if hasattr(frame, "to_html") else frame
+    tables = [
+        report.definitions_table(planted),
+        report.effects_table(planted),
+        report.completion_table(planted),
+        report.slots_table(planted),
+        report.cadence_table(planted),
+        report.keywords_table(planted),
+        report.topics_table(planted),
+        report.posts_table(planted, True),
+        report.posts_table(planted, False),
+        report.apart_table(planted),
+        report.plan_table(planted),
+    ]
+    for table in tables:
+        assert isinstance(table, Styler)
+        html_text = table.to_html()
         assert "nan" not in html_text.lower().replace("nanjing", ""), html_text[:300]
-    for text in (content.intro_text(planted), content.effects_text(planted), content.timing_text(planted), content.cadence_text(planted),
-                 content.themes_text(planted), content.scores_text(planted), content.plan_text(planted)):
-        assert "nan" not in text.lower() and text
+    for text in (
+        report.intro_text(planted),
+        report.effects_text(planted),
+        report.timing_text(planted),
+        report.cadence_text(planted),
+        report.themes_text(planted),
+        report.scores_text(planted),
+        report.plan_text(planted),
+    ):
+        assert isinstance(text, str) and "nan" not in text.lower() and text
+    for figure in (report.effects_figure, report.hour_figure, report.timing_figure, report.cadence_figure, report.keywords_figure):
+        assert isinstance(figure(planted), Figure)

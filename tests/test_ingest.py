@@ -88,7 +88,10 @@ def test_xiaohongshu_xlsx_with_notice_row(tmp_path, store):
 
 def test_wechat_official_account_and_channels_headers(tmp_path, store):
     oa = write_csv(tmp_path / "oa.csv", ["内容标题,发表时间,阅读人数,阅读次数,分享人数,分享次数,在看,点赞", "新品预告,2026-11-03,1200,1500,30,41,12,88"])
-    ch = write_csv(tmp_path / "ch.csv", ["视频描述,发布时间,播放量,点赞,评论,分享,推荐,完播率,平均播放时长,新增关注", "灯光教程,2026-11-04 19:00,2.3万,400,50,60,70,18%,12秒,9"])
+    ch = write_csv(
+        tmp_path / "ch.csv",
+        ["视频描述,发布时间,播放量,点赞,评论,分享,推荐,完播率,平均播放时长,新增关注", "灯光教程,2026-11-04 19:00,2.3万,400,50,60,70,18%,12秒,9"],
+    )
     run([oa], "posts", store, platform="公众号", account="Lumina")
     run([ch], "posts", store, platform="视频号", account="Lumina")
     posts = load("posts", store=store).set_index("platform")
@@ -104,7 +107,10 @@ def test_weibo_bilibili_kuaishou_and_english_headers(tmp_path, store):
         "weibo": ["微博内容,发布时间,阅读数,转发,评论,赞", "露米娜新品上市,2026-11-05 12:00,3.4万,120,45,678"],
         "bilibili": ["视频标题,BV号,发布时间,播放,点赞,投币,收藏,分享,弹幕,评论", "灯光科普,BV1xx411c7mD,2026-11-06 18:00,5.6万,2000,800,900,100,350,120"],
         "kuaishou": ["作品标题,发布时间,播放量,点赞数,评论数,分享数,涨粉数,完播率", "家居灯光,2026-11-07 20:00,8800,300,20,5,3,0.41"],
-        "linkedin": ["Post title,Created date,Impressions,Clicks,Reactions,Comments,Reposts,Followers gained,Spend (CNY)", "Why light matters,11/08/2026,5400,120,88,6,9,14,0"],
+        "linkedin": [
+            "Post title,Created date,Impressions,Clicks,Reactions,Comments,Reposts,Followers gained,Spend (CNY)",
+            "Why light matters,11/08/2026,5400,120,88,6,9,14,0",
+        ],
     }
     for platform, lines in files.items():
         run([write_csv(tmp_path / f"{platform}.csv", lines)], "posts", store, platform=platform, account="Lumina")
@@ -225,7 +231,8 @@ def test_cli_names_the_file_and_exits_non_zero(tmp_path, store):
     bad.write_bytes(b"")
     proc = subprocess.run(
         [sys.executable, "-m", "smkit.run.cli", "ingest", str(bad), "--table", "posts", "--store", str(store)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2
     assert f"{bad}: the file is empty" in proc.stderr and "store is unchanged" in proc.stderr
@@ -234,8 +241,15 @@ def test_cli_names_the_file_and_exits_non_zero(tmp_path, store):
 
 def test_parquet_and_open_columns(tmp_path, store):
     path = tmp_path / "exp.parquet"
-    pd.DataFrame({"experiment_id": ["E1"] * 4, "variant": ["control", "control", "b", "b"], "unit_id": ["1", "2", "3", "4"],
-                  "clicks": [1, 0, 2, 1], "watch_seconds": [1.5, 2.0, 3.0, 0.5]}).to_parquet(path)
+    pd.DataFrame(
+        {
+            "experiment_id": ["E1"] * 4,
+            "variant": ["control", "control", "b", "b"],
+            "unit_id": ["1", "2", "3", "4"],
+            "clicks": [1, 0, 2, 1],
+            "watch_seconds": [1.5, 2.0, 3.0, 0.5],
+        }
+    ).to_parquet(path)
     run([path], "experiments", store)
     exp = load("experiments", store=store)
     assert str(exp["clicks"].dtype) == "Int64" and exp["watch_seconds"].sum() == pytest.approx(7.0)
@@ -260,7 +274,10 @@ def test_audience_keeps_any_attribute_columns(tmp_path, store):
 
 
 def test_mentions_and_campaigns(tmp_path, store):
-    m = write_csv(tmp_path / "m.csv", ["平台,发布时间,品牌,作者,内容,转发,情感", "微博,2026-11-01 08:00,Lumina,u1,好用,3,0.8", "微博,2026-11-01 09:00,Lumina,u2,太差,1,-1.5"])
+    m = write_csv(
+        tmp_path / "m.csv",
+        ["平台,发布时间,品牌,作者,内容,转发,情感", "微博,2026-11-01 08:00,Lumina,u1,好用,3,0.8", "微博,2026-11-01 09:00,Lumina,u2,太差,1,-1.5"],
+    )
     f = run([m], "mentions", store).files[0]
     assert (f.accepted, f.quarantined) == (1, 1)
     c = write_csv(tmp_path / "c.csv", ["活动ID,活动名称,开始日期,结束日期,预算,target_views", "C1,秋季,2026-12-01,2026-12-20,5万,1000000"])
@@ -270,14 +287,17 @@ def test_mentions_and_campaigns(tmp_path, store):
 
 
 def test_community_activity_with_chinese_headers_and_actions(tmp_path, store):
-    path = write_csv(tmp_path / "community.csv", [
-        "日期,平台,用户ID,行为,次数",
-        "2026-11-01,小红书,007,签到,1",
-        "2026-11-01,小红书,007,点赞,12",
-        "2026-11-02,微博,008,转发,-",
-        "2026-11-02,微博,008,Check-in,1",
-        "2026-11-03,微博,009,点赞,-2",
-    ])
+    path = write_csv(
+        tmp_path / "community.csv",
+        [
+            "日期,平台,用户ID,行为,次数",
+            "2026-11-01,小红书,007,签到,1",
+            "2026-11-01,小红书,007,点赞,12",
+            "2026-11-02,微博,008,转发,-",
+            "2026-11-02,微博,008,Check-in,1",
+            "2026-11-03,微博,009,点赞,-2",
+        ],
+    )
     f = run([path], "community_activity", store).files[0]
     assert (f.accepted, f.quarantined) == (4, 1)  # a negative count is quarantined
     act = load("community_activity", store=store, start="2026-11-02")
@@ -288,13 +308,16 @@ def test_community_activity_with_chinese_headers_and_actions(tmp_path, store):
 
 
 def test_team_maps_accounts_and_posts_to_owners(tmp_path, store):
-    path = write_csv(tmp_path / "team.csv", [
-        "平台,账号,作品ID,负责人,角色",
-        "抖音,Lumina,,李雷,内容策划",
-        ",Lumina,,王芳,运营总监",
-        "抖音,Lumina,v001,赵强,直播运营",
-        "抖音,,v002,赵强,直播运营",
-    ])
+    path = write_csv(
+        tmp_path / "team.csv",
+        [
+            "平台,账号,作品ID,负责人,角色",
+            "抖音,Lumina,,李雷,内容策划",
+            ",Lumina,,王芳,运营总监",
+            "抖音,Lumina,v001,赵强,直播运营",
+            "抖音,,v002,赵强,直播运营",
+        ],
+    )
     f = run([path], "team", store).files[0]
     assert (f.accepted, f.quarantined) == (3, 1)  # the account is required
     team = load("team", store=store)

@@ -11,13 +11,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from smkit import rules
 from smkit.data.store import load
-from smkit.methods import nab
+from smkit.methods import anomaly, nab
+from smkit.params import Config
 from smkit.playbooks import reputation_monitor as monitor
+from smkit.playbooks.reputation_monitor import report, risk, word_of_mouth
 from smkit.rules import EARNED_SQL
 from smkit.sample import build_sample_store
 
 NAB_DIR = Path(__file__).parent / "data" / "nab"
+
+
+def _run(store: Path, start: dt.date, end: dt.date, **params) -> monitor.Result:
+    """The monitor on a store, as the notebook runs it."""
+    return monitor.run(Config(store, start, end, {}), monitor.settings(**params))
+
+
+def _analyze(m: pd.DataFrame, start: dt.date, end: dt.date, **params) -> monitor.Result:
+    """The monitor on prepared mentions."""
+    return monitor.analyze(monitor.Inputs(m, start, end), monitor.settings(**params))
 
 
 # ---------------------------------------------------------------- NAB scoring
@@ -62,7 +75,7 @@ def test_nab_scores_a_hand_made_case():
 def test_nab_score_of_the_volume_detector_on_real_tweets_beats_the_windowed_gaussian():
     corpus = nab.load_corpus(NAB_DIR)
     assert len(corpus) == 10
-    result = nab.score_detector(monitor.nab_detector(), corpus)
+    result = nab.score_detector(anomaly.nab_detector(), corpus)
     assert result.score > 39.6  # NAB's windowed Gaussian; S-H-ESD scores 47.1
     assert result.score == pytest.approx(69.9, abs=0.2)  # the figure quoted in the README
     frame = result.to_frame()
@@ -71,19 +84,21 @@ def test_nab_score_of_the_volume_detector_on_real_tweets_beats_the_windowed_gaus
 
 def test_unknown_detector_lists_the_valid_names():
     with pytest.raises(ValueError, match="seasonal_robust_z"):
-        monitor.detector("prophet")
+        anomaly.detector("prophet")
+    with pytest.raises(ValueError, match="trailing_robust_z"):
+        monitor.settings(detector="prophet")
 
 
 def test_robust_z_uses_only_the_past_and_flags_a_spike():
     rng = np.random.default_rng(1)
     counts = rng.poisson(50, 120).astype(float)
     counts[100] = 150
-    z = monitor.robust_z(counts)
+    z = anomaly.robust_z(counts)
     assert z[100] > 8 and np.nanmax(np.abs(np.delete(z, 100)[28:])) < 4.5
     changed = counts.copy()
     changed[110:] = 1000  # the future does not move the past
-    assert monitor.robust_z(changed)[100] == z[100]
-    alarms = monitor.seasonal_robust_z(counts)
+    assert anomaly.robust_z(changed)[100] == z[100]
+    alarms = anomaly.seasonal_robust_z(counts)
     assert alarms[100] and alarms.sum() == 1
 
 
@@ -91,7 +106,7 @@ def test_cusum_catches_a_sustained_shift_a_single_day_threshold_misses():
     totals = np.full(120, 100)
     negatives = np.full(120, 15)
     negatives[90:] = 25  # 15% -> 25%: each day about +2.8 sd, never a big spike
-    stat, alarms, base = monitor.cusum(negatives, totals)
+    stat, alarms, base = anomaly.cusum(negatives, totals)
     assert not alarms[:90].any()
     assert alarms[90:93].any()
     assert base[95] == pytest.approx(0.15)
@@ -101,11 +116,11 @@ def test_a_crisis_does_not_raise_the_usual_share_after_it():
     totals = np.full(150, 100)
     negatives = np.full(150, 15)
     negatives[60:64] = 70  # a four-day crisis
-    _, alarms, base = monitor.cusum(negatives, totals)
+    _, alarms, base = anomaly.cusum(negatives, totals)
     assert alarms[60:64].any()
     assert base[60 + 4 + 7 + 10] == pytest.approx(0.15)  # the crisis days are not in the baseline
     negatives[100:104] = 40  # a second, smaller wave is still caught
-    _, alarms, _ = monitor.cusum(negatives, totals)
+    _, alarms, _ = anomaly.cusum(negatives, totals)
     assert alarms[100:104].any()
 
 
@@ -113,21 +128,32 @@ def test_a_crisis_does_not_raise_the_usual_share_after_it():
 
 
 def test_risk_level_needs_two_factors_at_a_level():
-    rules = monitor.RiskThresholds()
-    level, reasons = monitor.risk_level({"magnitude": 6.0, "negative_share": 0.10, "velocity": 1.0, "reach": 500.0}, rules)
+    thresholds = monitor.RiskThresholds()
+    level, reasons = risk.risk_level({"magnitude": 6.0, "negative_share": 0.10, "velocity": 1.0, "reach": 500.0}, thresholds)
     assert level == 1  # one factor at IV alone does not make a crisis
-    level, reasons = monitor.risk_level({"magnitude": 2.5, "negative_share": 0.70, "velocity": 4.0, "reach": 2_000_000.0}, rules)
+    level, reasons = risk.risk_level({"magnitude": 2.5, "negative_share": 0.70, "velocity": 4.0, "reach": 2_000_000.0}, thresholds)
     assert level == 3  # negative share at IV, reach at III, magnitude and velocity at II: two factors reach III
     assert reasons[1] == "negative share 70% ≥ 65% (level IV)"
     assert reasons[0] == "mentions over baseline 2.5x ≥ 2.0x (level II)"
-    assert monitor.risk_level({"magnitude": 5.0, "negative_share": 0.65, "velocity": 1.0, "reach": 0.0}, rules)[0] == 4  # thresholds are inclusive
-    assert monitor.risk_level({"magnitude": 5.0, "negative_share": 0.0, "velocity": 1.0, "reach": 0.0},
-                              monitor.RiskThresholds(min_factors=1))[0] == 4
+    assert risk.risk_level({"magnitude": 5.0, "negative_share": 0.65, "velocity": 1.0, "reach": 0.0}, thresholds)[0] == 4  # thresholds are inclusive
+    assert risk.risk_level({"magnitude": 5.0, "negative_share": 0.0, "velocity": 1.0, "reach": 0.0}, monitor.RiskThresholds(min_factors=1))[0] == 4
 
 
 def test_risk_thresholds_are_checked():
     with pytest.raises(ValueError, match="increasing"):
         monitor.RiskThresholds(magnitude=(3.0, 2.0, 5.0))
+
+
+def test_settings_split_aliases_on_any_list_separator_and_check_values():
+    assert monitor.settings(brand_aliases="露米娜，Lumi").brand_aliases == ("露米娜", "Lumi")
+    assert monitor.settings(brand_aliases="露米娜，Lumi; Lumina Home").brand_aliases == ("露米娜", "Lumi", "Lumina Home")
+    assert monitor.settings(min_factors=1).thresholds == monitor.RiskThresholds(min_factors=1)
+    with pytest.raises(ValueError, match="min_factors"):
+        monitor.settings(min_factors=5)
+    with pytest.raises(ValueError, match="z must be above 0"):
+        monitor.settings(z=0)
+    with pytest.raises(ValueError, match="brand"):
+        monitor.settings(brand=" ")
 
 
 # ---------------------------------------------------------------- the sample worlds
@@ -139,8 +165,12 @@ def worlds(tmp_path_factory):
     crisis = build_sample_store(folder / "crisis.duckdb", scale=0.2, quiet=True)
     null = build_sample_store(folder / "null.duckdb", scale=0.2, without=["crisis"], quiet=True)
     year = (dt.date(2025, 11, 1), dt.date(2026, 10, 31))
-    return {"crisis": monitor.analyze(crisis, *year, history_days=0, brand_aliases="露米娜"),
-            "null": monitor.analyze(null, *year, history_days=0, brand_aliases="露米娜"), "crisis_store": crisis, "year": year}
+    return {
+        "crisis": _run(crisis, *year, history_days=0, brand_aliases="露米娜"),
+        "null": _run(null, *year, history_days=0, brand_aliases="露米娜"),
+        "crisis_store": crisis,
+        "year": year,
+    }
 
 
 def test_the_planted_crisis_is_raised_on_its_first_day_at_level_two_or_above(worlds):
@@ -197,11 +227,11 @@ def test_net_sentiment_in_the_breakdown_is_the_stated_formula(worlds):
 
 def test_incident_brief_and_tables_escape_user_text(worlds):
     result = worlds["crisis"]
-    brief = monitor.incident_brief(result)
+    brief = report.brief(result)
     assert "Highest risk level" in brief and "weibo" in brief
     alert = result.alerts[-1]
     evil = alert.top_negative.assign(text="<script>x</script>")
-    html = monitor.top_negative_frame(monitor.Alert(**{**alert.__dict__, "top_negative": evil})).to_html()
+    html = report.top_negative_table(monitor.Alert(**{**alert.__dict__, "top_negative": evil})).to_html()
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
@@ -234,8 +264,16 @@ def _mentions(rows: list[dict], reply: bool) -> pd.DataFrame:
     frame["reply_to"] = None
     if reply:
         last = frame.iloc[-1]
-        frame.loc[len(frame)] = {**last, "hour": last["hour"] + 1, "author": "lumina_official", "text": "sorry, we are on it",
-                                 "sentiment": 0.0, "mention_id": "r0", "is_reply_by_brand": True, "reply_to": last["mention_id"]}
+        frame.loc[len(frame)] = {
+            **last,
+            "hour": last["hour"] + 1,
+            "author": "lumina_official",
+            "text": "sorry, we are on it",
+            "sentiment": 0.0,
+            "mention_id": "r0",
+            "is_reply_by_brand": True,
+            "reply_to": last["mention_id"],
+        }
     frame["published_at"] = (pd.to_datetime(frame.pop("day")) + pd.to_timedelta(frame.pop("hour"), unit="h")).dt.tz_localize("Asia/Shanghai")
     frame["platform"] = "weibo"
     for col in ("likes", "comments", "shares"):
@@ -247,39 +285,61 @@ def _quiet_then_burst(quiet_brand: bool = True, reply: bool = True) -> pd.DataFr
     """60 days of 24 mentions a day in one evening hour, then a day of 120 angry ones in that hour from one author.
     With ``quiet_brand`` the usual mentions are of another brand, so Lumina has no usual volume."""
     days = pd.date_range("2026-01-01", periods=61, freq="D")
-    rows = [{"day": d, "hour": 20, "brand": "Vexa" if quiet_brand else "Lumina", "author": f"u{d.day}{i}", "author_followers": 10,
-             "text": "nice lamp today", "sentiment": 0.5} for d in days[:60] for i in range(24)]
-    rows += [{"day": days[60], "hour": 20, "brand": "Lumina", "author": "bigv", "author_followers": 200_000,
-              "text": f"露米娜 lamp overheated and caught fire {i}", "sentiment": -0.8} for i in range(120)]
+    rows = [
+        {
+            "day": d,
+            "hour": 20,
+            "brand": "Vexa" if quiet_brand else "Lumina",
+            "author": f"u{d.day}{i}",
+            "author_followers": 10,
+            "text": "nice lamp today",
+            "sentiment": 0.5,
+        }
+        for d in days[:60]
+        for i in range(24)
+    ]
+    rows += [
+        {
+            "day": days[60],
+            "hour": 20,
+            "brand": "Lumina",
+            "author": "bigv",
+            "author_followers": 200_000,
+            "text": f"露米娜 lamp overheated and caught fire {i}",
+            "sentiment": -0.8,
+        }
+        for i in range(120)
+    ]
     return _mentions(rows, reply)
 
 
 def test_velocity_compares_the_busiest_hour_with_the_usual_busiest_hour():
     m = _quiet_then_burst(quiet_brand=False)
-    (alert,) = monitor.analyze_frame(m, dt.date(2026, 2, 1), dt.date(2026, 3, 2)).alerts
+    (alert,) = _analyze(m, dt.date(2026, 2, 1), dt.date(2026, 3, 2)).alerts
     # Every usual day has all 24 mentions in one hour: five times the day is five times its busiest hour.
     assert alert.magnitude == pytest.approx(5.0)
     assert alert.velocity == pytest.approx(5.0)
 
 
 def test_reach_counts_each_author_once():
-    (alert,) = monitor.analyze_frame(_quiet_then_burst(), dt.date(2026, 2, 1), dt.date(2026, 3, 2)).alerts
+    (alert,) = _analyze(_quiet_then_burst(), dt.date(2026, 2, 1), dt.date(2026, 3, 2)).alerts
     assert alert.negatives == 120 and alert.reach == 200_000  # one author, 120 mentions
     assert alert.unanswered == 119 and alert.reply_rate == pytest.approx(1 / 120)
-    frame = pd.DataFrame({"day": [1, 1, 1, 2], "platform": ["weibo", "weibo", "weibo", "douyin"], "author": ["a", "a", None, "a"],
-                          "author_followers": [10, 12, 5, 7]})
-    assert monitor.reach(frame) == 24  # a at their largest count once on weibo, once on douyin; the anonymous mention on its own
-    assert monitor.reach(frame, by="day").to_dict() == {1: 17, 2: 7}
+    frame = pd.DataFrame(
+        {"day": [1, 1, 1, 2], "platform": ["weibo", "weibo", "weibo", "douyin"], "author": ["a", "a", None, "a"], "author_followers": [10, 12, 5, 7]}
+    )
+    assert risk.reach(frame) == 24  # a at their largest count once on weibo, once on douyin; the anonymous mention on its own
+    assert risk.reach(frame, by="day").to_dict() == {1: 17, 2: 7}
 
 
 def test_no_usual_volume_is_said_and_alerts_json_stays_valid(tmp_path):
-    result = monitor.analyze_frame(_quiet_then_burst(), dt.date(2026, 2, 1), dt.date(2026, 3, 2))
+    result = _analyze(_quiet_then_burst(), dt.date(2026, 2, 1), dt.date(2026, 3, 2))
     (alert,) = result.alerts
     assert alert.usual_volume == 0 and np.isfinite(alert.magnitude) and np.isfinite(alert.velocity)  # over a floor of 1 mention
     assert alert.magnitude == 120 and alert.level == 4  # the factors count towards the level
-    brief = monitor.incident_brief(result)
+    brief = report.brief(result)
     assert "no usual volume" in brief and not re.search(r"\bnan\b", brief, re.I)
-    assert "no usual volume" in monitor.alerts_frame(result).to_string()
+    assert "no usual volume" in report.alerts_table(result).data.to_string()
 
     def refuse(constant):
         raise ValueError(f"invalid JSON constant {constant}")
@@ -292,41 +352,50 @@ def test_no_usual_volume_is_said_and_alerts_json_stays_valid(tmp_path):
 def test_replies_are_labelled_as_over_answered_mentions_with_the_reply_rate(worlds):
     result = worlds["crisis"]
     crisis = max(result.alerts, key=lambda a: a.level)
-    for text in (monitor.incident_brief(result), monitor.alert_details(crisis), monitor.replies_text(result)):
+    for text in (report.brief(result), report.alert_text(crisis), report.replies_text(result)):
         assert "median first reply, answered mentions" in text
         assert re.search(r"answered \(\d+%\)|\d+% answered", text)  # the reply rate beside it
-    assert f"{crisis.reply_rate:.0%} answered" in monitor.alert_details(crisis)
+    assert f"{crisis.reply_rate:.0%} answered" in report.alert_text(crisis)
 
 
 def test_a_window_without_any_brand_reply_does_not_crash():
-    result = monitor.analyze_frame(_quiet_then_burst(reply=False), dt.date(2026, 2, 1), dt.date(2026, 3, 2))
+    result = _analyze(_quiet_then_burst(reply=False), dt.date(2026, 2, 1), dt.date(2026, 3, 2))
     assert result.replies["answered"] == 0 and result.replies["median_reply_hours"] is None
-    assert "no brand reply yet" in monitor.alert_details(result.alerts[0])
+    assert "no brand reply yet" in report.alert_text(result.alerts[0])
 
 
 def test_a_window_past_the_data_says_there_are_no_mentions(sample_store):
-    result = monitor.analyze(sample_store, dt.date(2026, 12, 1), dt.date(2026, 12, 28), history_days=120)
-    assert "no mentions in 2026-12-01 to 2026-12-28" in monitor.incident_brief(result)
+    result = _run(sample_store, dt.date(2026, 12, 1), dt.date(2026, 12, 28), history_days=120)
+    assert "no mentions in 2026-12-01 to 2026-12-28" in report.brief(result)
     assert result.breakdown["brand"].empty and result.replies["negative"] == 0
 
 
 def test_an_unknown_brand_is_refused_with_the_brands_found(sample_store):
     with pytest.raises(ValueError, match="Lumina, Orbi, Vexa"):
-        monitor.analyze(sample_store, dt.date(2026, 10, 1), dt.date(2026, 10, 28), "Lumna")
+        _run(sample_store, dt.date(2026, 10, 1), dt.date(2026, 10, 28), brand="Lumna")
 
 
 def test_brand_aliases_are_not_emerging_keywords():
     m = _quiet_then_burst(quiet_brand=False)
     window = dt.date(2026, 2, 1), dt.date(2026, 3, 2)
-    assert "露米娜" in monitor.analyze_frame(m, *window).alerts[0].keywords  # no alias given: production code knows no sample names
-    assert "露米娜" not in monitor.analyze_frame(m, *window, brand_aliases="露米娜, Lumina Home").alerts[0].keywords
+    assert "露米娜" in _analyze(m, *window).alerts[0].keywords  # no alias given: production code knows no sample names
+    assert "露米娜" not in _analyze(m, *window, brand_aliases="露米娜, Lumina Home").alerts[0].keywords
 
 
-def test_breakdown_uses_the_sentiment_module(worlds, monkeypatch):
-    monkeypatch.setattr(monitor.sentiment, "net_sentiment", lambda values: 0.123)
-    m = monitor.prepare(pd.DataFrame({"brand": ["A", "A", "B"], "sentiment": [0.9, -0.9, 0.1], "text": ["x", "y", "z"],
-                                      "is_reply_by_brand": False, "published_at": pd.Timestamp("2026-01-01", tz="UTC")}))
-    table = monitor.breakdown(m, "brand")
+def test_breakdown_uses_the_shared_net_sentiment_rule(worlds, monkeypatch):
+    monkeypatch.setattr(rules, "net_sentiment", lambda values: 0.123)
+    m = monitor.prepare(
+        pd.DataFrame(
+            {
+                "brand": ["A", "A", "B"],
+                "sentiment": [0.9, -0.9, 0.1],
+                "text": ["x", "y", "z"],
+                "is_reply_by_brand": False,
+                "published_at": pd.Timestamp("2026-01-01", tz="UTC"),
+            }
+        )
+    )
+    table = word_of_mouth.breakdown(m, "brand")
     assert table["net_sentiment"].tolist() == [0.123, 0.123]
     assert set(worlds["crisis"].breakdown) == {"brand", "platform", "earned_owned", "topic"}
 
@@ -334,8 +403,10 @@ def test_breakdown_uses_the_sentiment_module(worlds, monkeypatch):
 def _cli_results(tmp_path, level: int) -> list[dict]:
     (tmp_path / "mon").mkdir(exist_ok=True)
     (tmp_path / "mon" / "summary.json").write_text(json.dumps({"alert_level": level}))
-    return [{"playbook": "reputation_monitor", "label": "mon", "status": "ok", "folder": str(tmp_path / "mon"), "duration_seconds": 1.0, "error": None},
-            {"playbook": "ops_review", "label": "ops", "status": "failed", "folder": None, "duration_seconds": 1.0, "error": "boom"}]
+    return [
+        {"playbook": "reputation_monitor", "label": "mon", "status": "ok", "folder": str(tmp_path / "mon"), "duration_seconds": 1.0, "error": None},
+        {"playbook": "ops_review", "label": "ops", "status": "failed", "folder": None, "duration_seconds": 1.0, "error": "boom"},
+    ]
 
 
 def test_fail_at_level_is_evaluated_even_when_another_run_failed(tmp_path, monkeypatch, capsys):
@@ -365,5 +436,34 @@ def test_word_of_mouth_by_topic_puts_the_crisis_in_safety(worlds):
     assert topics.loc["safety", "negative_share"] > 0.9  # the planted crisis texts are all about safety
     assert topics["mentions"].sum() == worlds["crisis"].breakdown["brand"].loc["Lumina", "mentions"]  # every earned mention has one row
     frame = monitor.prepare(load("mentions", store=worlds["crisis_store"], start=worlds["year"][0], end=worlds["year"][1]))
-    no_topic = monitor.analyze_frame(frame.drop(columns="topic"), *worlds["year"], "Lumina")
-    assert "topic" not in no_topic.breakdown and "carry no topic" in monitor.topic_frame(no_topic).iloc[0, 0]
+    no_topic = _analyze(frame.drop(columns="topic"), *worlds["year"], brand="Lumina")
+    assert "topic" not in no_topic.breakdown and not no_topic.has_topics
+    assert "carry no topic" in report.breakdown_table(no_topic, "topic").data.iloc[0, 0]
+
+
+def test_the_report_returns_one_type_per_function(worlds):
+    from matplotlib.figure import Figure
+    from pandas.io.formats.style import Styler
+
+    result = worlds["crisis"]
+    assert result.has_alerts and result.has_topics and result.has_unanswered
+    assert isinstance(report.monitor_figure(result), Figure)
+    tables = [
+        report.alerts_table(result),
+        report.earned_owned_table(result),
+        report.unanswered_table(result),
+        *(report.breakdown_table(result, by) for by in ("brand", "platform", "topic")),
+        *(report.top_negative_table(a) for a in result.alerts),
+    ]
+    assert all(isinstance(t, Styler) for t in tables)
+    assert report.alerts_table(result).data["mentions"].tolist() == [a.mentions for a in result.alerts]
+    assert report.breakdown_table(result, "brand").data.loc["Lumina", "mentions"] == result.to_summary()["volume"]["Lumina"]
+    texts = [
+        report.brief(result),
+        report.replies_text(result),
+        report.no_alert_text(result),
+        report.no_topic_text(result),
+        report.all_answered_text(result),
+        *(report.alert_text(a) for a in result.alerts),
+    ]
+    assert all(isinstance(t, str) and t for t in texts)

@@ -12,28 +12,44 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from smkit.playbooks import ops_review as ops
+from smkit.methods import forecasting
+from smkit.params import Config
+from smkit.playbooks import ops_review as pb
+from smkit.playbooks.ops_review import community, goals, kpis, parameters, report, team
 
 START, END = dt.date(2026, 10, 4), dt.date(2026, 10, 31)
 
 
+def _run(store, **params) -> pb.Result:
+    return pb.run(Config(store, START, END, {}), pb.settings(**params))
+
+
 @pytest.fixture(scope="module")
 def review(sample_store):
-    return ops.analyze(sample_store, START, END)
+    return _run(sample_store)
 
 
 # ---------------------------------------------------------------- KPIs
 
 
-def _window(days: int = 14, start: str = "2026-05-01") -> ops.Window:
+def _window(days: int = 14, start: str = "2026-05-01") -> goals.Window:
     first = dt.date.fromisoformat(start)
-    return ops.Window("current", first, first + dt.timedelta(days=days - 1))
+    return goals.Window("current", first, first + dt.timedelta(days=days - 1))
 
 
 def _daily(views: list[int], engagements: list[int], start: str = "2026-05-01") -> pd.DataFrame:
     dates = pd.date_range(start, periods=len(views))
-    return pd.DataFrame({"date": dates, "platform": "douyin", "account": "Lumina", "views": views, "engagements": engagements,
-                         "followers": np.arange(len(views)) * 10 + 1000, "followers_gained": [10] * len(views)})
+    return pd.DataFrame(
+        {
+            "date": dates,
+            "platform": "douyin",
+            "account": "Lumina",
+            "views": views,
+            "engagements": engagements,
+            "followers": np.arange(len(views)) * 10 + 1000,
+            "followers_gained": [10] * len(views),
+        }
+    )
 
 
 def _mentions() -> pd.DataFrame:
@@ -57,7 +73,7 @@ def _mentions() -> pd.DataFrame:
 def test_kpis_on_hand_made_data():
     views = [1000] * 7 + [2000] * 7
     daily = _daily(views, [v // 20 for v in views])
-    got = ops.measure(daily, _mentions(), "Lumina", _window())
+    got = kpis.measure(daily, _mentions(), "Lumina", _window())
     assert got["views"].value == 21000 and got["engagements"].value == 1050
     assert got["engagement_rate"].value == pytest.approx(0.05)
     assert got["followers"].value == 1130 and got["followers_gained"].value == 140
@@ -72,45 +88,45 @@ def test_kpis_on_hand_made_data():
 
 
 def test_change_attainment_and_tests_against_scipy():
-    now = ops.measure(_daily([1100 + 10 * (i % 7) for i in range(14)], [50] * 14), pd.DataFrame(), "Lumina", _window())
-    then = ops.measure(_daily([1000 + 10 * (i % 5) for i in range(14)], [50] * 14, "2026-04-17"), pd.DataFrame(), "Lumina",
-                       _window(start="2026-04-17"))
-    change, p = ops.change_and_p(ops.METRICS["views"], now["views"], then["views"])
+    now = kpis.measure(_daily([1100 + 10 * (i % 7) for i in range(14)], [50] * 14), pd.DataFrame(), "Lumina", _window())
+    then = kpis.measure(_daily([1000 + 10 * (i % 5) for i in range(14)], [50] * 14, "2026-04-17"), pd.DataFrame(), "Lumina", _window(start="2026-04-17"))
+    change, p = kpis.change_and_p(goals.METRICS["views"], now["views"], then["views"])
     assert change == pytest.approx(now["views"].value / then["views"].value - 1)
     assert p == pytest.approx(sps.ttest_ind(now["views"].daily, then["views"].daily, equal_var=False).pvalue)
-    share = ops.METRICS["share_of_voice"]
-    change, p = ops.change_and_p(share, ops.Measure(0.5, successes=50, n=100), ops.Measure(0.4, successes=40, n=100))
+    share = goals.METRICS["share_of_voice"]
+    change, p = kpis.change_and_p(share, kpis.Measure(0.5, successes=50, n=100), kpis.Measure(0.4, successes=40, n=100))
     assert change == pytest.approx(0.1)  # a difference in points for shares
     from statsmodels.stats.proportion import proportions_ztest
+
     assert p == pytest.approx(proportions_ztest([50, 40], [100, 100])[1])
-    assert ops.attainment(ops.METRICS["views"], 900, 1000) == pytest.approx(0.9)
-    assert ops.attainment(ops.METRICS["reply_hours"], 4.0, 3.0) == pytest.approx(0.75)  # lower is better
-    assert ops.attainment(ops.METRICS["net_sentiment"], -0.1, 0.3) is None  # a ratio would mislead
+    assert kpis.attainment(goals.METRICS["views"], 900, 1000) == pytest.approx(0.9)
+    assert kpis.attainment(goals.METRICS["reply_hours"], 4.0, 3.0) == pytest.approx(0.75)  # lower is better
+    assert kpis.attainment(goals.METRICS["net_sentiment"], -0.1, 0.3) is None  # a ratio would mislead
     # A count target is scaled by window days over the period's days (a month is 365.25 / 12 = 30.4375 days);
     # a level target (a share, a score, a time) applies as it is.
-    assert ops.prorated(70, "week", 28, True) == pytest.approx(280)  # four weeks of a weekly 70
-    assert ops.prorated(365.25, "year", 28, True) == pytest.approx(28)  # one a day
-    assert ops.prorated(3044, "month", 28, True) == pytest.approx(3044 / 30.4375 * 28)
-    assert ops.prorated(0.4, "month", 28, False) == 0.4
+    assert goals.prorated(70, "week", 28, True) == pytest.approx(280)  # four weeks of a weekly 70
+    assert goals.prorated(365.25, "year", 28, True) == pytest.approx(28)  # one a day
+    assert goals.prorated(3044, "month", 28, True) == pytest.approx(3044 / 30.4375 * 28)
+    assert goals.prorated(0.4, "month", 28, False) == 0.4
 
 
 def test_significance_is_called_on_holm_adjusted_p_values():
     """Five tests: Holm multiplies the k-th smallest p by (5 - k + 1) and keeps
     the sequence from falling, so of the four raw p below 0.05 only 0.001 stays there."""
     table = pd.DataFrame({"label": list("abc"), "p_previous": [0.001, 0.02, 0.04], "p_year": [0.03, None, 0.2]}, index=list("abc"))
-    got = ops.holm(table)
+    got = kpis.holm(table)
     # sorted: 0.001 x5 = 0.005, 0.02 x4 = 0.08, 0.03 x3 = 0.09, 0.04 x2 = 0.08 -> 0.09, 0.2 x1 = 0.2
     assert list(got["p_previous_holm"]) == pytest.approx([0.005, 0.08, 0.09])
     assert got.loc["a", "p_year_holm"] == pytest.approx(0.09) and got.loc["c", "p_year_holm"] == pytest.approx(0.2)
-    assert pd.isna(got.loc["b", "p_year_holm"]) and ops.tests_in(table) == 5
-    assert "significant" not in ops._fmt_change("mentions", 0.25, got.loc["b", "p_previous_holm"])  # raw 0.02
+    assert pd.isna(got.loc["b", "p_year_holm"]) and kpis.tests_in(table) == 5
+    assert "significant" not in report._fmt_change("mentions", 0.25, got.loc["b", "p_previous_holm"])  # raw 0.02
 
 
 def test_the_sample_scorecard_calls_significance_after_holm(review):
     k = review.kpis
     raw_only = k[(k["p_previous"] < 0.05) & (k["p_previous_holm"] >= 0.05)]
     assert len(raw_only)  # with a dozen tests, some raw p below 0.05 are not significant once adjusted
-    text, frame = ops.kpi_text(review), ops.kpi_frame(review)
+    text, frame = report.kpi_text(review), report.kpi_table(review).data
     changed = text.split("since the previous period")[1].split("No goal is set")[0]
     assert "Holm" in text and not any(f"{label} (" in changed for label in raw_only["label"])
     for label in raw_only["label"]:
@@ -120,15 +136,15 @@ def test_the_sample_scorecard_calls_significance_after_holm(review):
 
 
 def test_goal_files_are_checked(tmp_path):
-    goals = ops.read_goals()
-    assert {"share_of_voice", "net_sentiment", "views"} <= set(goals["metric"])
+    table = goals.read_goals()
+    assert {"share_of_voice", "net_sentiment", "views"} <= set(table["metric"])
     bad = tmp_path / "goals.csv"
     bad.write_text("metric,period,target\nfans,month,10\n", encoding="utf-8")
     with pytest.raises(ValueError, match="valid KPIs: reach"):
-        ops.read_goals(bad)
+        goals.read_goals(bad)
     bad.write_text("metric,period,target\nviews,fortnight,10\n", encoding="utf-8")
     with pytest.raises(ValueError, match="valid periods: day, week"):
-        ops.read_goals(bad)
+        goals.read_goals(bad)
 
 
 # ---------------------------------------------------------------- forecasts
@@ -136,7 +152,7 @@ def test_goal_files_are_checked(tmp_path):
 
 def test_mase_on_hand_checked_numbers():
     train = np.array([1, 2, 3, 4, 5, 6, 7, 3, 4, 5, 6, 7, 8, 9], dtype=float)  # seasonal-naive errors all 2
-    assert ops.mase(np.array([10.0, 12.0]), np.array([11.0, 9.0]), train) == pytest.approx(2.0 / 2.0)
+    assert forecasting.mase(np.array([10.0, 12.0]), np.array([11.0, 9.0]), train) == pytest.approx(2.0 / 2.0)
 
 
 def test_chosen_forecast_beats_seasonal_naive_on_the_sample(review):
@@ -165,10 +181,10 @@ def test_horizon_point_interval_and_chance_on_known_paths():
     50.5, the 80% interval runs from the 10th to the 90th percentile (10.9 to
     90.1 by linear interpolation), and 10 of the 100 paths reach a goal of 91."""
     paths = np.repeat(np.arange(1, 101)[:, None] / 4, 4, axis=1)
-    assert ops.horizon_summary(paths, 0.8, 91.0) == pytest.approx((50.5, 10.9, 90.1, 0.10))
-    assert ops.horizon_summary(paths, 0.8, None)[3] is None
+    assert forecasting.horizon_summary(paths, 0.8, 91.0) == pytest.approx((50.5, 10.9, 90.1, 0.10))
+    assert forecasting.horizon_summary(paths, 0.8, None)[3] is None
     # a level (followers): the last day's values, not the totals
-    assert ops.horizon_summary(paths, 0.8, 20.25, last_day=True) == pytest.approx((50.5 / 4, 10.9 / 4, 90.1 / 4, 0.20))  # 81/4 .. 100/4
+    assert forecasting.horizon_summary(paths, 0.8, 20.25, last_day=True) == pytest.approx((50.5 / 4, 10.9 / 4, 90.1 / 4, 0.20))  # 81/4 .. 100/4
 
 
 def test_goal_probability_and_forecast_csv(review, tmp_path):
@@ -183,7 +199,7 @@ def test_goal_probability_and_forecast_csv(review, tmp_path):
         # interval, not the sum of the daily points (which sits near its bottom).
         totals = f.forecast.paths[:, -1] if f.metric == "followers" else f.forecast.paths.sum(axis=1)
         assert np.mean(totals <= point) == pytest.approx(0.5, abs=0.01), f.metric
-    path = ops.write_forecast_csv(review, tmp_path)
+    path = pb.write_forecast_csv(review, tmp_path)
     table = pd.read_csv(path)
     assert list(table.columns) == ["date", "metric", "point", "lo", "hi"] and len(table) == 3 * 28
     assert set(table["metric"]) == {"followers", "engagements", "mentions"}
@@ -196,9 +212,10 @@ def test_undefined_forecast_figures_read_as_a_dash(review):
 
     f = next(f for f in review.forecasts if f.metric == "engagements")
     bt = dataclasses.replace(f.backtest, coverage={}, scores=f.backtest.scores * np.nan)
-    r = dataclasses.replace(review, forecasts=[dataclasses.replace(f, backtest=bt)])
-    table, text = ops.forecast_frame(r), ops.forecast_text(r)
-    assert "nan" not in table.to_string().lower() and "nan" not in text.lower()
+    r = dataclasses.replace(review, forecasts=(dataclasses.replace(f, backtest=bt),))
+    styled, text = report.forecast_table(r), report.forecast_text(r)
+    table = styled.data
+    assert "nan" not in table.to_string().lower() and "nan" not in styled.to_html().lower() and "nan" not in text.lower()
     assert table.loc["engagements", "backtest MASE"] == "–" and "undefined" in text
 
 
@@ -206,19 +223,21 @@ def test_undefined_forecast_figures_read_as_a_dash(review):
 
 
 def test_points_and_levels_follow_the_rules_on_a_hand_checked_example():
-    rules = ops.parse_points("post:10,comment:3,like:1")
-    levels = ops.parse_levels("新手:0,活跃:20,核心:50")
-    activity = pd.DataFrame({
-        "date": pd.to_datetime(["2026-05-01", "2026-05-01", "2026-05-02", "2026-05-09", "2026-05-09", "2026-05-10", "2026-05-10"]),
-        "platform": "weibo",
-        "user_id": ["a", "a", "b", "a", "b", "c", "c"],
-        "action": ["post", "like", "comment", "post", "like", "checkin", "like"],
-        "count": pd.array([1, 5, 2, 3, 4, 1, pd.NA], dtype="Int64"),
-    })
+    rules = parameters.parse_points("post:10,comment:3,like:1")
+    levels = parameters.parse_levels("新手:0,活跃:20,核心:50")
+    activity = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-05-01", "2026-05-01", "2026-05-02", "2026-05-09", "2026-05-09", "2026-05-10", "2026-05-10"]),
+            "platform": "weibo",
+            "user_id": ["a", "a", "b", "a", "b", "c", "c"],
+            "action": ["post", "like", "comment", "post", "like", "checkin", "like"],
+            "count": pd.array([1, 5, 2, 3, 4, 1, pd.NA], dtype="Int64"),
+        }
+    )
     # a: 10 + 5 before the window, 30 in it -> 45 (活跃); b: 6 then 4 -> 10 (新手); c: checkin has no rule, a blank count is one like -> 1
-    pts = ops.points(activity, rules)
+    pts = community.points(activity, rules)
     assert list(pts) == [10, 5, 6, 30, 4, 0, 1]
-    c = ops.community_health(activity, dt.date(2026, 5, 8), dt.date(2026, 5, 10), rules, levels)
+    c = community.community_health(activity, dt.date(2026, 5, 8), dt.date(2026, 5, 10), rules, levels)
     assert c.levels.loc["活跃", "at end"] == 1 and c.levels.loc["新手", "at end"] == 2 and c.levels.loc["核心", "at end"] == 0
     assert c.levels.loc["新手", "at start"] == 2 and c.levels["at start"].sum() == 2  # c had not joined
     assert c.moved_up == 1  # a: 新手 -> 活跃
@@ -226,9 +245,22 @@ def test_points_and_levels_follow_the_rules_on_a_hand_checked_example():
     assert list(c.top.index) == ["a", "b", "c"] and list(c.top["points in window"]) == [30, 4, 1]
     assert c.unknown_actions == ("checkin",)
     with pytest.raises(ValueError, match="must rise"):
-        ops.parse_levels("a:0,b:50,c:20")
+        parameters.parse_levels("a:0,b:50,c:20")
     with pytest.raises(ValueError, match="action:points"):
-        ops.parse_points("post=10")
+        parameters.parse_points("post=10")
+
+
+def test_points_and_levels_accept_full_width_separators():
+    assert parameters.parse_points("Post：10，comment:3；like:1") == {"post": 10.0, "comment": 3.0, "like": 1.0}
+    assert parameters.parse_levels("露米娜：0，Lumi:50；核心:200") == [("露米娜", 0.0), ("Lumi", 50.0), ("核心", 200.0)]
+    s = pb.settings(points_rules="post：10，like:1", level_thresholds="新手：0，活跃：20")
+    assert s.points_rules == {"post": 10.0, "like": 1.0} and s.levels == (("新手", 0.0), ("活跃", 20.0))
+    with pytest.raises(ValueError, match="first level must start at 0"):
+        parameters.parse_levels("a:10,b:50")
+    with pytest.raises(ValueError, match="level_thresholds"):
+        pb.settings(level_thresholds="a:0,b:x")
+    with pytest.raises(ValueError, match="horizon_days"):
+        pb.settings(horizon_days=3)
 
 
 def test_cohort_retention_by_hand():
@@ -236,9 +268,8 @@ def test_cohort_retention_by_hand():
     rows += [("2026-03-02", u) for u in "pqrs"]  # a cohort of four
     rows += [("2026-03-10", "p"), ("2026-03-11", "q"), ("2026-03-31", "p")]  # week 1: p and q; week 4: p
     rows += [("2026-03-09", u) for u in "xy"] + [("2026-03-17", "x")]  # a cohort of two, week 1: x
-    activity = pd.DataFrame({"date": pd.to_datetime([d for d, _ in rows]), "platform": "weibo", "user_id": [u for _, u in rows],
-                             "action": "like", "count": 1})
-    c = ops.community_health(activity, dt.date(2026, 3, 30), dt.date(2026, 4, 5), {"like": 1.0}, [("L1", 0.0)])
+    activity = pd.DataFrame({"date": pd.to_datetime([d for d, _ in rows]), "platform": "weibo", "user_id": [u for _, u in rows], "action": "like", "count": 1})
+    c = community.community_health(activity, dt.date(2026, 3, 30), dt.date(2026, 4, 5), {"like": 1.0}, [("L1", 0.0)])
     r = c.retention
     assert list(r["members"]) == [4, 2]
     assert r.iloc[0, 1:6].tolist() == [1.0, 0.5, 0.0, 0.0, 0.25] and r.iloc[0, 6:].isna().all()  # weeks not yet lived stay empty
@@ -259,32 +290,46 @@ def test_community_on_the_sample(review):
 
 def test_owners_post_rows_win_over_account_rows():
     posts = pd.DataFrame({"platform": ["douyin", "douyin", "weibo", "weibo"], "account": ["L", "L", "L", "X"], "post_id": ["p1", "p2", "p3", "p4"]})
-    team = pd.DataFrame({"platform": [None, "douyin", "douyin"], "account": ["L", "L", "L"], "post_id": [None, None, "p2"],
-                         "owner": ["all", "dy", "live"], "role": ["r", "r", "r"]})
-    got = ops.assign_owners(posts, team)
+    people = pd.DataFrame(
+        {
+            "platform": [None, "douyin", "douyin"],
+            "account": ["L", "L", "L"],
+            "post_id": [None, None, "p2"],
+            "owner": ["all", "dy", "live"],
+            "role": ["r", "r", "r"],
+        }
+    )
+    got = team.assign_owners(posts, people)
     assert list(got["owner"]) == ["dy", "live", "all", None]
 
 
 def test_team_scorecard_counts_the_brands_posts_against_every_accounts_norm():
-    posts = pd.DataFrame({"platform": ["weibo"] * 10, "account": ["L"] * 5 + ["X"] * 5, "post_id": [f"p{i}" for i in range(10)],
-                          "likes": [10, 12, 14, 16, 18, 30, 30, 30, 30, 30], "views": 100})
-    team = pd.DataFrame({"platform": ["weibo", "weibo"], "account": ["L", "X"], "post_id": [None, None], "owner": ["me", "rival"], "role": "r"})
-    goals = ops.read_goals().iloc[0:0]
-    card = ops.team_scorecard(posts, team, pd.DataFrame(), "L", goals, 28)
+    posts = pd.DataFrame(
+        {
+            "platform": ["weibo"] * 10,
+            "account": ["L"] * 5 + ["X"] * 5,
+            "post_id": [f"p{i}" for i in range(10)],
+            "likes": [10, 12, 14, 16, 18, 30, 30, 30, 30, 30],
+            "views": 100,
+        }
+    )
+    people = pd.DataFrame({"platform": ["weibo", "weibo"], "account": ["L", "X"], "post_id": [None, None], "owner": ["me", "rival"], "role": "r"})
+    no_goals = goals.read_goals().iloc[0:0]
+    card = team.team_scorecard(posts, people, pd.DataFrame(), "L", no_goals, 28)
     assert list(card.index) == ["me"]  # the other account's owner is not ours
     # L's posts average 14 against the platform's 22 (all ten posts); each post over 22 is tested against 1
     assert card.loc["me", "engagement_per_post"] == 14 and card.loc["me", "platform_norm"] == 22
     assert card.loc["me", "engagement_index"] == pytest.approx(14 / 22)
     assert card.loc["me", "p_vs_norm"] == pytest.approx(sps.ttest_1samp(np.array([10, 12, 14, 16, 18]) / 22, 1.0).pvalue)
-    by_platform = ops.owner_platforms(posts, team, "L")
+    by_platform = team.owner_platforms(posts, people, "L")
     assert list(by_platform.index) == [("me", "weibo")]
     assert by_platform.loc[("me", "weibo"), "p_vs_norm"] == card.loc["me", "p_vs_norm"]  # one helper, one answer
-    assert ops.team_scorecard(posts, team, pd.DataFrame(), "Y", goals, 28).empty
+    assert team.team_scorecard(posts, people, pd.DataFrame(), "Y", no_goals, 28).empty
 
 
 def test_a_misspelt_brand_is_refused_with_the_brands_there_are(sample_store):
     with pytest.raises(ValueError, match="'Nobody' has no account_daily rows and no mentions.*Lumina, Orbi, Vexa"):
-        ops.analyze(sample_store, START, END, brand="Nobody")
+        _run(sample_store, brand="Nobody")
 
 
 def test_replies_after_the_window_answer_mentions_inside_it(sample_store, tmp_path):
@@ -300,7 +345,7 @@ def test_replies_after_the_window_answer_mentions_inside_it(sample_store, tmp_pa
             ('late', 'weibo', 'Lumina', TIMESTAMPTZ '2026-10-31 22:00:00+08', 'Lumina 的灯坏了', false, NULL),
             ('rlate', 'weibo', 'Lumina', TIMESTAMPTZ '2026-11-02 22:00:00+08', '已私信', true, 'late'),
             ('rold', 'weibo', 'Lumina', TIMESTAMPTZ '2026-11-03 10:00:00+08', '已私信', true, 'not-in-window')""")
-    r = ops.analyze(store, START, END)
+    r = _run(store)
     # every other reply in the window was removed: the late mention is the only one answered, after 48 hours
     assert r.kpis.loc["reply_hours", "actual"] == pytest.approx(48.0)
     earned = r.kpis.loc["mentions", "actual"]
@@ -309,11 +354,13 @@ def test_replies_after_the_window_answer_mentions_inside_it(sample_store, tmp_pa
 
 
 def test_team_scorecard_on_the_sample(review):
-    team = review.team
-    assert set(team.index) == {"王芳", "李雷", "张敏", "Chen Jie", "赵强"}
-    assert (team["posts"] > 0).all()
-    live = team.loc["赵强"]
-    assert live["platforms"] == "douyin" and live["goals"].startswith("posts")  # their own goal, not everyone's
+    card = review.team
+    assert set(card.index) == {"王芳", "李雷", "张敏", "Chen Jie", "赵强"}
+    assert (card["posts"] > 0).all()
+    live = card.loc["赵强"]
+    assert live["platforms"] == "douyin" and live["own_goals"][0][0] == "posts"  # their own goal, not everyone's
+    assert report.own_goals(live["own_goals"]).startswith("posts")
+    assert report.team_table(review).data.loc["赵强", "own goals"].startswith("posts")
     summary = review.to_summary()
     assert set(summary) == {"kpis", "forecasts", "community", "team"}
     assert set(summary["kpis"]["views"]) == {"actual", "goal", "attainment", "change"}
@@ -328,17 +375,32 @@ def test_a_store_without_the_new_tables_says_so(sample_store, tmp_path):
     with duckdb.connect(str(old)) as con:
         con.execute("DROP TABLE team")
         con.execute("DROP TABLE community_activity")
-    r = ops.analyze(old, START, END)
-    assert r.community is None and "no `community_activity` table" in r.community_note
-    assert r.team.empty and "no `team` table" in r.team_note
-    assert "no `team` table" in ops.team_text(r) and ops.team_frame(r) is None
+    r = _run(old)
+    assert r.community is None and not r.has_community and "no `community_activity` table" in report.community_note(r)
+    assert r.team.empty and "no `team` table" in report.team_note(r)
+    assert "no `team` table" in report.team_text(r) and not r.has_team
     summary = r.to_summary()
     assert summary["team"] == [] and summary["community"] == {"active": None, "retention_4w": None, "levels": {}}
     assert len(r.forecasts) == 3 and not r.kpis.empty  # the rest of the review stands
 
 
 def test_comparison_windows_keep_length_and_weekdays():
-    now, before, year = ops.windows(dt.date(2026, 10, 4), dt.date(2026, 10, 31))
+    now, before, year = goals.windows(dt.date(2026, 10, 4), dt.date(2026, 10, 31))
     assert (before.start, before.end) == (dt.date(2026, 9, 6), dt.date(2026, 10, 3))
     assert before.days == year.days == now.days == 28
     assert year.start.weekday() == now.start.weekday() and (now.start - year.start).days == 364
+
+
+def test_report_returns_one_type_per_kind(review):
+    from matplotlib.figure import Figure
+    from pandas.io.formats.style import Styler
+
+    from smkit import viz
+
+    viz.set_theme()  # the CJK font the figures' labels need
+    for name in ("kpi_table", "forecast_table", "levels_table", "top_table", "team_table", "team_platforms_table"):
+        assert isinstance(getattr(report, name)(review), Styler), name
+    for name in ("overview_text", "kpi_text", "forecast_text", "community_text", "team_text"):
+        assert isinstance(getattr(report, name)(review), str), name
+    assert review.has_forecasts and isinstance(report.forecast_figure(review), Figure)
+    assert review.has_community and isinstance(report.community_figure(review), Figure)

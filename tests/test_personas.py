@@ -2,14 +2,45 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
 import smkit
-from smkit.playbooks import personas
-from smkit.playbooks.personas import PersonaModel, Preparation, load_model, planted_audience
+from smkit.params import Config
+from smkit.playbooks import personas as pb
+from smkit.playbooks.personas import PersonaModel, Preparation, load_model
+from smkit.playbooks.personas.traits import trait_table
+
+
+def planted_audience(n: int = 6000, segments: int = 3, seed: int = 0, structure: bool = True) -> tuple[pd.DataFrame, np.ndarray]:
+    """A generated audience with columns unlike the sample's, and its true
+    segments; with ``structure=False`` every segment draws from the same
+    distributions, so there are no personas to find."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, segments, n)
+    seg = truth if structure else np.zeros(n, dtype=int)
+    minutes = np.exp(rng.normal(np.log([20, 60, 150, 40, 90])[seg % 5], 0.35))
+    devices = np.array(["iphone", "android", "pad", "pc"])
+    device_p = np.array([[0.85, 0.1, 0.03, 0.02], [0.05, 0.9, 0.03, 0.02], [0.05, 0.05, 0.2, 0.7], [0.25, 0.25, 0.25, 0.25], [0.4, 0.4, 0.1, 0.1]])
+    device = np.array([rng.choice(devices, p=device_p[s % 5]) for s in seg])
+    topics = np.array(["news", "music", "sports", "cooking", "cars", "pets"])
+    topic_sets = [topics[[0, 2, 4]], topics[[1, 5]], topics[[3]], topics[[0, 1]], topics[[2, 3]]]
+    chosen = [";".join(rng.choice(topic_sets[s % 5], size=min(len(topic_sets[s % 5]), rng.integers(1, 3)), replace=False)) for s in seg]
+    frame = pd.DataFrame(
+        {
+            "member_id": [f"m{i}" for i in range(n)],
+            "minutes_per_day": np.round(minutes, 1),
+            "purchases_per_year": rng.poisson(np.array([2, 8, 20, 5, 12])[seg % 5]),
+            "device": device,
+            "topics": chosen,
+            "tenure_years": np.round(rng.gamma(2.0, np.array([0.5, 2.0, 4.0, 1.0, 3.0])[seg % 5]), 1),
+        }
+    )
+    return frame, truth
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +72,8 @@ def test_no_personas_are_invented_where_there_is_no_structure(method):
     frame, _ = planted_audience(4000, 3, seed=2, structure=False)
     model = PersonaModel(method=method, id_column="member_id", bootstraps=2).fit(frame)
     assert model.k_ == 1 and not model.has_structure_
-    assert personas.selection_text(model).startswith("**No clear personas.**")
+    text = pb.report.selection_text(pb.Result(model, frame))
+    assert f"gap statistic {model.selection_.loc[1, 'gap']:.3f} at k = 1" in text and "adjusted Rand" not in text
     assert len(model.personas_) == 1 and model.personas_[0].share == 1.0
 
 
@@ -61,15 +93,17 @@ def test_a_saved_model_scores_new_users_identically(tmp_path):
 
 
 def test_preparation_is_chosen_per_column():
-    frame = pd.DataFrame({
-        "user_id": [f"u{i}" for i in range(400)],
-        "spend": np.random.default_rng(0).lognormal(3, 1.5, 400),
-        "age": np.random.default_rng(1).normal(30, 5, 400),
-        "gender": ["f", "m"] * 200,
-        "interests": ["a;b", "b", "c;a", None] * 100,
-        "nickname": [f"n{i}" for i in range(400)],
-        "constant": 1,
-    })
+    frame = pd.DataFrame(
+        {
+            "user_id": [f"u{i}" for i in range(400)],
+            "spend": np.random.default_rng(0).lognormal(3, 1.5, 400),
+            "age": np.random.default_rng(1).normal(30, 5, 400),
+            "gender": ["f", "m"] * 200,
+            "interests": ["a;b", "b", "c;a", None] * 100,
+            "nickname": [f"n{i}" for i in range(400)],
+            "constant": 1,
+        }
+    )
     frame.loc[3, "age"] = np.nan
     prep = Preparation.fit(frame)
     assert prep.logged == ["spend"] and "age" in prep.numeric and "age" not in prep.logged
@@ -80,10 +114,15 @@ def test_preparation_is_chosen_per_column():
 
 
 def test_traits_are_lifts_with_tests():
-    frame = pd.DataFrame({"user_id": range(1000), "x": np.r_[np.full(500, 10.0), np.full(500, 20.0)] + np.random.default_rng(0).normal(0, 1, 1000),
-                          "tag": ["a"] * 400 + ["b"] * 100 + ["b"] * 500})
+    frame = pd.DataFrame(
+        {
+            "user_id": range(1000),
+            "x": np.r_[np.full(500, 10.0), np.full(500, 20.0)] + np.random.default_rng(0).normal(0, 1, 1000),
+            "tag": ["a"] * 400 + ["b"] * 100 + ["b"] * 500,
+        }
+    )
     labels = np.r_[np.zeros(500, int), np.ones(500, int)]
-    table = personas.trait_table(frame, labels, Preparation.fit(frame)).set_index(["persona", "trait"])
+    table = trait_table(frame, labels, Preparation.fit(frame)).set_index(["persona", "trait"])
     assert table.loc[(0, "a"), "lift"] == pytest.approx(0.8 / 0.4)
     assert table.loc[(0, "a"), "significant"] and table.loc[(1, "high x"), "significant"]
     assert table.loc[(1, "high x"), "lift"] == pytest.approx(frame["x"][500:].mean() / frame["x"].mean())
@@ -91,8 +130,8 @@ def test_traits_are_lifts_with_tests():
 
 def test_summary_keys_and_method_registry(audience):
     frame, _ = audience
-    model = PersonaModel(bootstraps=1, k_range=(2, 5)).fit(frame)
-    summary = model.to_summary()
+    result = pb.analyze(pb.Inputs(frame), pb.settings(bootstraps=1, k_max=5))
+    summary = result.to_summary()
     assert {"k", "method", "silhouette", "stability_ari", "personas"} <= set(summary)
     assert set(summary["personas"][0]) == {"name", "name_zh", "size", "share", "top_traits"}
     assert sum(p["size"] for p in summary["personas"]) == len(frame)
@@ -113,8 +152,14 @@ def test_small_and_degenerate_inputs_are_explained():
 
 def test_review_cases_names_follow_the_mean_and_new_users_may_lack_columns():
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"user_id": range(600), "net_score": np.r_[rng.normal(-3, 0.3, 300), rng.normal(0.8, 0.3, 300)],
-                          "device": ["a"] * 300 + ["b"] * 300, "empty_text": [None] * 600})
+    frame = pd.DataFrame(
+        {
+            "user_id": range(600),
+            "net_score": np.r_[rng.normal(-3, 0.3, 300), rng.normal(0.8, 0.3, 300)],
+            "device": ["a"] * 300 + ["b"] * 300,
+            "empty_text": [None] * 600,
+        }
+    )
     model = PersonaModel(method="kprototypes", k=2, bootstraps=1).fit(frame)
     assert "empty_text" in model.preparation_.left_out
     for persona in model.personas_:
@@ -127,4 +172,47 @@ def test_review_cases_names_follow_the_mean_and_new_users_may_lack_columns():
 def test_fixed_k_without_structure_is_flagged():
     frame, _ = planted_audience(3000, 3, seed=2, structure=False)
     model = PersonaModel(id_column="member_id", k=4, bootstraps=1).fit(frame)
-    assert not model.has_structure_ and personas.selection_text(model).startswith("**Weak structure")
+    assert not model.has_structure_ and model.k_ == 4
+    text = pb.report.selection_text(pb.Result(model, frame))
+    chosen = model.selection_.loc[4]
+    assert f"{chosen['gap']:.3f}" in text and f"adjusted Rand index {chosen['stability_ari']:.2f}" in text and "4 personas" in text
+
+
+def test_run_reads_the_store_or_a_file_and_the_report_has_one_type_per_function(sample_store, tmp_path):
+    from matplotlib.figure import Figure
+    from pandas.io.formats.style import Styler
+
+    from smkit import viz
+
+    viz.set_theme()  # the CJK font, as a notebook run has it
+    cfg = Config(sample_store, dt.date(2026, 1, 1), dt.date(2026, 1, 31), {})
+    s = pb.settings(k=4, bootstraps=1)
+    result = pb.run(cfg, s)
+    frame = smkit.load("audience", store=sample_store)
+    assert len(result.audience) == len(frame) and result.k == 4 and result.has_traits
+    tables = [pb.report.preparation_table(result), pb.report.selection_table(result), pb.report.traits_table(result)]
+    assert all(isinstance(t, Styler) for t in tables)
+    assert tables[1].data.loc[4, "gap"] == result.selection.loc[4, "gap"]
+    figures = [pb.report.selection_figure(result), pb.report.heatmap_figure(result), pb.report.projection_figure(result)]
+    assert all(isinstance(f, Figure) for f in figures)
+    cards = pb.report.cards_html(result)
+    assert all(f"{p.size:,} users" in cards for p in result.personas)
+    assert f"{len(frame):,} users" in pb.report.targeting_text(result)
+    paths = pb.save_outputs(result, tmp_path)
+    saved = pd.read_csv(paths["assignments"], encoding="utf-8-sig")
+    assert saved["persona"].tolist() == result.model.labels_.tolist()
+    np.testing.assert_array_equal(load_model(paths["model"]).predict(frame.head(50)), result.model.labels_[:50])
+    data = tmp_path / "audience.csv"
+    frame.to_csv(data, index=False)
+    from_file = pb.load(cfg, pb.settings(data=str(data)))
+    assert len(from_file.audience) == len(frame) and set(frame.columns) <= set(from_file.audience.columns)
+
+
+def test_settings_parse_lists_and_refuse_bad_values():
+    s = pb.settings(features="age，gender; platform", k=0)
+    assert s.features == ("age", "gender", "platform") and s.k is None
+    assert pb.analysis.model(s).features == ["age", "gender", "platform"]
+    with pytest.raises(ValueError, match="valid methods: kmeans, gmm, kprototypes"):
+        pb.settings(method="dbscan")
+    with pytest.raises(ValueError, match="data: .* does not exist"):
+        pb.settings(data="/no/such/audience.csv")

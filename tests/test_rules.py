@@ -12,13 +12,15 @@ from smkit import rules as mentions
 def _rows():
     t = pd.Timestamp("2026-10-01 09:00", tz="Asia/Shanghai")
     h = pd.Timedelta(hours=1)
-    return pd.DataFrame({
-        "mention_id": ["m1", "m2", "m3", "r1", "r2", "r3", "x1", "rx"],
-        "brand": ["A", "A", "A", "A", "A", "A", "B", "B"],
-        "published_at": [t, t, t, t + 2 * h, t + 5 * h, t - h, t, t + h],
-        "is_reply_by_brand": [False, False, None, True, True, True, False, True],
-        "reply_to": [None, None, None, "m1", "m1", "m3", None, "m2"],  # B's reply to A's mention is not A answering
-    })
+    return pd.DataFrame(
+        {
+            "mention_id": ["m1", "m2", "m3", "r1", "r2", "r3", "x1", "rx"],
+            "brand": ["A", "A", "A", "A", "A", "A", "B", "B"],
+            "published_at": [t, t, t, t + 2 * h, t + 5 * h, t - h, t, t + h],
+            "is_reply_by_brand": [False, False, None, True, True, True, False, True],
+            "reply_to": [None, None, None, "m1", "m1", "m3", None, "m2"],  # B's reply to A's mention is not A answering
+        }
+    )
 
 
 def test_earned_leaves_out_the_brands_own_replies_and_keeps_unflagged_rows():

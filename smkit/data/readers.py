@@ -144,7 +144,16 @@ def _read_csv_as(path: Path, encoding: str, header_score, text_columns) -> RawTa
             raise UnicodeDecodeError("utf-8", b"", 0, 1, str(exc)) from None
         # The fast reader refuses ragged rows; the C reader says which line.
         try:
-            frame = pd.read_csv(path, sep=delimiter, skiprows=header_row, encoding=encoding, dtype={c: "string" for c in text_cols}, keep_default_na=False, na_values=[""], engine="c")
+            frame = pd.read_csv(
+                path,
+                sep=delimiter,
+                skiprows=header_row,
+                encoding=encoding,
+                dtype={c: "string" for c in text_cols},
+                keep_default_na=False,
+                na_values=[""],
+                engine="c",
+            )
         except (ValueError, pd.errors.ParserError) as exc2:
             raise IngestError(f"{path}: not a well-formed table ({_first_line(exc2) or _first_line(exc)})") from None
     frame.columns = [str(c).strip() for c in frame.columns]

@@ -53,8 +53,16 @@ PLATFORMS = (
 )
 
 # How reports name platforms for readers of both languages: "douyin 抖音".
-PLATFORM_ZH = {"weibo": "微博", "douyin": "抖音", "kuaishou": "快手", "xiaohongshu": "小红书", "wechat": "微信", "wechat_channels": "视频号",
-               "bilibili": "B站", "linkedin": "领英"}
+PLATFORM_ZH = {
+    "weibo": "微博",
+    "douyin": "抖音",
+    "kuaishou": "快手",
+    "xiaohongshu": "小红书",
+    "wechat": "微信",
+    "wechat_channels": "视频号",
+    "bilibili": "B站",
+    "linkedin": "领英",
+}
 
 
 def platform_label(platform: str) -> str:
@@ -210,10 +218,7 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             name="experiments",
-            description=(
-                "per-unit rows (unit_id, metric columns, optional pre_<metric>) or "
-                "aggregated rows (units, <metric> sums, optional <metric>_sq)"
-            ),
+            description=("per-unit rows (unit_id, metric columns, optional pre_<metric>) or aggregated rows (units, <metric> sums, optional <metric>_sq)"),
             columns={
                 "experiment_id": TEXT,
                 "variant": TEXT,
@@ -258,11 +263,26 @@ TABLES: dict[str, Table] = {
 # :func:`normalise_action`, unknown ones kept lower-cased.
 ACTIONS = ("post", "comment", "like", "share", "checkin")
 ACTION_ALIASES = {
-    "发帖": "post", "发布": "post", "发文": "post", "posts": "post",
-    "评论": "comment", "回复": "comment", "comments": "comment", "reply": "comment",
-    "点赞": "like", "赞": "like", "likes": "like",
-    "分享": "share", "转发": "share", "shares": "share", "repost": "share",
-    "签到": "checkin", "打卡": "checkin", "check-in": "checkin", "check in": "checkin", "check_in": "checkin",
+    "发帖": "post",
+    "发布": "post",
+    "发文": "post",
+    "posts": "post",
+    "评论": "comment",
+    "回复": "comment",
+    "comments": "comment",
+    "reply": "comment",
+    "点赞": "like",
+    "赞": "like",
+    "likes": "like",
+    "分享": "share",
+    "转发": "share",
+    "shares": "share",
+    "repost": "share",
+    "签到": "checkin",
+    "打卡": "checkin",
+    "check-in": "checkin",
+    "check in": "checkin",
+    "check_in": "checkin",
 }
 
 
@@ -277,9 +297,7 @@ def get_table(name: str) -> Table:
     try:
         return TABLES[name]
     except KeyError:
-        raise ValueError(
-            f"unknown table {name!r}; valid tables: {', '.join(TABLES)}"
-        ) from None
+        raise ValueError(f"unknown table {name!r}; valid tables: {', '.join(TABLES)}") from None
 
 
 def normalise_platform(value: str) -> str:

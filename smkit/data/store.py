@@ -59,9 +59,7 @@ def ensure_table(con: duckdb.DuckDBPyConnection, table: str, extra: dict[str, st
     """Create ``table`` if missing and add any open columns it does not have yet."""
     spec = get_table(table)
     columns = {**spec.columns, **extra}
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
-    ).fetchone()[0]
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0]
     if not exists:
         body = ", ".join(f'"{c}" {DUCKDB_TYPES[k]}' for c, k in columns.items())
         con.execute(f'CREATE TABLE "{table}" ({body})')
@@ -84,9 +82,7 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> t
     # Through Arrow: DuckDB scans an Arrow table several times faster than a DataFrame.
     con.register("_incoming", pa.Table.from_pandas(frame, preserve_index=False))
     match = " AND ".join(f't."{k}" IS NOT DISTINCT FROM i."{k}"' for k in spec.key)
-    updated = con.execute(
-        f'SELECT count(*) FROM "{table}" t WHERE EXISTS (SELECT 1 FROM _incoming i WHERE {match})'
-    ).fetchone()[0]
+    updated = con.execute(f'SELECT count(*) FROM "{table}" t WHERE EXISTS (SELECT 1 FROM _incoming i WHERE {match})').fetchone()[0]
     if updated:
         sets = ", ".join(f'"{c}" = coalesce(i."{c}", t."{c}")' for c in frame.columns if c not in spec.key)
         if sets:
@@ -168,10 +164,10 @@ def load(
     time_col = TIME_COLUMNS.get(table)
     if time_col and spec.columns[time_col] == TIMESTAMP:
         if lo is not None:
-            where.append(f'"{time_col}" >= ?::TIMESTAMP AT TIME ZONE \'{tz}\'')
+            where.append(f"\"{time_col}\" >= ?::TIMESTAMP AT TIME ZONE '{tz}'")
             params.append(lo.tz_localize(None) if lo.tzinfo else lo)
         if hi is not None:
-            where.append(f'"{time_col}" < ?::TIMESTAMP AT TIME ZONE \'{tz}\'')
+            where.append(f"\"{time_col}\" < ?::TIMESTAMP AT TIME ZONE '{tz}'")
             params.append(hi.tz_localize(None) if hi.tzinfo else hi)
     elif time_col and spec.columns[time_col] == DATE:
         if lo is not None:
@@ -220,4 +216,3 @@ def table_counts(store: str | Path | None = None) -> dict[str, int]:
     path = resolve_store(store)
     with connect(path, read_only=True) as con:
         return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in sorted(_tables(con))}
-

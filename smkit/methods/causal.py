@@ -79,7 +79,7 @@ class Impact:
 
     @property
     def post_index(self) -> pd.DatetimeIndex:
-        return self.index[self.n_pre:]
+        return self.index[self.n_pre :]
 
     def effect(self, start=None, end=None) -> Effect:
         """The cumulative effect between ``start`` and ``end`` (inclusive) of the post-period."""
@@ -91,7 +91,7 @@ class Impact:
             mask &= idx <= pd.Timestamp(end)
         if not mask.any():
             raise ValueError(f"no post-period days between {start} and {end}")
-        actual = float(self.actual[self.n_pre:][mask].sum())
+        actual = float(self.actual[self.n_pre :][mask].sum())
         totals = self.paths[mask].sum(axis=0)
         predicted = float(self.predicted[mask].sum())
         effects = actual - totals
@@ -103,16 +103,32 @@ class Impact:
         rel_lo, rel_hi = np.quantile(finite, [self.alpha / 2, 1 - self.alpha / 2]) if len(finite) and predicted else (np.nan, np.nan)
         tail = min((totals >= actual).mean(), (totals <= actual).mean())
         p = min(1.0, 2 * max(tail, 1 / (len(totals) + 1)))
-        return Effect(actual, predicted, actual - predicted, float(lo), float(hi), (actual - predicted) / predicted if predicted else float("nan"),
-                      float(rel_lo), float(rel_hi), float(p), int(mask.sum()))
+        return Effect(
+            actual,
+            predicted,
+            actual - predicted,
+            float(lo),
+            float(hi),
+            (actual - predicted) / predicted if predicted else float("nan"),
+            float(rel_lo),
+            float(rel_hi),
+            float(p),
+            int(mask.sum()),
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """Actual, counterfactual and pointwise interval per post-period day."""
         lo, hi = np.quantile(self.paths, [self.alpha / 2, 1 - self.alpha / 2], axis=1)
-        post_actual = self.actual[self.n_pre:]
+        post_actual = self.actual[self.n_pre :]
         return pd.DataFrame(
-            {"actual": post_actual, "predicted": self.predicted, "predicted_low": lo, "predicted_high": hi,
-             "effect": post_actual - self.predicted, "cumulative_effect": np.cumsum(post_actual - self.predicted)},
+            {
+                "actual": post_actual,
+                "predicted": self.predicted,
+                "predicted_low": lo,
+                "predicted_high": hi,
+                "effect": post_actual - self.predicted,
+                "cumulative_effect": np.cumsum(post_actual - self.predicted),
+            },
             index=self.post_index,
         )
 
@@ -143,7 +159,7 @@ class Impact:
         top.set_title(title)
         top.set_ylabel(ylabel)
         top.legend(loc="upper left", fontsize="small", frameon=False)
-        cumulative = np.cumsum(self.actual[self.n_pre:][:, None] - self.paths, axis=0)
+        cumulative = np.cumsum(self.actual[self.n_pre :][:, None] - self.paths, axis=0)
         lo, hi = np.quantile(cumulative, [self.alpha / 2, 1 - self.alpha / 2], axis=1)
         bottom.plot(frame.index, frame["cumulative_effect"], color="#E07B39")
         bottom.fill_between(frame.index, lo, hi, color="#E07B39", alpha=0.25, linewidth=0)

@@ -68,8 +68,7 @@ class FileScore:
     window_scores: tuple[float, ...] = field(default=())
 
 
-def score_file(timestamps: Sequence, detections: Sequence[bool], windows: Sequence[tuple], profile: str = "standard",
-               name: str = "") -> FileScore:
+def score_file(timestamps: Sequence, detections: Sequence[bool], windows: Sequence[tuple], profile: str = "standard", name: str = "") -> FileScore:
     """Score binary ``detections`` on one series against its labelled ``windows``
     (pairs of first and last timestamp, inclusive), as NAB's sweeper does."""
     weights = _profile(profile)
@@ -88,9 +87,9 @@ def score_file(timestamps: Sequence, detections: Sequence[bool], windows: Sequen
             bounds.append((left, right))
     in_window = np.full(n, -1)
     for k, (left, right) in enumerate(bounds):
-        in_window[left:right + 1] = k
+        in_window[left : right + 1] = k
     window_best: dict[int, float] = {}  # window -> best TP score; scorable windows start at -fn
-    for k, (left, right) in enumerate(bounds):
+    for k, (_left, right) in enumerate(bounds):
         if right >= probation:  # a window wholly inside the probation is not scored
             window_best[k] = -weights["fn"]
     fp_cost, fps = 0.0, 0
@@ -130,13 +129,27 @@ class BenchmarkScore:
     files: tuple[FileScore, ...]
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{"file": f.name, "raw": f.raw, "null": f.null, "perfect": f.perfect, "true_positives": f.true_positives,
-                              "false_negatives": f.false_negatives, "false_positives": f.false_positives} for f in self.files]).set_index("file")
+        return pd.DataFrame(
+            [
+                {
+                    "file": f.name,
+                    "raw": f.raw,
+                    "null": f.null,
+                    "perfect": f.perfect,
+                    "true_positives": f.true_positives,
+                    "false_negatives": f.false_negatives,
+                    "false_positives": f.false_positives,
+                }
+                for f in self.files
+            ]
+        ).set_index("file")
 
     def summary(self) -> str:
         t = self.to_frame().sum()
-        return (f"NAB {self.profile} score {self.score:.1f} over {len(self.files)} files: {int(t['true_positives'])} of "
-                f"{int(t['true_positives'] + t['false_negatives'])} windows detected, {int(t['false_positives'])} false positives")
+        return (
+            f"NAB {self.profile} score {self.score:.1f} over {len(self.files)} files: {int(t['true_positives'])} of "
+            f"{int(t['true_positives'] + t['false_negatives'])} windows detected, {int(t['false_positives'])} false positives"
+        )
 
 
 def normalise(files: Sequence[FileScore], profile: str = "standard") -> BenchmarkScore:
@@ -157,8 +170,7 @@ def load_corpus(folder: Path) -> dict[str, tuple[pd.DataFrame, list[tuple[str, s
     return out
 
 
-def score_detector(detect: Callable[[pd.Series], np.ndarray], corpus: Mapping[str, tuple[pd.DataFrame, list]],
-                   profile: str = "standard") -> BenchmarkScore:
+def score_detector(detect: Callable[[pd.Series], np.ndarray], corpus: Mapping[str, tuple[pd.DataFrame, list]], profile: str = "standard") -> BenchmarkScore:
     """Run ``detect`` (a series indexed by time -> boolean detections) on each
     file and score the lot."""
     files = []

@@ -36,19 +36,90 @@ import numpy as np
 import pandas as pd
 
 POSITIVE_ZH = (
-    "好用", "推荐", "喜欢", "满意", "好看", "颜值高", "颜值很高", "方便", "实用", "点赞", "好评", "惊喜", "值得", "不错", "靠谱", "舒服",
-    "流畅", "清晰", "划算", "优秀", "完美", "贴心", "耐用", "棒", "赞", "爱", "治愈", "高级", "省心", "护眼", "助眠", "安心",
+    "好用",
+    "推荐",
+    "喜欢",
+    "满意",
+    "好看",
+    "颜值高",
+    "颜值很高",
+    "方便",
+    "实用",
+    "点赞",
+    "好评",
+    "惊喜",
+    "值得",
+    "不错",
+    "靠谱",
+    "舒服",
+    "流畅",
+    "清晰",
+    "划算",
+    "优秀",
+    "完美",
+    "贴心",
+    "耐用",
+    "棒",
+    "赞",
+    "爱",
+    "治愈",
+    "高级",
+    "省心",
+    "护眼",
+    "助眠",
+    "安心",
 )
 NEGATIVE_ZH = (
-    "差评", "失望", "坏了", "故障", "垃圾", "退货", "投诉", "难用", "卡顿", "连不上", "不回复", "骗", "坑", "后悔", "危险", "安全隐患",
-    "过热", "冒烟", "烧焦", "起火", "事故", "抵制", "质量差", "太差", "差", "慢", "贵", "漏电", "刺眼", "噪音", "一般般", "翻车",
+    "差评",
+    "失望",
+    "坏了",
+    "故障",
+    "垃圾",
+    "退货",
+    "投诉",
+    "难用",
+    "卡顿",
+    "连不上",
+    "不回复",
+    "骗",
+    "坑",
+    "后悔",
+    "危险",
+    "安全隐患",
+    "过热",
+    "冒烟",
+    "烧焦",
+    "起火",
+    "事故",
+    "抵制",
+    "质量差",
+    "太差",
+    "差",
+    "慢",
+    "贵",
+    "漏电",
+    "刺眼",
+    "噪音",
+    "一般般",
+    "翻车",
 )
 NEGATORS_ZH = ("不", "没", "没有", "别", "未", "无")
 INTENSIFIERS_ZH = ("很", "太", "非常", "超", "特别", "真的", "好")
 
 EN_DOMAIN_LEXICON = {  # VADER valence (-4..4) for product-safety and support words its lexicon lacks
-    "overheated": -2.5, "overheating": -2.5, "melted": -2.5, "smoke": -1.5, "smoking": -1.5, "unsafe": -2.5,
-    "refund": -1.0, "broke": -1.8, "broken": -2.0, "stopped": -1.0, "defective": -2.5, "recall": -1.5, "boycott": -2.5,
+    "overheated": -2.5,
+    "overheating": -2.5,
+    "melted": -2.5,
+    "smoke": -1.5,
+    "smoking": -1.5,
+    "unsafe": -2.5,
+    "refund": -1.0,
+    "broke": -1.8,
+    "broken": -2.0,
+    "stopped": -1.0,
+    "defective": -2.5,
+    "recall": -1.5,
+    "boycott": -2.5,
 }
 MODEL_DEAD_ZONE = 1.2  # |log-odds| below this (p between 0.23 and 0.77) is no vote: questions and announcements fall inside it
 MODEL_WEIGHT = 0.6  # weight of the model's log-odds beyond the dead zone, against one lexicon word (1.0)
@@ -80,7 +151,7 @@ def _zh_hits(text: str) -> float:
     for match in _ZH_WORDS.finditer(text):
         word = match.group()
         sign = -1.0 if word in _ZH_NEG_SET else 1.0
-        before = text[max(0, match.start() - 4):match.start()]
+        before = text[max(0, match.start() - 4) : match.start()]
         weight = 1.5 if any(before.endswith(x) for x in INTENSIFIERS_ZH) else 1.0
         # 不太好用, 不是很好用, 不怎么好看: look past intensifiers and 是/怎么 for the negator
         core = before

@@ -323,8 +323,14 @@ def rate_ratio(num_a: np.ndarray, den_a: np.ndarray, num_b: np.ndarray, den_b: n
     log_ratio = np.log(a.mean / b.mean)
     se = np.sqrt(a.variance / (a.n * a.mean**2) + b.variance / (b.n * b.mean**2))
     z = special.ndtri(1 - alpha / 2)
-    return {"ours": a.mean, "theirs": b.mean, "ratio": float(np.exp(log_ratio)), "ci_low": float(np.exp(log_ratio - z * se)),
-            "ci_high": float(np.exp(log_ratio + z * se)), "p_value": float(2 * special.ndtr(-abs(log_ratio / se))) if se > 0 else 1.0}
+    return {
+        "ours": a.mean,
+        "theirs": b.mean,
+        "ratio": float(np.exp(log_ratio)),
+        "ci_low": float(np.exp(log_ratio - z * se)),
+        "ci_high": float(np.exp(log_ratio + z * se)),
+        "p_value": float(2 * special.ndtr(-abs(log_ratio / se))) if se > 0 else 1.0,
+    }
 
 
 def weekly_growth(counts: Sequence[float], alpha: float = 0.05) -> dict[str, float]:
@@ -338,5 +344,10 @@ def weekly_growth(counts: Sequence[float], alpha: float = 0.05) -> dict[str, flo
     fit = sm.GLM(y, sm.add_constant(np.arange(len(y), dtype=float)), family=sm.families.Poisson()).fit(scale="X2")
     slope, se = fit.params[1], fit.bse[1]
     z = special.ndtri(1 - alpha / 2)
-    return {"growth": float(np.expm1(slope)), "ci_low": float(np.expm1(slope - z * se)), "ci_high": float(np.expm1(slope + z * se)),
-            "p_value": float(fit.pvalues[1]), "weeks": len(y)}
+    return {
+        "growth": float(np.expm1(slope)),
+        "ci_low": float(np.expm1(slope - z * se)),
+        "ci_high": float(np.expm1(slope + z * se)),
+        "p_value": float(fit.pvalues[1]),
+        "weeks": len(y),
+    }

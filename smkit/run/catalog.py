@@ -140,7 +140,6 @@ def _convert(param: Parameter, value: Any, playbook: str, valid: str) -> Any:
     return text
 
 
-
 @dataclass
 class Manifest:
     playbook: str

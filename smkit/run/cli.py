@@ -150,9 +150,12 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=1, help="runs at once (separate processes)")
     p.add_argument("--overwrite", action="store_true", help="replace a same-day run with the same label instead of adding -2, -3 ...")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.add_argument("--fail-at-level", type=_alert_level, metavar="N",
-                   help="exit 3 when a run's summary.json has alert_level N (1 to 4) or higher, even if another run failed "
-                        "(exit 1); for cron to act on a risk level")
+    p.add_argument(
+        "--fail-at-level",
+        type=_alert_level,
+        metavar="N",
+        help="exit 3 when a run's summary.json has alert_level N (1 to 4) or higher, even if another run failed (exit 1); for cron to act on a risk level",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -165,8 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7, help="random seed (same seed, same bytes)")
     p.add_argument("--scale", type=float, default=1.0, help="volume multiplier; 1 is a mid-size brand")
     p.add_argument("--end", default="2026-10-31", help="last day of the 365-day sample")
-    p.add_argument("--without", nargs="+", default=[], metavar="EFFECT", choices=sample_effects(),
-                   help="leave planted effects out, to see what a playbook reports when there is nothing to find")
+    p.add_argument(
+        "--without",
+        nargs="+",
+        default=[],
+        metavar="EFFECT",
+        choices=sample_effects(),
+        help="leave planted effects out, to see what a playbook reports when there is nothing to find",
+    )
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("init-store", help="build a store from the sample data (the default store unless --store)")

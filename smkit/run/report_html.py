@@ -154,7 +154,8 @@ def build_index(reports: Path) -> Path:
     page = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>smkit reports</title>" + STYLE + "</head><body><div class='smkit-meta'>"
         "<h1>smkit reports</h1><table><tr><th>date</th><th>playbook</th><th>label</th><th>status</th><th>duration</th><th>open</th></tr>"
-        + "".join(rows) + "</table></div></body></html>"
+        + "".join(rows)
+        + "</table></div></body></html>"
     )
     target = reports / "index.html"
     target.write_text(page, encoding="utf-8")

@@ -169,8 +169,9 @@ def run(
     return manifest
 
 
-def _finish(tmp: Path, final: Path, book: Playbook, params: dict[str, Any], status: str, error: str | None,
-            started: dt.datetime, t0: float, store_path: Path) -> Manifest:
+def _finish(
+    tmp: Path, final: Path, book: Playbook, params: dict[str, Any], status: str, error: str | None, started: dt.datetime, t0: float, store_path: Path
+) -> Manifest:
     """Write the manifest and HTML into the temporary folder and move it into place."""
     from smkit.run.report_html import write_report
 
@@ -201,8 +202,14 @@ def _run_entry(entry: dict[str, Any], options: dict[str, Any]) -> Manifest | dic
     try:
         return run(entry["playbook"], entry.get("parameters") or {}, label=entry.get("label"), **options)
     except Exception as exc:  # a broken entry must not stop the others
-        return {"playbook": entry.get("playbook"), "label": entry.get("label") or entry.get("playbook"), "status": "failed",
-                "error": f"{type(exc).__name__}: {exc}", "duration_seconds": 0.0, "folder": ""}
+        return {
+            "playbook": entry.get("playbook"),
+            "label": entry.get("label") or entry.get("playbook"),
+            "status": "failed",
+            "error": f"{type(exc).__name__}: {exc}",
+            "duration_seconds": 0.0,
+            "folder": "",
+        }
 
 
 def run_many(entries: Sequence[dict[str, Any]], *, jobs: int = 1, **options: Any) -> list[dict[str, Any]]:

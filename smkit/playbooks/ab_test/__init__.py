@@ -1,0 +1,30 @@
+"""A/B content evaluation: did a title, cover, copy or format change work, and
+how many units does the next test need?
+
+Backs ``notebooks/ab_test.ipynb``. The analysis works on sufficient statistics,
+so per-unit rows and a platform's aggregated export give the same answer:
+Welch t with delta-method relative intervals, Holm/BH across variants and
+metrics, Bayesian chance to beat control and expected loss, ratio metrics,
+CUPED, always-valid intervals for early reads, the sample ratio check,
+guardrails and a ship / do not ship / keep running decision.
+
+    cfg = setup(store=store, window_table="experiments")
+    s = settings(metrics="clicks/impressions, watch_seconds", guardrails="hides")
+    result = run(cfg, s)
+    result.to_summary(); report.decisions_table(result)
+"""
+
+from __future__ import annotations
+
+from smkit.params import Config
+from smkit.playbooks.ab_test import report
+from smkit.playbooks.ab_test.analysis import analyze
+from smkit.playbooks.ab_test.inputs import Inputs, Settings, load, settings
+from smkit.playbooks.ab_test.result import Comparison, Decision, Result, Trend
+
+__all__ = ["Comparison", "Decision", "Inputs", "Result", "Settings", "Trend", "analyze", "load", "report", "run", "settings"]
+
+
+def run(cfg: Config, s: Settings) -> Result:
+    """Load the experiment rows and analyse the chosen experiment."""
+    return analyze(load(cfg, s), s)

@@ -1,0 +1,124 @@
+"""What the campaign cost: CPM, CPV, CPE, CPC, CPA, ROI and ROAS overall, and
+spend against results per channel, creator (KOL) or content type, ranked by
+cost per conversion with its interval and a Holm-adjusted test of each
+group's conversion rate against the best group's.
+
+Spend counts the campaign posts' ``spend`` (per-post fees: KOL, paid posts)
+plus the brand accounts' ``account_daily.spend`` on the campaign platforms in
+the window (promotion not tied to a post).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from smkit.methods import stats
+
+from .kpis import Lift, total, with_interactions
+
+BREAKDOWNS = ("channel", "creator", "content_type")
+
+
+def cost_metrics(
+    spend: float,
+    *,
+    impressions: float | None = None,
+    views: float | None = None,
+    engagements: float | None = None,
+    clicks: float | None = None,
+    conversions: float | None = None,
+    revenue: float | None = None,
+) -> dict[str, float | None]:
+    """CPM, CPV (per thousand views, for platforms without impressions), CPE, CPC,
+    CPA, ROI and ROAS. A ratio whose denominator is missing or zero is ``None``,
+    as is everything when nothing was spent."""
+
+    def per(count: float | None, scale: float = 1.0) -> float | None:
+        return spend / count * scale if spend and count else None
+
+    return {
+        "spend": spend,
+        "cpm": per(impressions, 1000.0),
+        "cpv": per(views, 1000.0),
+        "cpe": per(engagements),
+        "cpc": per(clicks),
+        "cpa": per(conversions),
+        "roi": (revenue - spend) / spend if spend and revenue is not None else None,
+        "roas": revenue / spend if spend and revenue is not None else None,
+    }
+
+
+def campaign_cost(campaign_posts: pd.DataFrame, brand_daily: pd.DataFrame) -> dict[str, float | None]:
+    """Cost efficiency of the whole campaign (see the module docstring for what spend counts)."""
+    posts = with_interactions(campaign_posts)
+    on_posts, on_accounts = total(posts, "spend") or 0.0, total(brand_daily, "spend") or 0.0
+    revenue_parts = [v for v in (total(posts, "revenue"), total(brand_daily, "revenue")) if v is not None]
+    cost = cost_metrics(
+        on_posts + on_accounts,
+        impressions=total(posts, "impressions"),
+        views=total(posts, "views"),
+        engagements=total(posts, "interactions"),
+        clicks=total(posts, "clicks"),
+        conversions=total(posts, "conversions"),
+        revenue=sum(revenue_parts) if revenue_parts else None,
+    )
+    return {**cost, "spend_on_posts": on_posts, "spend_on_accounts": on_accounts}
+
+
+def incremental_costs(cost: dict[str, float | None], lifts: Sequence[Lift]) -> dict[str, float]:
+    """What the money bought beyond the counterfactual, per incremental view and
+    conversion where the lift is clearly positive: comparable numerator and
+    denominator, unlike CPA on tagged posts, whose spend includes account promotion."""
+    out = {}
+    for lift in lifts:
+        if lift.metric in ("views", "conversions") and lift.campaign.ci_low > 0 and cost.get("spend"):
+            out[f"cost_per_incremental_{lift.metric[:-1]}"] = cost["spend"] / lift.campaign.absolute
+    return out
+
+
+def efficiency(campaign_posts: pd.DataFrame, by: str, alpha: float = 0.05) -> pd.DataFrame:
+    """Spend, results and cost per result per ``by`` group (channel, creator,
+    platform, content_type), ranked by cost per conversion with its interval
+    (exact Poisson on conversions), and whether each group's conversion rate per
+    click differs from the best group's (two-proportion test, Holm-adjusted:
+    ``p_vs_best`` and ``differs_from_best``)."""
+    posts = with_interactions(campaign_posts)
+    posts = posts[posts[by].notna()] if by in posts else posts.iloc[0:0]
+    if posts.empty:
+        return pd.DataFrame()
+    g = posts.groupby(by, observed=True)
+    table = pd.DataFrame(
+        {
+            "posts": g.size(),
+            "spend": g["spend"].sum(min_count=1) if "spend" in posts else np.nan,
+            "views": g["views"].sum(min_count=1),
+            "interactions": g["interactions"].sum(min_count=1),
+            "clicks": g["clicks"].sum(min_count=1) if "clicks" in posts else np.nan,
+            "conversions": g["conversions"].sum(min_count=1) if "conversions" in posts else np.nan,
+        }
+    ).astype(float)
+    table["cpe"] = table["spend"] / table["interactions"].replace(0, np.nan)
+    table["cpa"] = table["spend"] / table["conversions"].replace(0, np.nan)
+    table.loc[(table["spend"] > 0) & (table["conversions"] == 0), "cpa"] = np.inf  # money spent, nothing converted
+    bounds = [stats.poisson_interval(c, alpha) if pd.notna(c) else (np.nan, np.nan) for c in table["conversions"]]
+    table["cpa_low"] = [s / hi if hi and pd.notna(s) else np.nan for s, (lo, hi) in zip(table["spend"], bounds)]
+    table["cpa_high"] = [s / lo if lo and pd.notna(s) else np.nan for s, (lo, hi) in zip(table["spend"], bounds)]
+    table["conversion_rate"] = table["conversions"] / table["clicks"].replace(0, np.nan)
+    table = table.sort_values(["cpa", "views"], ascending=[True, False], na_position="last")
+    rated = table.dropna(subset=["conversion_rate"])
+    table["differs_from_best"] = None
+    if len(rated) >= 2:
+        best = rated["conversion_rate"].idxmax()
+        others = [i for i in rated.index if i != best]
+        p = [
+            stats.two_proportion_pvalue(rated.at[best, "conversions"], rated.at[best, "clicks"], rated.at[i, "conversions"], rated.at[i, "clicks"])
+            for i in others
+        ]
+        adjusted = stats.adjust_pvalues(p, "holm")
+        table["p_vs_best"] = pd.Series(dict(zip(others, adjusted)))
+        table.loc[others, "differs_from_best"] = [bool(a < alpha) for a in adjusted]
+        table.loc[best, "differs_from_best"] = False
+    return table

@@ -1,0 +1,71 @@
+"""The funnel on the brand accounts and word of mouth: the campaign window
+against the equally long period before it, each change tested."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from smkit import rules
+from smkit.methods import sentiment, stats
+
+from .inputs import Campaign
+
+
+def funnel(daily: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
+    """Views (or impressions) -> engagements -> clicks -> conversions for the
+    brand accounts, in the campaign window and the equally long period before
+    it, with each stage's rate, its drop-off and a test of the change."""
+    start, end = pd.Timestamp(campaign.start), pd.Timestamp(campaign.end)
+    during = daily[(daily["date"] >= start) & (daily["date"] <= end)]
+    before = daily[(daily["date"] < start) & (daily["date"] >= start - pd.Timedelta(days=campaign.days))]
+    top = "impressions" if during["impressions"].notna().all() and during["impressions"].sum() > 0 else "views"
+    stages = [top, "engagements", "clicks", "conversions"]
+    rows = []
+    for i, stage in enumerate(stages):
+        now, then = float(during[stage].sum()), float(before[stage].sum())
+        row = {"stage": stage, "campaign": now, "before": then}
+        if i:
+            prev = stages[i - 1]
+            now_prev, then_prev = float(during[prev].sum()), float(before[prev].sum())
+            row["rate"] = now / now_prev if now_prev else None
+            row["rate_before"] = then / then_prev if then_prev else None
+            row["drop_off"] = 1 - row["rate"] if row["rate"] is not None else None
+            testable = now_prev and then_prev and now <= now_prev and then <= then_prev
+            row["p_value"] = stats.two_proportion_pvalue(then, then_prev, now, now_prev) if testable else None
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("stage")
+
+
+def mention_shift(mentions: pd.DataFrame, brand: str, campaign: Campaign) -> pd.DataFrame:
+    """Earned mentions of the brand per day and their sentiment (as exported,
+    else scored by :mod:`smkit.methods.sentiment`) during the campaign against
+    the equally long period before, with a test of the change in the negative
+    share (negative as :func:`smkit.rules.is_negative`)."""
+    m = rules.earned(mentions)
+    m = m[m["brand"] == brand]
+    m = sentiment.fill(m)
+    day = m["published_at"].dt.tz_localize(None).dt.normalize()
+    start, end = pd.Timestamp(campaign.start), pd.Timestamp(campaign.end)
+    periods = {"before": (start - pd.Timedelta(days=campaign.days), start - pd.Timedelta(days=1)), "campaign": (start, end)}
+    rows = []
+    for name, (lo, hi) in periods.items():
+        part = m[(day >= lo) & (day <= hi)]
+        scored = part["sentiment"].dropna()
+        negative = rules.is_negative(scored)
+        rows.append(
+            {
+                "period": name,
+                "mentions_per_day": len(part) / campaign.days,
+                "mentions": len(scored),
+                "mean_sentiment": scored.mean() if len(scored) else None,
+                "negative": int(negative.sum()),
+                "negative_share": negative.mean() if len(scored) else None,
+            }
+        )
+    table = pd.DataFrame(rows).set_index("period")
+    table["p_value"] = None
+    if table["mentions"].min() > 0:
+        table.at["campaign", "p_value"] = stats.two_proportion_pvalue(
+            table.at["before", "negative"], table.at["before", "mentions"], table.at["campaign", "negative"], table.at["campaign", "mentions"]
+        )
+    return table

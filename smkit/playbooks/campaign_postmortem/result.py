@@ -1,0 +1,80 @@
+"""The campaign post-mortem's result: every figure the report shows, computed once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .inputs import Campaign
+from .kpis import Lift, lift_estimates
+from .suggestions import Suggestion
+from .wording import suggestion_text
+
+
+@dataclass(frozen=True)
+class Result:
+    """The post-mortem of one campaign.
+
+    ``lift_notes`` holds ``(metric, reason)`` for each metric with no lift
+    estimate; ``mentions`` is empty when the store has no mentions table.
+    """
+
+    campaign: Campaign
+    brand: str
+    kpis: pd.DataFrame
+    cost: dict
+    channels: pd.DataFrame
+    creators: pd.DataFrame
+    content_types: pd.DataFrame
+    top_posts: pd.DataFrame
+    funnel: pd.DataFrame
+    lifts: tuple[Lift, ...]
+    lift_notes: tuple[tuple[str, str], ...]
+    mentions: pd.DataFrame
+    suggestions: tuple[Suggestion, ...]
+
+    @property
+    def has_lifts(self) -> bool:
+        """Whether any metric has a lift estimate (else ``lift_notes`` say why)."""
+        return bool(self.lifts)
+
+    @property
+    def has_mentions(self) -> bool:
+        return not self.mentions.empty
+
+    @property
+    def lift_table(self) -> pd.DataFrame:
+        """Effect per metric with intervals and Holm-adjusted p-values."""
+        return lift_estimates(self.lifts)
+
+    def efficiency(self, by: str) -> pd.DataFrame:
+        """The efficiency table by ``channel``, ``creator`` or ``content_type``."""
+        tables = {"channel": self.channels, "creator": self.creators, "content_type": self.content_types}
+        if by not in tables:
+            raise ValueError(f"unknown breakdown {by!r}; valid: {', '.join(tables)}")
+        return tables[by]
+
+    def to_summary(self) -> dict:
+        """The ``summary.json`` figures of the campaign post-mortem."""
+        return {
+            "campaign_id": self.campaign.campaign_id,
+            "kpis": {
+                m: {"actual": r["actual"], "target": r["target"], "attainment": r["attainment"], "baseline": r["baseline"]} for m, r in self.kpis.iterrows()
+            },
+            "lift": {
+                lift.metric: {
+                    "absolute": lift.campaign.absolute,
+                    "ci_low": lift.campaign.ci_low,
+                    "ci_high": lift.campaign.ci_high,
+                    "relative": lift.campaign.relative,
+                    "rel_ci_low": lift.campaign.rel_ci_low,
+                    "rel_ci_high": lift.campaign.rel_ci_high,
+                    "p_value": lift.campaign.p_value,
+                }
+                for lift in self.lifts
+            },
+            "cost": {k: self.cost.get(k) for k in ("cpm", "cpe", "cpc", "cpa", "roi")},
+            "channels": [{"channel": str(i), "spend": r["spend"], "conversions": r["conversions"], "cpa": r["cpa"]} for i, r in self.channels.iterrows()],
+            "suggestions": [suggestion_text(s) for s in self.suggestions],
+        }

@@ -1,0 +1,176 @@
+"""The publishing plan: the best slots, types and themes over the next weeks,
+written as ``calendar.csv`` and an RFC 5545 ``calendar.ics``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from smkit.data.schema import platform_label
+
+from .effects import holm_calls
+from .timing import rank_slots
+
+if TYPE_CHECKING:
+    from .result import Result
+
+CALENDAR_CSV = "calendar.csv"
+CALENDAR_ICS = "calendar.ics"
+PLAN_COLUMNS = ["date", "time", "start", "platform", "content_type", "theme", "expected_rate", "confident", "thin"]
+
+
+def plan(
+    slots: pd.DataFrame,
+    effects: pd.DataFrame,
+    mix: dict[str, dict[str, float]],
+    themes: dict[str, list[str]],
+    per_week: dict[str, int],
+    start: dt.date,
+    weeks: int,
+    tz: str = "Asia/Shanghai",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Publishing slots for ``weeks`` weeks from ``start``.
+
+    ``slots``: the grid of every platform (``expected_rate``, ``confident``,
+    ``thin``); each week takes the platform's ``per_week`` best slots, at most
+    one a day while there are days left. Content types follow the current
+    ``mix`` weighted by the rate ratios that survive Holm's correction across
+    every type comparison in ``effects`` (a type shown better gets more
+    slots); themes rotate through ``themes`` (best first).
+    """
+    effects = effects if "call" in effects else holm_calls(effects, alpha)
+    rows = []
+    for platform in sorted(per_week):
+        k = per_week[platform]
+        g = rank_slots(slots[slots["platform"] == platform])
+        if g.empty or k < 1:
+            continue
+        chosen, used_days = [], {}
+        for _, s in g.iterrows():
+            if len(chosen) == k:
+                break
+            limit = 1 + len(chosen) // 7
+            if used_days.get(s["weekday"], 0) < limit:
+                chosen.append(s)
+                used_days[s["weekday"]] = used_days.get(s["weekday"], 0) + 1
+        chosen.sort(key=lambda s: (s["weekday"], s["hour"]))
+        types = _type_sequence(platform, effects, mix.get(platform, {}), k * weeks)
+        topic_list = themes.get(platform) or ["(any)"]
+        i = 0
+        for week in range(weeks):
+            for s in chosen:
+                day = start + dt.timedelta(days=7 * week + (int(s["weekday"]) - start.weekday()) % 7)
+                local = pd.Timestamp(dt.datetime.combine(day, dt.time(int(s["hour"]))), tz=tz)
+                rows.append(
+                    {
+                        "date": day.isoformat(),
+                        "time": f"{int(s['hour']):02d}:00",
+                        "start": local,
+                        "platform": platform,
+                        "content_type": types[i],
+                        "theme": topic_list[i % len(topic_list)],
+                        "expected_rate": float(s["expected_rate"]),
+                        "confident": bool(s.get("confident", False)),
+                        "thin": bool(s.get("thin", False)),
+                    }
+                )
+                i += 1
+    table = pd.DataFrame(rows, columns=PLAN_COLUMNS)
+    return table.sort_values(["start", "platform"], kind="stable").reset_index(drop=True)
+
+
+def _type_sequence(platform: str, effects: pd.DataFrame, mix: dict[str, float], n: int) -> list[str]:
+    if not mix:
+        return ["(any)"] * n
+    weights = dict(mix)
+    if not effects.empty:
+        for _, e in effects[effects["platform"] == platform].iterrows():
+            if e["content_type"] in weights and e["call"] != "unclear":
+                weights[e["content_type"]] *= e["rate_ratio"]
+    total = sum(weights.values())
+    # Smooth allocation (largest remainder at every step), so types interleave.
+    seq, given = [], dict.fromkeys(weights, 0)
+    for i in range(1, n + 1):
+        pick = max(weights, key=lambda t: (weights[t] / total * i - given[t], weights[t]))
+        given[pick] += 1
+        seq.append(pick)
+    return seq
+
+
+def calendar_csv(table: pd.DataFrame, path: Path) -> Path:
+    """The plan as a spreadsheet (UTF-8, one row per post; the time zone-aware ``start`` left out)."""
+    out = table.drop(columns=["start"]).copy()
+    out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6g")
+    return path
+
+
+def _ics_escape(text: str) -> str:
+    return str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+
+
+def _fold(line: str) -> list[str]:
+    """RFC 5545 3.1: lines over 75 octets continue on lines starting with a space,
+    never splitting a UTF-8 character."""
+    out, current, size = [], "", 0
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        limit = 75 if not out else 74
+        if size + n > limit:
+            out.append(current)
+            current, size = ch, n
+        else:
+            current += ch
+            size += n
+    out.append(current)
+    return [out[0]] + [" " + part for part in out[1:]]
+
+
+def to_ics(table: pd.DataFrame, stamp: dt.datetime | None = None, duration_minutes: int = 30, name: str = "Publishing plan") -> str:
+    """The plan as an iCalendar (RFC 5545) text: CRLF lines folded at 75
+    octets, times in UTC, a stable UID per slot, DTSTAMP."""
+    stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//smkit//content performance//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_ics_escape(name)}",
+    ]
+    for _, row in table.iterrows():
+        start = pd.Timestamp(row["start"]).tz_convert("UTC")
+        end = start + pd.Timedelta(minutes=duration_minutes)
+        key = f"{row['platform']}|{start.isoformat()}"
+        uid = hashlib.sha1(key.encode("utf-8")).hexdigest()[:20] + "@smkit"
+        sure = "confident slot" if row["confident"] else ("thin data: platform pattern" if row["thin"] else "best estimate, not yet confident")
+        summary = f"{platform_label(row['platform'])}: {row['content_type']} · {row['theme']}"
+        description = f"Content type: {row['content_type']}. Theme: {row['theme']}. Slot: {sure}."
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid}",
+            f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
+            f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
+            f"DTEND:{end:%Y%m%dT%H%M%SZ}",
+            f"SUMMARY:{_ics_escape(summary)}",
+            f"DESCRIPTION:{_ics_escape(description)}",
+            f"CATEGORIES:{_ics_escape(row['platform'])}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(part + "\r\n" for line in lines for part in _fold(line))
+
+
+def export_plan(result: Result, folder: Path, stamp: dt.datetime | None = None) -> dict[str, Path]:
+    """Write :data:`CALENDAR_CSV` and :data:`CALENDAR_ICS` into ``folder``; their paths by kind (``csv``, ``ics``)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv = calendar_csv(result.calendar, folder / CALENDAR_CSV)
+    ics = folder / CALENDAR_ICS
+    ics.write_bytes(to_ics(result.calendar, stamp).encode("utf-8"))
+    return {"csv": csv, "ics": ics}

@@ -1,0 +1,105 @@
+"""What the store holds, how complete each platform's data is, and what stood out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from smkit.data.schema import POST_METRICS
+from smkit.playbooks.data_overview.inputs import Inputs, Settings
+
+TOP_POST_COLUMNS = ["published_at", "platform", "account", "title", "content_type", "views", "likes", "comments", "shares"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """The overview of one window.
+
+    ``tables``: rows, first and last day per table; ``by_platform``: posts and
+    views per platform and account; ``availability``: share of posts per
+    platform that report each metric; ``daily_views``: views per day and
+    platform of ``account`` (every account when empty); ``top_posts``: the
+    most-viewed posts, ranked from 1.
+    """
+
+    start: dt.date
+    end: dt.date
+    table_counts: dict[str, int]
+    tables: pd.DataFrame
+    by_platform: pd.DataFrame
+    availability: pd.DataFrame
+    account: str
+    daily_views: pd.DataFrame
+    top_posts: pd.DataFrame
+    posts_in_window: int
+    platforms: tuple[str, ...]
+    views_in_window: int
+    lower_bound_posts: int
+
+    @property
+    def has_daily_views(self) -> bool:
+        """``account`` has views in the window (else the chart is empty)."""
+        return bool((self.daily_views > 0).any().any())
+
+    def to_summary(self) -> dict:
+        """The key figures for ``summary.json``."""
+        return {
+            "window": {"start": self.start, "end": self.end},
+            "tables": self.table_counts,
+            "posts_in_window": self.posts_in_window,
+            "platforms": list(self.platforms),
+            "views_in_window": self.views_in_window,
+            "lower_bound_posts": self.lower_bound_posts,
+        }
+
+
+def posts_by_platform(posts: pd.DataFrame) -> pd.DataFrame:
+    """Posts and views per platform and account in the window."""
+    grouped = posts.groupby(["platform", "account"], observed=True).agg(posts=("post_id", "size"), views=("views", "sum"))
+    return grouped.sort_values(["platform", "views"], ascending=[True, False])
+
+
+def metric_availability(posts: pd.DataFrame) -> pd.DataFrame:
+    """Share of posts per platform that report each metric (1.0 = always).
+
+    Platforms export different metrics; a comparison across platforms is only
+    fair on metrics both report.
+    """
+    metrics = [m for m in POST_METRICS if m in posts]
+    share = posts[metrics].notna().groupby(posts["platform"]).mean()
+    return share.loc[:, share.max() > 0]
+
+
+def daily_views(daily: pd.DataFrame, account: str = "") -> pd.DataFrame:
+    """Views per day (rows) and platform (columns) of ``account``; every account when empty."""
+    data = daily[daily["account"] == account] if account else daily
+    return data.pivot_table(index="date", columns="platform", values="views", aggfunc="sum", observed=True)
+
+
+def top_posts(posts: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The ``n`` most-viewed posts with their engagement, ranked from 1."""
+    top = posts.nlargest(n, "views")[TOP_POST_COLUMNS].copy()
+    top.index = pd.RangeIndex(1, len(top) + 1, name="rank")
+    return top
+
+
+def analyze(inputs: Inputs, s: Settings) -> Result:
+    """The overview of the window's posts and account days."""
+    posts = inputs.posts
+    return Result(
+        start=inputs.start,
+        end=inputs.end,
+        table_counts=inputs.table_counts,
+        tables=inputs.tables,
+        by_platform=posts_by_platform(posts),
+        availability=metric_availability(posts),
+        account=s.account,
+        daily_views=daily_views(inputs.daily, s.account),
+        top_posts=top_posts(posts, s.top_n),
+        posts_in_window=int(len(posts)),
+        platforms=tuple(sorted(posts["platform"].dropna().unique().tolist())),
+        views_in_window=int(posts["views"].sum(skipna=True)),
+        lower_bound_posts=int(posts["lower_bound_metrics"].notna().sum()),
+    )

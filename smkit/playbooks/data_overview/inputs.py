@@ -1,0 +1,67 @@
+"""The data overview's parameters and what it reads from the store: every
+table's rows and span, and the window's posts and account days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from smkit.data import store as store_mod
+from smkit.params import Config
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``account``: the brand's own account, for the daily views chart (empty:
+    every account); ``top_n``: how many top posts to list."""
+
+    account: str = "Lumina"
+    top_n: int = 10
+
+
+def settings(account: str = "Lumina", top_n: int = 10) -> Settings:
+    """Validate the notebook's parameters."""
+    if int(top_n) < 1:
+        raise ValueError(f"top_n must be at least 1, got {top_n}")
+    return Settings(str(account or "").strip(), int(top_n))
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The window, rows per table (``table_counts``), each table's first and
+    last day (``tables``), and the window's posts and account days."""
+
+    start: dt.date
+    end: dt.date
+    table_counts: dict[str, int]
+    tables: pd.DataFrame
+    posts: pd.DataFrame
+    daily: pd.DataFrame
+
+
+def _table_spans(cfg: Config, counts: dict[str, int]) -> pd.DataFrame:
+    """Rows and first and last day of every table (``None`` for a table without a time column)."""
+    rows = []
+    with store_mod.connect(cfg.store, read_only=True) as con:
+        for table, n in counts.items():
+            column = store_mod.TIME_COLUMNS.get(table)
+            first = last = None
+            if column:
+                first, last = con.execute(f'SELECT min("{column}")::DATE, max("{column}")::DATE FROM "{table}"').fetchone()
+            rows.append({"table": table, "rows": n, "first": first, "last": last})
+    return pd.DataFrame(rows, columns=["table", "rows", "first", "last"]).set_index("table")
+
+
+def load(cfg: Config, s: Settings) -> Inputs:
+    """Everything the overview shows, read from ``cfg.store`` for the window ``cfg.start``..``cfg.end``."""
+    counts = store_mod.table_counts(cfg.store)
+    return Inputs(
+        start=cfg.start,
+        end=cfg.end,
+        table_counts=counts,
+        tables=_table_spans(cfg, counts),
+        posts=store_mod.load("posts", store=cfg.store, start=cfg.start, end=cfg.end),
+        daily=store_mod.load("account_daily", store=cfg.store, start=cfg.start, end=cfg.end),
+    )

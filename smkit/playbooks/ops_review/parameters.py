@@ -1,0 +1,79 @@
+"""The playbook's parameters, validated once: :func:`settings` turns the
+notebook's raw values into a frozen :class:`Settings`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from smkit.params import parse_mapping, parse_path
+
+DEFAULT_POINTS = "post:10,comment:3,share:5,like:1,checkin:2"
+DEFAULT_LEVELS = "L1 新手:0,L2 活跃:50,L3 达人:200,L4 核心:800,L5 大使:2000"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the review is asked: the brand, the goals file (``None`` for the
+    default), the forecast horizon and interval level, the community's points
+    per action and levels (name, points from which it starts; ascending), and
+    how many top contributors to list."""
+
+    brand: str = "Lumina"
+    goals: Path | None = None
+    horizon_days: int = 28
+    interval: float = 0.8
+    points: tuple[tuple[str, float], ...] = ()
+    levels: tuple[tuple[str, float], ...] = ()
+    top_n: int = 10
+
+    @property
+    def points_rules(self) -> dict[str, float]:
+        return dict(self.points)
+
+
+def parse_points(text: str) -> dict[str, float]:
+    """Points per action from ``"post:10,comment:3"`` (``：`` and ``，`` work too); actions are lower-cased."""
+    rules = {k.lower(): v for k, v in parse_mapping(text, "points_rules (action:points)", example=DEFAULT_POINTS).items()}
+    if not rules:
+        raise ValueError("no points rules given")
+    return rules
+
+
+def parse_levels(text: str) -> list[tuple[str, float]]:
+    """Level thresholds from ``"L1:0,L2:50"``: the points from which each level starts, ascending."""
+    levels = list(parse_mapping(text, "level_thresholds (name:points)", example=DEFAULT_LEVELS).items())
+    if not levels:
+        raise ValueError("no levels given")
+    bounds = [b for _, b in levels]
+    if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
+        raise ValueError(f"level thresholds must rise: {text!r}")
+    if bounds[0] > 0:
+        raise ValueError(f"the first level must start at 0 points so every member has one: {text!r}")
+    return levels
+
+
+def settings(
+    brand: str = "Lumina",
+    goals: str | Path | None = "",
+    horizon_days: int = 28,
+    interval: float = 0.8,
+    points_rules: str = DEFAULT_POINTS,
+    level_thresholds: str = DEFAULT_LEVELS,
+    top_n: int = 10,
+) -> Settings:
+    """Validate the notebook's parameters. ``goals`` empty means the default goals file."""
+    horizon_days, top_n, interval = int(horizon_days), int(top_n), float(interval)
+    if horizon_days < 7:
+        raise ValueError(f"horizon_days must be at least 7 (a weekly season), got {horizon_days}")
+    if not 0 < interval < 1:
+        raise ValueError(f"interval must lie between 0 and 1, got {interval}")
+    return Settings(
+        brand=str(brand),
+        goals=parse_path(goals, "goals", must_exist=True),
+        horizon_days=horizon_days,
+        interval=interval,
+        points=tuple(parse_points(points_rules).items()),
+        levels=tuple(parse_levels(level_thresholds)),
+        top_n=top_n,
+    )

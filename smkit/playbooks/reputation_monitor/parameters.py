@@ -1,0 +1,68 @@
+"""The monitor's parameters, validated once: :func:`settings` builds :class:`Settings`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from smkit.methods import anomaly
+from smkit.params import parse_list
+from smkit.playbooks.reputation_monitor.risk import RiskThresholds
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The monitor's validated parameters."""
+
+    brand: str = "Lumina"  # our brand in the mentions table
+    brand_aliases: tuple[str, ...] = ()  # the brand's other names; never reported as emerging words
+    history_days: int = 120  # days before the window used for baselines
+    detector: str = "seasonal_robust_z"  # volume detector, a name in smkit.methods.anomaly.DETECTORS
+    z: float = 4.0  # robust z-score above which a day's volume raises an alarm
+    cusum_k: float = 0.5  # CUSUM allowance, in standard deviations of the daily negative count
+    cusum_h: float = 5.0  # CUSUM decision limit
+    thresholds: RiskThresholds = RiskThresholds()  # risk-level thresholds and min_factors
+    top_n: int = 5  # negative mentions listed per alert
+
+
+def _number(value, name: str, kind: type, minimum: float, *, strict: bool = False):
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if number != number or number < minimum or (strict and number == minimum):
+        raise ValueError(f"{name} must be {'above' if strict else 'at least'} {minimum}, got {value!r}")
+    return number
+
+
+def settings(
+    brand: str = "Lumina",
+    brand_aliases: str | tuple[str, ...] = "",
+    history_days: int = 120,
+    detector: str = "seasonal_robust_z",
+    z: float = 4.0,
+    cusum_k: float = 0.5,
+    cusum_h: float = 5.0,
+    min_factors: int = 2,
+    top_n: int = 5,
+    thresholds: RiskThresholds | None = None,
+) -> Settings:
+    """Validate the notebook's parameters. ``brand_aliases`` are separated by
+    any list separator (``露米娜，Lumi`` is two names); ``thresholds``, when
+    given, replaces the default thresholds and ``min_factors``."""
+    brand = str(brand).strip()
+    if not brand:
+        raise ValueError("brand must name the brand as it appears in the mentions table")
+    anomaly.detector(detector)  # an unknown name lists the valid ones
+    if thresholds is None:
+        thresholds = RiskThresholds(min_factors=int(_number(min_factors, "min_factors", float, 1)))
+    return Settings(
+        brand=brand,
+        brand_aliases=parse_list(brand_aliases),
+        history_days=int(_number(history_days, "history_days", float, 0)),
+        detector=detector,
+        z=_number(z, "z", float, 0, strict=True),
+        cusum_k=_number(cusum_k, "cusum_k", float, 0),
+        cusum_h=_number(cusum_h, "cusum_h", float, 0, strict=True),
+        thresholds=thresholds,
+        top_n=int(_number(top_n, "top_n", float, 0)),
+    )

@@ -1,0 +1,55 @@
+"""Word of mouth (口碑) in the window: sentiment by brand, platform and topic, and earned against owned."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from smkit import rules
+
+COLUMNS = ["mentions", "positive_share", "neutral_share", "negative_share", "net_sentiment"]
+
+
+def breakdown(m: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
+    """Mentions, positive / neutral / negative shares and net sentiment
+    ((positive - negative) / (positive + negative), :func:`smkit.rules.net_sentiment`) per group."""
+    keys = [by] if isinstance(by, str) else list(by)
+    if m.empty:
+        return pd.DataFrame(columns=COLUMNS, index=pd.Index([], name=keys[0]) if len(keys) == 1 else None)
+    counts = pd.crosstab([m[c] for c in keys], m["polarity"]).reindex(columns=["positive", "neutral", "negative"], fill_value=0)
+    total = counts.sum(axis=1)
+    net = m.groupby(keys)["sentiment"].agg(rules.net_sentiment)
+    out = pd.DataFrame(
+        {
+            "mentions": total,
+            "positive_share": counts["positive"] / total,
+            "neutral_share": counts["neutral"] / total,
+            "negative_share": counts["negative"] / total,
+            "net_sentiment": net.reindex(total.index),
+        }
+    )
+    return out.sort_values("mentions", ascending=False)
+
+
+def earned_owned(window: pd.DataFrame, brand: str) -> pd.DataFrame:
+    """Earned (others' mentions of the brand) against owned (the brand's own
+    replies) in the window, with each one's engagement (likes, comments and shares)."""
+    ours = window[window["brand"] == brand]
+    owned = rules.is_reply(ours)
+    rows = []
+    for name, part in (("earned (others about the brand)", ours[~owned]), ("owned (the brand's replies)", ours[owned])):
+        # A part no platform reported counts as 0, so a mention without figures still weighs in the mean.
+        eng = rules.interactions(part, rules.CROSS_PLATFORM_ENGAGEMENT).fillna(0)
+        rows.append({"source": name, "mentions": len(part), "engagement": float(eng.sum()), "engagement_per_mention": float(eng.mean()) if len(part) else None})
+    return pd.DataFrame(rows).set_index("source")
+
+
+def tables(window: pd.DataFrame, brand: str) -> dict[str, pd.DataFrame]:
+    """The word-of-mouth tables: ``brand`` (every brand's earned mentions),
+    ``platform`` (ours), ``earned_owned`` and, only where the listening export
+    carries a topic (话题), ``topic`` (ours)."""
+    organic = rules.earned(window)
+    ours = organic[organic["brand"] == brand]
+    out = {"brand": breakdown(organic, "brand"), "platform": breakdown(ours, "platform"), "earned_owned": earned_owned(window, brand)}
+    if "topic" in ours and ours["topic"].notna().any():
+        out["topic"] = breakdown(ours.assign(topic=ours["topic"].fillna("(no topic)")), "topic")
+    return out
