@@ -1,0 +1,80 @@
+"""Numbers, dates, names and warning levels as Chinese and English readers expect them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import matplotlib.pyplot as plt
+import pytest
+
+from smkit import i18n, viz
+
+
+@pytest.mark.parametrize(
+    ("value", "zh", "en"),
+    [
+        (0, "0", "0"),
+        (9_999, "9,999", "9,999"),
+        (10_000, "1万", "10,000"),
+        (123_456, "12.3万", "123,456"),
+        (3_747_628, "375万", "3,747,628"),
+        (105_000_000, "1.05亿", "105,000,000"),
+        (-25_000, "-2.5万", "-25,000"),
+        (12.5, "12.5", "12.5"),
+        (float("nan"), "–", "–"),
+    ],
+)
+def test_counts_use_wan_and_yi_in_chinese_and_separators_in_english(value, zh, en):
+    assert i18n.count(value, "zh") == zh
+    assert i18n.count(value, "en") == en
+
+
+def test_money_percent_and_dates():
+    assert i18n.money(1234567.8) == "¥1,234,568" and i18n.money(-660, "en") == "-¥660"
+    assert i18n.money(0.456, decimals=2) == "¥0.46"
+    assert i18n.percent(0.125) == "12.5%" and i18n.percent(0.032, signed=True) == "+3.2%" and i18n.percent(None) == "–"
+    day = dt.date(2026, 11, 26)
+    assert i18n.date(day) == "2026年11月26日" and i18n.date(day, short=True) == "11月26日"
+    assert i18n.date("2026-11-26T09:00:00", "en") == "26 Nov 2026" and i18n.date(day, "en", short=True) == "26 Nov"
+
+
+def test_axes_never_show_an_offset_multiplier():
+    viz.set_theme()  # the CJK font, for 万
+    fig, ax = plt.subplots()
+    ax.plot([0, 1, 2], [1_000_000, 2_500_000, 4_000_000])
+    i18n.count_axis(ax, "zh")
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert labels and all(label.endswith("万") or label == "0" for label in labels), labels
+    assert ax.yaxis.get_offset_text().get_text() == ""
+    plt.close(fig)
+
+
+def test_names_people_know_and_data_kept_as_it_is():
+    assert [i18n.platform(p) for p in ("weibo", "douyin", "xiaohongshu", "wechat", "wechat_channels", "bilibili", "kuaishou")] == [
+        "微博", "抖音", "小红书", "微信公众号", "视频号", "B站", "快手",
+    ]  # fmt: skip
+    assert i18n.content_type("image_text") == "图文" and i18n.content_type("video") == "短视频" and i18n.content_type("live") == "直播"
+    assert i18n.platform("MyForum") == "MyForum"  # an unknown platform is data: never translated
+    assert set(i18n.PLATFORMS["zh"]) == set(i18n.PLATFORMS["en"]) and set(i18n.CONTENT_TYPES["zh"]) == set(i18n.CONTENT_TYPES["en"])
+
+
+def test_warning_levels_follow_the_chinese_emergency_convention():
+    assert i18n.level_name(4) == "Ⅰ级 特别重大（红色）"  # the most severe
+    assert i18n.level_name(3) == "Ⅱ级 重大（橙色）" and i18n.level_name(1) == "Ⅳ级 一般（蓝色）"
+    assert i18n.level_name(3, "en") == "Level II (orange, major)"
+    for spelled in ("Ⅱ", "II", "2", "Ⅱ级", "level II", " ii "):
+        assert i18n.parse_level(spelled) == 3, spelled
+    assert i18n.parse_level("Ⅰ") > i18n.parse_level("Ⅳ")  # severity grows with danger
+    with pytest.raises(ValueError, match="unknown warning level 'V'"):
+        i18n.parse_level("V")
+
+
+def test_every_message_exists_in_every_language_with_the_same_placeholders():
+    keys = {lang: set(table) for lang, table in i18n.MESSAGES.items()}
+    assert set(keys) == set(i18n.LANGUAGES) and keys["zh"] == keys["en"]
+    for key in keys["zh"]:
+        assert i18n.placeholders(i18n.MESSAGES["zh"][key]) == i18n.placeholders(i18n.MESSAGES["en"][key]), key
+    assert i18n.text("period", "zh", start="11月1日", end="11月26日") == "11月1日至11月26日"
+    with pytest.raises(ValueError, match="valid: zh, en"):
+        i18n.text("period", "fr")
