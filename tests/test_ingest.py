@@ -121,11 +121,33 @@ def test_weibo_bilibili_kuaishou_and_english_headers(tmp_path, store):
     assert posts.loc["linkedin", "impressions"] == 5400 and posts.loc["linkedin", "likes"] == 88 and posts.loc["linkedin", "spend"] == 0
 
 
-def test_unmapped_columns_are_reported_not_silently_dropped(tmp_path, store, capsys):
-    path = write_csv(tmp_path / "x.csv", ["作品名称,发布时间,播放量,2s跳出率,主页访问量", "a,2026-11-01,100,0.3,7"])
+def test_unknown_columns_are_kept_as_extra_not_dropped(tmp_path, store):
+    # headers no alias knows (made-up names, so a new alias elsewhere cannot change the test)
+    path = write_csv(tmp_path / "x.csv", ["作品名称,发布时间,播放量,神秘指数,奇怪比率,审核备注", "a,2026-11-01,100,7,12.5%,通过", "b,2026-11-02,5,9,30%,-"])
     report = run([path], "posts", store, platform="douyin", account="A")
-    assert report.files[0].unmapped_columns == ["2s跳出率", "主页访问量"]
-    assert "2s跳出率" in report.summary() and "not stored" in report.summary()
+    f = report.files[0]
+    assert f.unmapped_columns == [] and f.accepted == 2
+    assert f.extra_columns == {"神秘指数": "number", "奇怪比率": "rate", "审核备注": "text"}
+    assert "kept as extra" in report.summary() and "神秘指数 (number)" in report.summary()
+    posts = load("posts", store=store).set_index("title")
+    assert posts.loc["a", "神秘指数"] == 7 and posts.loc["b", "奇怪比率"] == pytest.approx(0.30)
+    assert posts.loc["a", "审核备注"] == "通过" and pd.isna(posts.loc["b", "审核备注"])
+    with connect(store, read_only=True) as con:  # queryable by its own name
+        assert con.execute('SELECT sum("神秘指数") FROM posts').fetchone()[0] == 16
+    # a later export without the column, or with a dash, keeps the stored value
+    run([write_csv(tmp_path / "y.csv", ["作品名称,发布时间,播放量,神秘指数", "a,2026-11-01,120,-"])], "posts", store, platform="douyin", account="A")
+    posts = load("posts", store=store).set_index("title")
+    assert posts.loc["a", "神秘指数"] == 7 and posts.loc["a", "views"] == 120 and posts.loc["a", "审核备注"] == "通过"
+    # decimals after whole numbers widen the column instead of rounding
+    run([write_csv(tmp_path / "z.csv", ["作品名称,发布时间,播放量,神秘指数", "b,2026-11-02,5,9.5"])], "posts", store, platform="douyin", account="A")
+    assert load("posts", store=store).set_index("title").loc["b", "神秘指数"] == pytest.approx(9.5)
+
+
+def test_an_extra_column_never_overwrites_a_canonical_one(tmp_path, store):
+    path = write_csv(tmp_path / "x.csv", ["作品名称,发布时间,播放量,VIEWS", "a,2026-11-01,100,999"])
+    f = run([path], "posts", store, platform="douyin", account="A").files[0]
+    assert "VIEWS" not in f.extra_columns
+    assert load("posts", store=store).iloc[0]["views"] == 100
 
 
 def test_bad_rows_are_quarantined_with_reason_and_row(tmp_path, store):

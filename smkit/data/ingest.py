@@ -10,12 +10,11 @@ the store exactly as it was and a re-run never doubles a row.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,9 +22,11 @@ import pandas as pd
 import pyarrow as pa
 
 from smkit.data import aliases, parsing, schema
-from smkit.data.readers import IngestError, read_export
+from smkit.data.ingest_commit import commit, ingest_lock, write_quarantine
+from smkit.data.ingest_report import FileReport, IngestReport
+from smkit.data.readers import IngestError, max_cell_chars, read_export
 from smkit.data.schema import AMOUNT, BOOL, COUNT, DATE, INTEGER, LOWER_BOUND_COLUMN, RATE, SCORE, SECONDS, TEXT, TIMESTAMP
-from smkit.data.store import DEFAULT_TZ, TIME_COLUMNS, connect, default_store_path, ensure_table, upsert
+from smkit.data.store import DEFAULT_TZ, TIME_COLUMNS, StoreError, check_store_path, default_store_path
 
 CHANNEL_ALIASES = {
     "owned": "owned",
@@ -49,83 +50,12 @@ DERIVED_KEYS = {
     "posts": ("post_id", ("platform", "account", "published_at", "title")),
     "mentions": ("mention_id", ("platform", "published_at", "author", "text")),
 }
+PLATFORM_NAME = r"[\w][\w .&+-]{0,39}"
+# Dates before this are quarantined unless ``earliest`` (--earliest-date) allows them:
+# ``-1``, ``0001-01-01`` and ``1900-01-01`` are placeholders, not publication dates.
+EARLIEST_DATE = "2000-01-01"
 # Leave a little room for clocks that differ between the export and this machine.
 FUTURE_TOLERANCE = pd.Timedelta(hours=1)
-
-
-@dataclass
-class FileReport:
-    """What happened to one file. ``rows_read == accepted + quarantined + duplicates``."""
-
-    file: str
-    table: str
-    encoding: str | None
-    header_row: int
-    skipped_title_rows: list[str]
-    rows_read: int = 0
-    accepted: int = 0
-    quarantined: int = 0
-    duplicates: int = 0
-    inserted: int = 0
-    updated: int = 0
-    columns: dict[str, str] = field(default_factory=dict)
-    unmapped_columns: list[str] = field(default_factory=list)
-    duplicate_columns: list[str] = field(default_factory=list)
-    lower_bounds: dict[str, int] = field(default_factory=dict)
-    quarantine_reasons: dict[str, int] = field(default_factory=dict)
-    quarantine_file: str | None = None
-
-    def reconciles(self) -> bool:
-        return self.rows_read == self.accepted + self.quarantined + self.duplicates
-
-
-@dataclass
-class IngestReport:
-    store: str
-    table: str
-    started: str
-    seconds: float
-    files: list[FileReport]
-
-    @property
-    def rows_read(self) -> int:
-        return sum(f.rows_read for f in self.files)
-
-    @property
-    def accepted(self) -> int:
-        return sum(f.accepted for f in self.files)
-
-    @property
-    def quarantined(self) -> int:
-        return sum(f.quarantined for f in self.files)
-
-    @property
-    def duplicates(self) -> int:
-        return sum(f.duplicates for f in self.files)
-
-    def to_dict(self) -> dict:
-        return {**asdict(self), "totals": {k: getattr(self, k) for k in ("rows_read", "accepted", "quarantined", "duplicates")}}
-
-    def summary(self) -> str:
-        lines = [f"ingest into {self.table} ({self.store}) in {self.seconds:.1f} s"]
-        for f in self.files:
-            lines.append(
-                f"  {f.file}: read {f.rows_read:,} = accepted {f.accepted:,} (new {f.inserted:,}, updated {f.updated:,})"
-                f" + quarantined {f.quarantined:,} + duplicates {f.duplicates:,}"
-            )
-            if f.skipped_title_rows:
-                lines.append(f"    skipped {len(f.skipped_title_rows)} title row(s) above the header: {f.skipped_title_rows[0][:60]!r}")
-            if f.unmapped_columns:
-                lines.append(f"    not stored (no canonical column; add an alias to keep them): {', '.join(f.unmapped_columns)}")
-            if f.duplicate_columns:
-                lines.append(f"    not stored (another header already maps to the same column): {', '.join(f.duplicate_columns)}")
-            for metric, n in f.lower_bounds.items():
-                lines.append(f"    {metric}: {n:,} value(s) exported as a lower bound such as 10万+ (flagged in {LOWER_BOUND_COLUMN})")
-            for reason, n in sorted(f.quarantine_reasons.items(), key=lambda kv: -kv[1])[:5]:
-                lines.append(f"    quarantined {n:,}: {reason}")
-            if f.quarantine_file:
-                lines.append(f"    quarantined rows with reasons: {f.quarantine_file}")
-        return "\n".join(lines)
 
 
 @dataclass
@@ -145,25 +75,42 @@ def prepare(
     tz: str = DEFAULT_TZ,
     alias_file: Path | None = None,
     now: pd.Timestamp | None = None,
+    earliest: str | pd.Timestamp = EARLIEST_DATE,
 ) -> Prepared:
     """Read, map, parse and validate one file without touching the store."""
     path = Path(path)
     spec = schema.get_table(table)
     raw = read_export(path, aliases.header_score(table, alias_file), aliases.text_columns(table, alias_file))
     frame = raw.frame
+    if raw.ragged and len(frame) == 0:
+        widths = Counter(r.fields for r in raw.ragged)
+        expected = raw.ragged[0].expected
+        if len(widths) == 1:
+            fields = next(iter(widths))
+            raise IngestError(
+                f"{path}: every row has {fields} fields but the header has {expected}: the header probably comes from another export version "
+                "(a column added or removed); export the file again or fix the header row"
+            )
+        raise IngestError(f"{path}: no row has as many fields as the header ({expected}); is the delimiter or the header row right?")
     if len(frame.columns) == 0 or len(frame) == 0:
         raise IngestError(f"{path}: the file has a header but no data rows")
+    nul = _remove_nul_bytes(frame)
     mapping = aliases.map_headers(table, list(frame.columns), alias_file)
+    extra_headers, unmapped = _extra_headers(frame, mapping, spec)
     report = FileReport(
         file=str(path),
         table=table,
         encoding=raw.encoding,
         header_row=raw.header_row + 1,
         skipped_title_rows=list(raw.skipped_rows),
-        rows_read=len(frame),
+        rows_read=len(frame) + len(raw.ragged),
         columns={k: v for k, v in mapping.columns.items()},
-        unmapped_columns=list(mapping.unmapped),
+        unmapped_columns=unmapped,
         duplicate_columns=list(mapping.duplicates),
+        ragged_rows=len(raw.ragged),
+        truncated=raw.truncated,
+        nul_bytes_removed=nul,
+        formula_cells=list(raw.formula_cells),
     )
     data = frame[list(mapping.columns)].rename(columns=mapping.columns)
     for column, value in (("platform", platform), ("account", account)):
@@ -171,34 +118,60 @@ def prepare(
             data[column] = data[column].where(data[column].notna(), value) if column in data else value
     missing = [c for c in spec.required if c not in data]
     if missing:
-        found = ", ".join(map(str, frame.columns[:20]))
+        found = ", ".join(parsing.describe(c) for c in frame.columns[:20]) + (f" ... ({len(frame.columns):,} in all)" if len(frame.columns) > 20 else "")
         hint = " (pass --platform / --account for exports that do not name them)" if set(missing) & {"platform", "account"} else ""
         raise IngestError(f"{path}: required column(s) {', '.join(missing)} missing for table {table}{hint}; headers found: {found}")
 
     # Row numbers as a spreadsheet shows them: the header is line header_row+1.
     first_line = raw.header_row + 2 if raw.encoding is not None or path.suffix.lower() in (".xlsx", ".xlsm") else 1
-    rows = pd.Series(np.arange(first_line, first_line + len(frame)), index=frame.index)
+    bad_ordinals = {r.index for r in raw.ragged if r.index >= 0}
+    ordinals = [i for i in range(len(frame) + len(bad_ordinals)) if i not in bad_ordinals][: len(frame)] if bad_ordinals else range(len(frame))
+    rows = pd.Series(np.asarray(ordinals, dtype="int64") + first_line, index=frame.index)
     reasons = pd.Series("", index=frame.index, dtype=object)
     out = pd.DataFrame(index=frame.index)
     lower: pd.Series | None = None  # metrics exported as "at least" (10万+), per row
     extra_kinds: dict[str, str] = {}
 
+    for header, name in extra_headers.items():
+        data[name] = frame[header]
     kinds = {c: spec.columns[c] for c in data.columns if c in spec.columns}
-    for column in data.columns:
+    for column in list(data.columns):
         if column not in kinds:
+            if parsing.missing_mask(data[column]).all():
+                data = data.drop(columns=column)  # nothing to keep; a stored value is never replaced by an empty column's guess
+                continue
             kinds[column] = extra_kinds[column] = _infer_kind(data[column])
+    report.extra_columns = {h: _KIND_NAMES.get(extra_kinds[n], "text") if n in extra_kinds else "empty" for h, n in extra_headers.items()}
     now = now or pd.Timestamp.now(tz=tz)
+    floor = pd.Timestamp(earliest)
+    limit = max_cell_chars()
     for column, kind in kinds.items():
         source = data[column]
+        long_cells = _too_long(source, limit)
+        if long_cells.any():
+            reasons[long_cells] += (
+                f"{column}: a cell of "
+                + source[long_cells].astype(str).str.len().map("{:,}".format)
+                + f" characters (limit {limit:,}; raise it with SMKIT_MAX_CELL_CHARS); "
+            )
+            source = source.where(~long_cells)
         parsed = _parse(source, kind, tz)
         values = parsed.values
         bad = parsed.bad
         if bad.any():
             reasons[bad] += column + ": cannot read " + source[bad].astype(str).map(parsing.describe) + f" as {_KIND_WORDS[kind]}; "
-        problem = _validate(column, kind, values, table, now)
+        problem = _validate(column, kind, values, table, now) if column not in extra_kinds else None
         if problem is not None:
             mask, text = problem
             reasons[mask] += text + "; "
+        if kind in (TIMESTAMP, DATE):
+            if kind == TIMESTAMP:
+                bound = floor.tz_localize(tz) if floor.tzinfo is None else floor
+            else:
+                bound = floor.tz_localize(None) if floor.tzinfo is not None else floor
+            early = (values < bound).fillna(False).astype(bool)
+            if early.any():
+                reasons[early] += f"{column} is before {floor:%Y-%m-%d} (pass --earliest-date to allow older dates); "
         if parsed.lower_bound is not None and parsed.lower_bound.any():
             flagged = parsed.lower_bound
             lower = pd.Series(None, index=frame.index, dtype=object) if lower is None else lower
@@ -209,6 +182,7 @@ def prepare(
         empty = out[column].isna() & parsing.missing_mask(data[column]) if column in data else out[column].isna()
         if empty.any():
             reasons[empty] += f"{column} is missing; "
+    report.notes.extend(schema.content_type_notes(out.get("content_type", ())))  # unknown forms, before they become "other"
     _normalise_categories(out, reasons)
     if LOWER_BOUND_COLUMN in spec.columns:
         out[LOWER_BOUND_COLUMN] = None if lower is None else lower.str.lstrip(";")
@@ -216,13 +190,18 @@ def prepare(
     for column in spec.key:  # aggregated experiment rows have no unit_id
         if column not in out:
             out[column] = None
+    if raw.truncated and not (raw.ragged and raw.ragged[-1].index == len(frame) + len(raw.ragged) - 1):
+        reasons.iloc[-1] += TRUNCATED + "; "  # the last record kept its field count but ends inside a quote
 
     bad_rows = reasons != ""
-    quarantine = frame[bad_rows].astype(str).where(frame[bad_rows].notna(), "")
+    quarantine = _clip_cells(frame[bad_rows], limit)
     quarantine.insert(0, "reason", reasons[bad_rows].str.rstrip("; "))
     quarantine.insert(0, "row", rows[bad_rows])
     quarantine.insert(0, "source_file", str(path))
-    report.quarantined = int(bad_rows.sum())
+    if raw.ragged:
+        quarantine = pd.concat([quarantine, _ragged_rows(raw, path, first_line, list(frame.columns), limit)], ignore_index=True)
+        quarantine = quarantine.sort_values("row", kind="stable").reset_index(drop=True)
+    report.quarantined = len(quarantine)
     report.quarantine_reasons = dict(Counter(_reason_kind(r) for r in quarantine["reason"]))
 
     good = out[~bad_rows]
@@ -230,6 +209,78 @@ def prepare(
     report.duplicates = len(good) - len(deduped)
     report.accepted = len(deduped)
     return Prepared(deduped.reset_index(drop=True), extra_kinds, quarantine, report)
+
+
+TRUNCATED = "the file looks truncated: it ends mid-record (still downloading, or cut off?)"
+EXTRA_NAME_LIMIT = 64
+_KIND_NAMES = {INTEGER: "number", SCORE: "number", RATE: "rate", TEXT: "text"}
+
+
+def _extra_headers(frame: pd.DataFrame, mapping: aliases.HeaderMapping, spec: schema.Table) -> tuple[dict[str, str], list[str]]:
+    """Headers the alias table does not know, kept under their own name (issue 17):
+    header -> stored column name. Blank columns are left out silently; names that
+    are blank, too long or clash with a canonical column (DuckDB compares names
+    without case) are listed as not stored."""
+    kept: dict[str, str] = {}
+    unmapped: list[str] = []
+    taken = {c.lower() for c in spec.columns} | {c.lower() for c in mapping.columns.values()} | {"source_file", "row", "reason"}
+    for header in mapping.unmapped:
+        if header.startswith("Unnamed: ") and frame[header].isna().all():
+            continue
+        name = re.sub(r"[\x00-\x1f\x7f]", "", str(header)).strip()
+        if not name or name.startswith("Unnamed: ") or len(name) > EXTRA_NAME_LIMIT or name.lower() in taken:
+            unmapped.append(header)
+            continue
+        taken.add(name.lower())
+        kept[header] = name
+    return kept, unmapped
+
+
+def _remove_nul_bytes(frame: pd.DataFrame) -> int:
+    """Remove NUL bytes from text cells (a database text column cannot hold them); their count."""
+    removed = 0
+    for column in frame.columns:
+        series = frame[column]
+        if series.dtype.kind in "biufcmM" or isinstance(series.dtype, pd.BooleanDtype):
+            continue
+        text = series.astype("string")
+        has = text.str.contains("\x00", regex=False).fillna(False).astype(bool)
+        if has.any():
+            removed += int(text[has].str.count("\x00").sum())
+            cleaned = text[has].str.replace("\x00", "", regex=False)
+            frame[column] = series.astype(object).where(~has, cleaned)
+    return removed
+
+
+def _too_long(series: pd.Series, limit: int) -> pd.Series:
+    if series.dtype.kind in "biufcmM" or isinstance(series.dtype, pd.BooleanDtype):
+        return pd.Series(False, index=series.index)
+    return (series.astype("string").str.len() > limit).fillna(False).astype(bool)
+
+
+def _clip_cells(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """Raw cells for the quarantine file as text, a cell over the limit cut to it."""
+    text = frame.astype(str).where(frame.notna(), "")
+    for column in text.columns:
+        too_long = text[column].str.len() > limit
+        if too_long.any():
+            text.loc[too_long, column] = text.loc[too_long, column].str.slice(0, limit) + "…"
+    return text
+
+
+def _ragged_rows(raw, path: Path, first_line: int, columns: list[str], limit: int) -> pd.DataFrame:
+    """Quarantine rows for records whose field count is not the header's; the raw record is kept whole in ``raw_record``."""
+    rows = []
+    last = len(raw.frame) + len(raw.ragged) - 1
+    for r in raw.ragged:
+        reason = f"row has {r.fields} fields, header has {r.expected}"
+        if raw.truncated and r.index == last:
+            reason += "; " + TRUNCATED
+        rows.append({"source_file": str(path), "row": first_line + r.index if r.index >= 0 else -1, "reason": reason, "raw_record": r.text[:limit]})
+    out = pd.DataFrame(rows)
+    for column in columns:
+        out[column] = ""
+    return out
 
 
 def _drop_duplicate_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -290,8 +341,16 @@ def _infer_kind(series: pd.Series) -> str:
     filled = ~parsing.missing_mask(series)
     if filled.any() and not parsed.bad[filled].any() and not parsed.lower_bound[filled].any():
         values = parsed.values[filled]
-        return INTEGER if (values == values.round()).all() else SCORE
+        return INTEGER if (values == values.round()).all() and (values.abs() <= parsing.MAX_COUNT).all() else SCORE
+    if filled.any() and series.dtype.kind not in "biuf":
+        rate = parsing.parse_rate(series)
+        if not rate.bad[filled].any() and _as_text(series[filled]).str.endswith("%").any():
+            return RATE  # 12.5% in a column no alias knows yet
     return TEXT
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    return series.astype("string").str.strip()
 
 
 def _validate(column: str, kind: str, values: pd.Series, table: str, now: pd.Timestamp) -> tuple[pd.Series, pd.Series | str] | None:
@@ -325,6 +384,10 @@ def _map_unique(series: pd.Series, func) -> pd.Series:
 def _normalise_categories(out: pd.DataFrame, reasons: pd.Series) -> None:
     if "platform" in out:
         out["platform"] = _map_unique(out["platform"], schema.normalise_platform)
+        odd = out["platform"].notna() & ~out["platform"].str.fullmatch(PLATFORM_NAME).fillna(False).astype(bool)
+        if odd.any():  # a platform name is stored verbatim: it may hold words, never markup or control characters
+            reasons[odd] += "platform " + out.loc[odd, "platform"].map(parsing.describe) + " is not a platform name; "
+            out.loc[odd, "platform"] = None
     if "content_type" in out:
         out["content_type"] = _map_unique(out["content_type"], schema.normalise_content_type)
     if "channel" in out:
@@ -378,49 +441,63 @@ def ingest(
     alias_file: str | Path | None = None,
     report_dir: str | Path | None = None,
     now: pd.Timestamp | None = None,
+    earliest: str | pd.Timestamp = EARLIEST_DATE,
 ) -> IngestReport:
     """Load export files into ``table`` of the store; see the module docstring.
 
-    Raises :class:`IngestError` (nothing written) when a file cannot be used.
-    Quarantined rows and a JSON ingest report are written to ``report_dir``
-    (default: ``quarantine/`` and ``ingest_reports/`` beside the store).
+    Raises :class:`IngestError` (nothing written) when a file cannot be used,
+    the store cannot be written (busy past the lock timeout, read-only, disk
+    full) or the quarantine and report cannot be written. Quarantined rows and
+    a JSON ingest report are written to ``report_dir`` (default:
+    ``quarantine/`` and ``ingest_reports/`` beside the store) *before* the
+    commit, so a committed ingest always has its rejects on disk; when the
+    commit fails they are removed again.
     """
     started = time.perf_counter()
-    stamp = pd.Timestamp.now(tz=tz)
     schema.get_table(table)
     if not files:
         raise IngestError("no files given")
-    store_path = Path(store) if store is not None else default_store_path()
+    _check_tz(tz)
+    try:
+        floor = pd.Timestamp(earliest)
+    except (ValueError, TypeError):
+        raise IngestError(f"earliest date {earliest!r} is not a date (YYYY-MM-DD)") from None
     alias_path = Path(alias_file) if alias_file else None
-    prepared = [prepare(f, table, platform=platform, account=account, tz=tz, alias_file=alias_path, now=now) for f in files]
-
-    extra: dict[str, str] = {}
-    for p in prepared:
-        extra.update(p.extra_kinds)
-    store_path.parent.mkdir(parents=True, exist_ok=True)
-    with connect(store_path, tz=tz) as con:
-        con.execute("BEGIN TRANSACTION")
+    if alias_path is not None:
+        if not alias_path.is_file():
+            raise IngestError(f"alias file {alias_path}: no such file")
         try:
-            ensure_table(con, table, extra)
-            for p in prepared:
-                if len(p.frame):
-                    p.report.inserted, p.report.updated = upsert(con, table, p.frame)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
+            aliases.aliases_for(table, alias_path)
+        except (ValueError, OSError, pd.errors.ParserError) as exc:
+            raise IngestError(f"alias file {alias_path}: {str(exc).splitlines()[0]}") from None
+    store_path = Path(store) if store is not None else default_store_path()
+    try:
+        check_store_path(store_path)
+        store_path.parent.mkdir(parents=True, exist_ok=True)
+    except StoreError as exc:
+        raise IngestError(str(exc)) from None
+    except OSError as exc:
+        raise IngestError(f"cannot create the store's folder {store_path.parent}: {exc.strerror or exc}") from None
+    stamp = pd.Timestamp.now(tz=tz)
+    with ingest_lock(store_path):
+        prepared = [prepare(f, table, platform=platform, account=account, tz=tz, alias_file=alias_path, now=now, earliest=floor) for f in files]
+        base = Path(report_dir) if report_dir else store_path.parent
+        run_id = stamp.strftime("%Y%m%d-%H%M%S-%f")
+        written: list[Path] = []
+        try:
+            write_quarantine(prepared, base, run_id, written)
+            report = commit(store_path, table, tz, prepared, base, run_id, stamp, started, written)
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
             raise
-
-    base = Path(report_dir) if report_dir else store_path.parent
-    run_id = stamp.strftime("%Y%m%d-%H%M%S-%f")
-    for p in prepared:
-        if len(p.quarantine):
-            qdir = base / "quarantine"
-            qdir.mkdir(parents=True, exist_ok=True)
-            qfile = qdir / f"{run_id}_{Path(p.report.file).stem}.csv"
-            p.quarantine.to_csv(qfile, index=False, encoding="utf-8-sig")
-            p.report.quarantine_file = str(qfile)
-    report = IngestReport(str(store_path), table, stamp.isoformat(), round(time.perf_counter() - started, 3), [p.report for p in prepared])
-    rdir = base / "ingest_reports"
-    rdir.mkdir(parents=True, exist_ok=True)
-    (rdir / f"{run_id}_{table}.json").write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
     return report
+
+
+def _check_tz(tz: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise IngestError(f"unknown time zone {tz!r}; give an IANA name such as Asia/Shanghai or Europe/London") from None

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+# The largest whole number stored exactly (2**53): above it a count is not a measurement.
+MAX_COUNT = 2**53
 # Cells that mean "not reported". A dash is missing, never zero.
 MISSING_TOKENS = frozenset({"", "-", "--", "—", "——", "/", "n/a", "na", "nan", "null", "none", "暂无", "无数据", "未知"})
 
@@ -76,10 +78,10 @@ def parse_number(series: pd.Series, *, percent: bool = False) -> Parsed:
     """
     index = series.index
     no_flags = pd.Series(False, index=index)
-    if series.dtype.kind in "biuf":
-        return Parsed(series.astype("float64"), no_flags.copy(), no_flags)
-    if series.dtype.kind == "b":
-        return Parsed(series.astype("float64"), no_flags.copy(), no_flags)
+    if series.dtype.kind in "biufb":
+        values = series.astype("float64")
+        infinite = pd.Series(np.isinf(values.to_numpy(dtype="float64", na_value=np.nan)), index=index)
+        return Parsed(values.where(~infinite), infinite, no_flags)
 
     missing = missing_mask(series)
     text = _as_text(series)
@@ -101,6 +103,11 @@ def parse_number(series: pd.Series, *, percent: bool = False) -> Parsed:
         values.loc[todo] = number.astype("float64")
         bad.loc[todo] = number.isna().to_numpy()
         lower.loc[todo] = (parts["plus"].notna() & number.notna()).to_numpy()
+    # inf, Infinity and 1e309 are not measurements: the cell is unreadable, never stored.
+    infinite = pd.Series(np.isinf(values.to_numpy(dtype="float64", na_value=np.nan)), index=index)
+    if infinite.any():
+        values = values.where(~infinite)
+        bad = bad | infinite
     return Parsed(values, bad, lower)
 
 
@@ -115,7 +122,8 @@ def parse_count(series: pd.Series) -> Parsed:
     rounded = values.round()
     has_unit = _has_unit(series)
     fractional = (values - rounded).abs() > 1e-9
-    bad = parsed.bad | (fractional & ~has_unit)
+    too_large = (values.abs() > MAX_COUNT).fillna(False).astype(bool)  # 1e20 fits no whole-number column exactly
+    bad = parsed.bad | (fractional & ~has_unit) | too_large
     out = rounded.where(~bad).astype("Int64")
     return Parsed(out, bad, parsed.lower_bound)
 
@@ -137,12 +145,16 @@ def parse_rate(series: pd.Series) -> Parsed:
 def parse_seconds(series: pd.Series) -> Parsed:
     """Durations: numbers of seconds, ``10秒``, ``1分20秒``, ``1小时2分``, ``1:20``, ``00:01:20``."""
     if series.dtype.kind in "biuf":
-        return Parsed(series.astype("float64"), pd.Series(False, index=series.index))
+        values = series.astype("float64")
+        infinite = pd.Series(np.isinf(values.to_numpy(dtype="float64", na_value=np.nan)), index=series.index)
+        return Parsed(values.where(~infinite), infinite)
     missing = missing_mask(series)
     text = _as_text(series)
     values = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
-    todo = values.isna() & ~missing
-    bad = pd.Series(False, index=series.index)
+    infinite = pd.Series(np.isinf(values.to_numpy(dtype="float64", na_value=np.nan)), index=series.index)
+    values = values.where(~infinite)
+    todo = values.isna() & ~missing & ~infinite
+    bad = infinite.copy()
     if todo.any():
         sub = text[todo]
         seconds = pd.Series(np.nan, index=sub.index)

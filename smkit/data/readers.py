@@ -11,6 +11,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +25,21 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 SNIFF_ROWS = 30
 _SAMPLE_BYTES = 1 << 20
+_HEAD_CHARS = 1 << 23  # the header search reads at most this much text
 
 
 class IngestError(Exception):
     """A whole file that cannot be used. The message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Ragged:
+    """A record whose number of fields is not the header's: never padded, never stored."""
+
+    index: int  # 0-based position among the data records (-1 when unknown)
+    fields: int
+    expected: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,41 @@ class RawTable:
     header_row: int  # 0-based line of the header in the file (rows above were skipped)
     encoding: str | None
     skipped_rows: tuple[str, ...]  # the title/notice rows that were skipped, as text
+    ragged: tuple[Ragged, ...] = ()  # records with more or fewer fields than the header
+    truncated: bool = False  # the file stops inside its last record (an open quote, no line end)
+    formula_cells: tuple[str, ...] = ()  # XLSX cells holding a formula with no saved value (A1 references)
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+def max_columns() -> int:
+    """Columns a file may have: ``$SMKIT_MAX_COLUMNS``, default 1,000."""
+    return _env_int("SMKIT_MAX_COLUMNS", 1000)
+
+
+def max_cell_chars() -> int:
+    """Characters a cell may hold (longer cells quarantine their row): ``$SMKIT_MAX_CELL_CHARS``, default 100,000."""
+    return _env_int("SMKIT_MAX_CELL_CHARS", 100_000)
+
+
+def max_expansion() -> int:
+    """How many times its own size an XLSX may unpack to: ``$SMKIT_MAX_EXPANSION``, default 100."""
+    return _env_int("SMKIT_MAX_EXPANSION", 100)
+
+
+def max_xlsx_rows() -> int:
+    """Rows an XLSX sheet may have (save bigger exports as CSV): ``$SMKIT_MAX_XLSX_ROWS``, default 200,000."""
+    return _env_int("SMKIT_MAX_XLSX_ROWS", 200_000)
+
+
+def _block_size() -> int:
+    """Arrow's read block: large enough for a record of :func:`max_cell_chars` UTF-8 characters."""
+    return max(1 << 22, 4 * max_cell_chars() + (1 << 20))
 
 
 def read_export(path: Path, header_score: Callable[[list[str]], int], text_columns: Callable[[list[str]], list[str]]) -> RawTable:
@@ -48,7 +97,13 @@ def read_export(path: Path, header_score: Callable[[list[str]], int], text_colum
         raise IngestError(f"{path}: no such file")
     if path.is_dir():
         raise IngestError(f"{path}: is a folder, not a file")
-    if path.stat().st_size == 0:
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if size == 0:
         raise IngestError(f"{path}: the file is empty")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
@@ -87,6 +142,10 @@ def detect_encoding(path: Path) -> str:
             return "utf-8"
         except UnicodeDecodeError:
             pass
+    line, mixed = _first_non_utf8_line(path)
+    if mixed:
+        raise IngestError(_mixed_message(path, line))
+    with path.open("rb") as fh:
         fh.seek(0)
         try:
             fh.read(_SAMPLE_BYTES).decode("gb18030")
@@ -113,52 +172,147 @@ def _read_csv(path: Path, header_score, text_columns) -> RawTable:
     except UnicodeDecodeError:
         if encoding != "utf-8":
             raise IngestError(f"{path}: cannot decode the file as {encoding}") from None
+        line, mixed = _first_non_utf8_line(path)
+        if mixed:
+            raise IngestError(_mixed_message(path, line)) from None
         return _read_csv_as(path, "gb18030", header_score, text_columns)
 
 
-def _read_csv_as(path: Path, encoding: str, header_score, text_columns) -> RawTable:
+def _mixed_message(path: Path, line: int) -> str:
+    return (
+        f"{path}: the file mixes encodings: it is UTF-8 up to line {line - 1:,} but line {line:,} is not "
+        "(it looks like GBK); save the whole file in one encoding, preferably UTF-8, and ingest it again"
+    )
+
+
+def _first_non_utf8_line(path: Path) -> tuple[int, bool]:
+    """The first line (1-based) that is not UTF-8, and whether an earlier line
+    held non-ASCII UTF-8 text (so the file mixes two encodings)."""
+    seen_multibyte, number = False, 0
+    with path.open("rb") as fh:
+        for chunk in fh:
+            for raw in chunk.rstrip(b"\r\n").split(b"\r"):  # CR-only line ends too
+                number += 1
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number, seen_multibyte
+                seen_multibyte = seen_multibyte or not raw.isascii()
+    return 0, False
+
+
+def _read_head(path: Path, encoding: str) -> str:
+    """The first :data:`SNIFF_ROWS` lines as text, reading at most :data:`_HEAD_CHARS` characters."""
     with path.open("r", encoding=encoding, newline="") as fh:
-        head = "".join(line for _, line in zip(range(SNIFF_ROWS), fh))
+        text = fh.read(_HEAD_CHARS)
+        complete = len(text) < _HEAD_CHARS
+    lines = text.splitlines(keepends=True)
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]  # the last line is cut by the read limit
+    return "".join(lines[:SNIFF_ROWS])
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """Column names as pandas would give them: blanks named ``Unnamed: i``, repeats ``name.1``, ``name.2``."""
+    seen: dict[str, int] = {}
+    names = []
+    for i, cell in enumerate(header):
+        name = cell.strip() or f"Unnamed: {i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    return names
+
+
+def _read_csv_as(path: Path, encoding: str, header_score, text_columns) -> RawTable:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    head = _read_head(path, encoding)
     if not head.strip():
         raise IngestError(f"{path}: the file has no text")
     delimiter = _sniff_delimiter(head)
-    lines = [[c.strip() for c in row] for row in csv.reader(io.StringIO(head), delimiter=delimiter)]
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(max(limit, len(head) + 1))
+        records = re.split(r"\r\n|\r|\n", head)  # CR-only line ends too
+        lines = [[c.strip() for c in row] for row in csv.reader(records[:-1] if records and not records[-1] else records, delimiter=delimiter)]
+    except csv.Error as exc:
+        raise IngestError(f"{path}: not a well-formed table ({exc})") from None
+    finally:
+        csv.field_size_limit(limit)
+    widest = max((len(row) for row in lines), default=0)
+    if widest > max_columns():
+        raise IngestError(f"{path}: a row among the first {SNIFF_ROWS} has {widest:,} columns (limit {max_columns():,}; raise it with SMKIT_MAX_COLUMNS)")
     header_row = _sniff_rows(lines, header_score)
     header = lines[header_row] if lines else []
     if sum(1 for c in header if c) < 2 and header_score(header) == 0:
         raise IngestError(f"{path}: not a table (no header row with column names was found in the first {SNIFF_ROWS} lines)")
-    text_cols = text_columns(header)
-    try:
-        frame = pd.read_csv(
-            path,
-            sep=delimiter,
-            skiprows=header_row,
-            encoding=encoding,
-            engine="pyarrow" if encoding in ("utf-8", "utf-8-sig") else "c",
-            dtype={c: "string" for c in text_cols},
-            keep_default_na=False,
-            na_values=[""],
+    names = unique_names(header)
+    text_cols = set(text_columns(header)) & set(names)
+    invalid: list[tuple[int, int | None, str]] = []
+
+    def on_invalid(row) -> str:
+        invalid.append((row.actual_columns, row.number, row.text))
+        return "skip"
+
+    if encoding in ("utf-8", "utf-8-sig"):
+        source = path
+    else:  # Arrow reads UTF-8 only; exports in GBK are small enough to transcode in memory
+        source = io.BytesIO(path.read_bytes().decode(encoding).encode("utf-8"))
+    skip = header_row + 1
+
+    def read(threads: bool):
+        if isinstance(source, io.BytesIO):
+            source.seek(0)
+        invalid.clear()
+        return pacsv.read_csv(
+            source,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip, use_threads=threads, block_size=_block_size()),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in text_cols}, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True
+            ),
         )
-    except (ValueError, pd.errors.ParserError) as exc:
-        if "invalid UTF8" in str(exc):
+
+    try:
+        table = read(threads=True)
+        if any(number is None for _, number, _ in invalid):  # row numbers are known only to the serial reader
+            table = read(threads=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError) as exc:
+        if "UTF8" in str(exc) or isinstance(exc, UnicodeDecodeError):
             raise UnicodeDecodeError("utf-8", b"", 0, 1, str(exc)) from None
-        # The fast reader refuses ragged rows; the C reader says which line.
-        try:
-            frame = pd.read_csv(
-                path,
-                sep=delimiter,
-                skiprows=header_row,
-                encoding=encoding,
-                dtype={c: "string" for c in text_cols},
-                keep_default_na=False,
-                na_values=[""],
-                engine="c",
-            )
-        except (ValueError, pd.errors.ParserError) as exc2:
-            raise IngestError(f"{path}: not a well-formed table ({_first_line(exc2) or _first_line(exc)})") from None
+        text = _first_line(exc)
+        if "straddling" in text or "block" in text:
+            text = f"a record is longer than {_block_size() >> 20} MB (a cell over the limit of {max_cell_chars():,} characters?)"
+        raise IngestError(f"{path}: not a well-formed table ({text})") from None
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    frame = table.to_pandas(date_as_object=False)
     frame.columns = [str(c).strip() for c in frame.columns]
+    ragged = [Ragged(number - skip - 1 if number is not None else -1, actual, len(names), text) for actual, number, text in invalid]
+    no_line_end, open_quote = _ends_mid_record(path)
+    last = len(frame) + len(ragged) - 1
+    cut_short = bool(ragged) and ragged[-1].index == last and ragged[-1].fields < ragged[-1].expected
+    truncated = no_line_end and (open_quote or cut_short)
     skipped = tuple(",".join(c for c in row if c) for row in lines[:header_row])
-    return RawTable(frame, header_row, encoding, skipped)
+    return RawTable(frame, header_row, encoding, skipped, tuple(ragged), truncated)
+
+
+def _ends_mid_record(path: Path) -> tuple[bool, bool]:
+    """Whether the file has no line end after its last record, and whether that
+    record leaves a quote open: a file cut off, or still downloading."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - (1 << 16)))
+        tail = fh.read()
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return False, False
+    last = re.split(rb"[\r\n]", tail)[-1]
+    return True, last.count(b'"') % 2 == 1
 
 
 def _first_line(exc: Exception) -> str:
@@ -170,7 +324,46 @@ def _sniff_delimiter(head: str) -> str:
     return max(counts, key=counts.get) if max(counts.values()) else ","
 
 
+_FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*?>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>')
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:?[A-Z]*(\d*)"')
+
+
+def _check_xlsx(path: Path) -> tuple[str, ...]:
+    """Refuse, in seconds, a workbook that would take minutes and gigabytes to
+    read (a zip bomb, a huge cell, a sheet of hundreds of thousands of rows),
+    and return the first sheet's formula cells that have no saved value."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            unpacked = sum(i.file_size for i in infos)
+            ratio = unpacked / max(1, path.stat().st_size)
+            if ratio > max_expansion():
+                raise IngestError(
+                    f"{path}: the workbook unpacks to {unpacked / 1e6:,.0f} MB, {ratio:,.0f} times its size "
+                    f"(limit {max_expansion():,} times; raise it with SMKIT_MAX_EXPANSION, or save the sheet as CSV)"
+                )
+            sheets = sorted((i for i in infos if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", i.filename)), key=lambda i: int(re.sub(r"\D", "", i.filename)))
+            if not sheets:
+                return ()
+            with zf.open(sheets[0]) as fh:
+                start = fh.read(4096)
+            m = _DIMENSION.search(start)
+            rows = int(m[1]) if m and m[1] else 0
+            if rows > max_xlsx_rows():
+                raise IngestError(
+                    f"{path}: the first sheet has {rows:,} rows (limit {max_xlsx_rows():,} for XLSX; save it as CSV, which reads much faster, "
+                    "or raise the limit with SMKIT_MAX_XLSX_ROWS)"
+                )
+            if sheets[0].file_size > 64 << 20:
+                return ()
+            xml = zf.read(sheets[0])
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return ()  # the reader says what is wrong with the workbook
+    return tuple(m.decode() for m in _FORMULA_NO_VALUE.findall(xml)[:1000])
+
+
 def _read_excel(path: Path, header_score, text_columns) -> RawTable:
+    formulas = _check_xlsx(path)
     try:
         preview = pd.read_excel(path, header=None, nrows=SNIFF_ROWS, dtype=object)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
@@ -178,6 +371,8 @@ def _read_excel(path: Path, header_score, text_columns) -> RawTable:
     lines = [["" if pd.isna(c) else str(c).strip() for c in row] for row in preview.itertuples(index=False)]
     if not lines:
         raise IngestError(f"{path}: the first sheet is empty")
+    if preview.shape[1] > max_columns():
+        raise IngestError(f"{path}: the first sheet has {preview.shape[1]:,} columns (limit {max_columns():,}; raise it with SMKIT_MAX_COLUMNS)")
     header_row = _sniff_rows(lines, header_score)
     header = lines[header_row]
     text_cols = text_columns(header)
@@ -185,4 +380,4 @@ def _read_excel(path: Path, header_score, text_columns) -> RawTable:
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.loc[:, [not c.startswith("Unnamed:") or frame[c].notna().any() for c in frame.columns]]
     skipped = tuple(",".join(c for c in row if c) for row in lines[:header_row])
-    return RawTable(frame, header_row, None, skipped)
+    return RawTable(frame, header_row, None, skipped, formula_cells=formulas)

@@ -7,7 +7,12 @@ through :func:`write_tables`, in one transaction per run.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
+import os
+import re
+import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +24,8 @@ from smkit import paths
 from smkit.data.schema import DATE, DUCKDB_TYPES, TIMESTAMP, get_table, normalise_platform
 
 DEFAULT_TZ = "Asia/Shanghai"
+DEFAULT_LOCK_TIMEOUT = 600.0
+DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
 # Each table's time column: what ``start``/``end`` filter on.
 TIME_COLUMNS = {
     "posts": "published_at",
@@ -43,11 +50,78 @@ def resolve_store(store: str | Path | None) -> Path:
         raise FileNotFoundError(
             f"store {path} does not exist; create it with 'smkit ingest FILE --table TABLE --store {path}' or build the sample with 'smkit init-store'"
         )
+    return check_store_path(path)
+
+
+class StoreError(ValueError):
+    """A store that cannot be used: not a DuckDB file, a folder, busy, read-only, disk full."""
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for a store another process is writing: ``$SMKIT_LOCK_TIMEOUT``, default 600."""
+    try:
+        return max(0.0, float(os.environ.get("SMKIT_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
+
+
+def check_store_path(path: str | Path) -> Path:
+    """``path`` if it is a DuckDB file or a new path; else :class:`StoreError`.
+
+    DuckDB opens any other file (a CSV, a Parquet file) as an empty in-memory
+    database, so an ingest into it would report success and keep nothing.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise StoreError(f"store {path} is a folder; give a DuckDB file such as {path / 'smkit.duckdb'}")
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(16)
+        except OSError as exc:
+            raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from None
+        if head and head[8:12] != DUCKDB_MAGIC:
+            what = "a Parquet file" if head.startswith(b"PAR1") else "a text file (CSV?)" if _looks_text(head) else "not a DuckDB database"
+            raise StoreError(f"store {path} exists and is {what}, not a DuckDB store; give a .duckdb file or a new path (nothing was written)")
     return path
 
 
-def connect(path: str | Path, *, read_only: bool = False, tz: str = DEFAULT_TZ) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path), read_only=read_only)
+def _looks_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _is_lock_conflict(exc: Exception) -> bool:
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def connect(path: str | Path, *, read_only: bool = False, tz: str = DEFAULT_TZ, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store, waiting up to ``wait`` seconds (default :func:`lock_timeout`)
+    while another process holds it for writing; errors are :class:`StoreError`
+    with the real reason in plain words."""
+    path = check_store_path(path)
+    wait = lock_timeout() if wait is None else wait
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.Error as exc:
+            if not _is_lock_conflict(exc):
+                raise StoreError(f"cannot open the store {path}: {plain_error(exc)}") from None
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"the store {path} is in use by another process (waited {wait:g} s; set SMKIT_LOCK_TIMEOUT to wait longer): {_holder(exc)}"
+                ) from None
+            if not told:
+                print(f"smkit: waiting for another process to finish with the store {path} (up to {wait:g} s)", file=sys.stderr, flush=True)
+                told = True
+            time.sleep(0.2)
     con.execute(f"SET TimeZone = '{tz}'")
     # Rows carry their own keys and times; letting DuckDB write them in any
     # order lets a large insert use every core.
@@ -55,19 +129,58 @@ def connect(path: str | Path, *, read_only: bool = False, tz: str = DEFAULT_TZ) 
     return con
 
 
+def plain_error(exc: BaseException) -> str:
+    """An error as one plain line: no exception class, disk full and permissions named."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if getattr(exc, "errno", None) == errno.ENOSPC or "No space left" in text:
+        return "the disk is full (no space left on the device)"
+    if isinstance(exc, PermissionError) or "Permission denied" in text or "Read-only file system" in text:
+        return "permission denied (the store or its folder is read-only)"
+    return re.sub(r"^[A-Za-z ]*Error:\s*", "", text) or "unknown error"
+
+
+def _holder(exc: Exception) -> str:
+    m = re.search(r"\(PID (\d+)\)", str(exc))
+    return f"process {m[1]} holds it" if m else "another process holds it"
+
+
+def quote(name: str) -> str:
+    """An identifier quoted for DuckDB SQL, whatever characters an export header holds."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
 def ensure_table(con: duckdb.DuckDBPyConnection, table: str, extra: dict[str, str]) -> None:
     """Create ``table`` if missing and add any open columns it does not have yet."""
     spec = get_table(table)
-    columns = {**spec.columns, **extra}
+    columns = {**spec.columns, **{c: k for c, k in extra.items() if c not in spec.columns}}
     exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0]
     if not exists:
-        body = ", ".join(f'"{c}" {DUCKDB_TYPES[k]}' for c, k in columns.items())
-        con.execute(f'CREATE TABLE "{table}" ({body})')
+        body = ", ".join(f"{quote(c)} {DUCKDB_TYPES[k]}" for c, k in columns.items())
+        con.execute(f"CREATE TABLE {quote(table)} ({body})")
         return
-    have = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+    have = {r[0].lower(): r[1] for r in con.execute(f"DESCRIBE {quote(table)}").fetchall()}
     for column, kind in columns.items():
-        if column not in have:
-            con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {DUCKDB_TYPES[kind]}')
+        stored = have.get(column.lower())
+        if stored is None:
+            con.execute(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(column)} {DUCKDB_TYPES[kind]}")
+        elif column in extra and column not in spec.columns:
+            wider = _widen(stored, DUCKDB_TYPES[kind])
+            if wider != stored:  # an extra column seen as whole numbers before, decimals or text now
+                con.execute(f"ALTER TABLE {quote(table)} ALTER {quote(column)} TYPE {wider}")
+
+
+_WIDTH = {"BOOLEAN": 0, "BIGINT": 1, "DOUBLE": 2}
+
+
+def _widen(stored: str, incoming: str) -> str:
+    """The type that holds both: BIGINT and DOUBLE give DOUBLE; anything else beside text gives VARCHAR."""
+    if stored == incoming:
+        return stored
+    if stored in _WIDTH and incoming in _WIDTH:
+        return max(stored, incoming, key=_WIDTH.get)
+    if stored == "VARCHAR" or incoming == "VARCHAR" or stored != incoming:
+        return "VARCHAR"
+    return stored
 
 
 def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> tuple[int, int]:
@@ -81,15 +194,15 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> t
     spec = get_table(table)
     # Through Arrow: DuckDB scans an Arrow table several times faster than a DataFrame.
     con.register("_incoming", pa.Table.from_pandas(frame, preserve_index=False))
-    match = " AND ".join(f't."{k}" IS NOT DISTINCT FROM i."{k}"' for k in spec.key)
-    updated = con.execute(f'SELECT count(*) FROM "{table}" t WHERE EXISTS (SELECT 1 FROM _incoming i WHERE {match})').fetchone()[0]
+    match = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM i.{quote(k)}" for k in spec.key)
+    updated = con.execute(f"SELECT count(*) FROM {quote(table)} t WHERE EXISTS (SELECT 1 FROM _incoming i WHERE {match})").fetchone()[0]
     if updated:
-        sets = ", ".join(f'"{c}" = coalesce(i."{c}", t."{c}")' for c in frame.columns if c not in spec.key)
+        sets = ", ".join(f"{quote(c)} = coalesce(i.{quote(c)}, t.{quote(c)})" for c in frame.columns if c not in spec.key)
         if sets:
-            con.execute(f'UPDATE "{table}" t SET {sets} FROM _incoming i WHERE {match}')
-    cols = ", ".join(f'"{c}"' for c in frame.columns)
-    new_rows = "" if not updated else f' WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE {match})'
-    con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _incoming i{new_rows}')
+            con.execute(f"UPDATE {quote(table)} t SET {sets} FROM _incoming i WHERE {match}")
+    cols = ", ".join(quote(c) for c in frame.columns)
+    new_rows = "" if not updated else f" WHERE NOT EXISTS (SELECT 1 FROM {quote(table)} t WHERE {match})"
+    con.execute(f"INSERT INTO {quote(table)} ({cols}) SELECT {cols} FROM _incoming i{new_rows}")
     con.unregister("_incoming")
     return len(frame) - updated, updated
 
@@ -104,9 +217,9 @@ def fingerprint(store: str | Path | None = None) -> str:
     digest = hashlib.sha256()
     with connect(path, read_only=True) as con:
         for table in sorted(_tables(con)):
-            cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
-            sums = " + ".join(f'coalesce(sum(hash("{c}")), 0)::HUGEINT' for c in cols)
-            row = con.execute(f'SELECT count(*), {sums} FROM "{table}"').fetchone()
+            cols = [r[0] for r in con.execute(f"DESCRIBE {quote(table)}").fetchall()]
+            sums = " + ".join(f"coalesce(sum(hash({quote(c)})), 0)::HUGEINT" for c in cols)
+            row = con.execute(f"SELECT count(*), {sums} FROM {quote(table)}").fetchone()
             digest.update(f"{table}:{cols}:{row}".encode())
     return digest.hexdigest()[:12]
 
@@ -197,6 +310,20 @@ def load(
         sql += " ORDER BY " + ", ".join(f'"{c}"' for c in ([order] if order else []) + list(key))
         frame = con.execute(sql, params).df()
         types = {r[0]: r[1] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+    # A store made by an older smkit lacks columns added since: they read as
+    # unknown (NULL), never as a KeyError inside a playbook.
+    for column, kind in spec.columns.items():
+        if column not in frame.columns:
+            types[column] = DUCKDB_TYPES[kind]
+            frame[column] = pd.Series(None, index=frame.index, dtype=object)
+            if DUCKDB_TYPES[kind] == "TIMESTAMPTZ":
+                frame[column] = pd.Series(pd.NaT, index=frame.index, dtype=f"datetime64[us, {tz}]")
+            elif DUCKDB_TYPES[kind] in ("DOUBLE", "BIGINT"):
+                frame[column] = pd.Series(float("nan"), index=frame.index)
+            elif DUCKDB_TYPES[kind] == "DATE":
+                frame[column] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
+            elif DUCKDB_TYPES[kind] == "BOOLEAN":
+                frame[column] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
     return _restore_dtypes(frame, types)
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import threading
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +127,7 @@ def write_report(notebook: Path, target: Path, book: Playbook, manifest: Manifes
     )
     body = re.sub(r"(<body[^>]*>)", lambda m: m[1] + header, body, count=1)
     body = body.replace("</body>", footer + "</body>", 1)
-    target.write_text(body, encoding="utf-8")
+    write_atomic(target, sanitize_html(body))
 
 
 def _nbconvert_id(title: str) -> str:
@@ -158,5 +161,130 @@ def build_index(reports: Path) -> Path:
         + "</table></div></body></html>"
     )
     target = reports / "index.html"
-    target.write_text(page, encoding="utf-8")
+    write_atomic(target, page)
     return target
+
+
+def write_atomic(target: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``target`` and move it into
+    place: a reader sees the old file or the new one, never an empty or torn one."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# The allow-list applied to every report, whatever a table or a chart title
+# lets through: a report is a static page and runs no script at all.
+_DROP_WITH_CONTENT = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "noscript", "portal", "template"}
+_DROP_TAG = {"base", "form", "input", "button", "textarea", "select", "option", "animate", "set", "animatetransform", "animatemotion"}
+_URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "background", "poster", "data", "cite", "srcset", "lowsrc", "dynsrc", "ping"}
+_BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|livescript|data|file):", re.I)
+_SAFE_IMAGE = re.compile(r"^data:image/(?:png|jpeg|jpg|gif|webp|svg\+xml)[;,]", re.I)
+_BAD_STYLE = re.compile(r"expression\s*\(|javascript:|vbscript:|-moz-binding|behavior\s*:", re.I)
+_BLANKS = re.compile(r"[\x00-\x20\x7f]+")
+
+
+class _Sanitiser(HTMLParser):
+    """Copies a page through, token by token, leaving out what could run.
+    Tags that need no change are copied byte for byte."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.skipping: list[str] = []  # open elements dropped with their content
+
+    def _allowed(self, tag: str, attrs: list[tuple[str, str | None]]) -> tuple[bool, list[tuple[str, str | None]]]:
+        kept = []
+        for key, value in attrs:
+            key = key.lower()
+            text = value or ""
+            squeezed = _BLANKS.sub("", text)
+            if key.startswith("on") or key in ("srcdoc", "formaction") or (key == "style" and _BAD_STYLE.search(text)):
+                continue
+            if key in _URL_ATTRIBUTES and _BAD_SCHEME.match(squeezed) and not (tag == "img" and key == "src" and _SAFE_IMAGE.match(squeezed)):
+                continue
+            kept.append((key, value))
+        if tag == "img" and not _SAFE_IMAGE.match(_BLANKS.sub("", dict(kept).get("src") or "")):
+            return False, kept  # a report embeds its figures; an image from elsewhere is a beacon or an attack
+        if tag == "meta" and (dict(attrs).get("http-equiv") or "").lower() == "refresh":
+            return False, kept
+        if tag == "link" and "stylesheet" not in (dict(attrs).get("rel") or "").lower().split():
+            return False, kept
+        return True, kept
+
+    def _tag(self, tag: str, attrs, close: bool) -> None:
+        if self.skipping:
+            if tag in _DROP_WITH_CONTENT and not close:
+                self.skipping.append(tag)
+            return
+        if tag in _DROP_WITH_CONTENT:
+            if not close:
+                self.skipping.append(tag)
+            return
+        if tag in _DROP_TAG:
+            return
+        ok, kept = self._allowed(tag, attrs)
+        if not ok:
+            return
+        if len(kept) == len(attrs):
+            self.out.append(self.get_starttag_text() or "")
+            return
+        body = "".join(f" {k}" if v is None else f' {k}="{html.escape(v, quote=True)}"' for k, v in kept)
+        self.out.append(f"<{tag}{body}{' /' if close else ''}>")
+
+    def handle_starttag(self, tag, attrs):
+        self._tag(tag, attrs, close=False)
+
+    def handle_startendtag(self, tag, attrs):
+        self._tag(tag, attrs, close=True)
+
+    def handle_endtag(self, tag):
+        if self.skipping:
+            if tag == self.skipping[-1]:
+                self.skipping.pop()
+            return
+        if tag in _DROP_WITH_CONTENT or tag in _DROP_TAG:
+            return
+        self.out.append(f"</{tag}>")
+
+    def _text(self, text: str) -> None:
+        if not self.skipping:
+            self.out.append(text)
+
+    def handle_data(self, data):
+        self._text(data)
+
+    def handle_entityref(self, name):
+        self._text(f"&{name};")
+
+    def handle_charref(self, name):
+        self._text(f"&#{name};")
+
+    def handle_comment(self, data):
+        self._text(f"<!--{data}-->")
+
+    def handle_decl(self, decl):
+        self._text(f"<!{decl}>")
+
+    def handle_pi(self, data):
+        pass
+
+    def unknown_decl(self, data):
+        pass
+
+
+def sanitize_html(page: str) -> str:
+    """``page`` with everything that could run removed: script, frame, object,
+    embed and form elements, every ``on*`` event-handler attribute,
+    ``javascript:``/``vbscript:``/``data:`` URLs (figures embedded as
+    ``data:image/...`` excepted), ``srcdoc``, CSS ``expression()``, refresh
+    meta tags, and images that load from anywhere but the report itself.
+    Everything else, escaped text included, is copied unchanged."""
+    parser = _Sanitiser()
+    parser.feed(page)
+    parser.close()
+    return "".join(parser.out)

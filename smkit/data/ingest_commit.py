@@ -1,0 +1,131 @@
+"""The writing half of an ingest: one ingest per store at a time, quarantine
+files and the report written before one transaction commits the rows.
+
+A failed write (disk full, a read-only store, a blocked quarantine folder)
+leaves the store as it was and removes what this run wrote beside it; a kill
+after the commit leaves the quarantine files and the report on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from smkit.data.ingest_report import IngestReport
+from smkit.data.readers import IngestError
+from smkit.data.safe_csv import write_csv
+from smkit.data.store import StoreError, connect, ensure_table, lock_timeout, plain_error, upsert
+
+
+@contextlib.contextmanager
+def ingest_lock(store_path: Path):
+    """One ingest into a store at a time: a later one waits (up to
+    ``$SMKIT_LOCK_TIMEOUT`` seconds) before it starts reading its files."""
+    lock = store_path.with_name(store_path.name + ".ingest.lock")
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError as exc:
+        raise IngestError(f"cannot write beside the store {store_path}: {exc.strerror or exc}") from None
+    try:
+        deadline, told = time.monotonic() + lock_timeout(), False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IngestError(
+                        f"another ingest into {store_path} is still running (waited {lock_timeout():.0f} s; set SMKIT_LOCK_TIMEOUT to wait longer)"
+                    ) from None
+                if not told:
+                    print(f"smkit ingest: waiting for another ingest into {store_path} to finish", file=sys.stderr, flush=True)
+                    told = True
+                time.sleep(0.2)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock; a killed process releases it too
+
+
+def _check_space(store_path: Path, prepared: list) -> None:
+    """Refuse before writing when the disk cannot hold the new rows (with room to spare)."""
+    need = sum(int(p.frame.memory_usage(deep=False).sum()) for p in prepared) * 2 + (16 << 20)
+    try:
+        free = shutil.disk_usage(store_path.parent).free
+    except OSError:
+        return
+    if free < need:
+        raise IngestError(
+            f"the disk holding {store_path} is full: about {need / 1e6:,.0f} MB are needed and {free / 1e6:,.0f} MB are free; "
+            "free some space and ingest again (nothing was written)"
+        )
+
+
+def write_quarantine(prepared: list, base: Path, run_id: str, written: list[Path]) -> None:
+    names: Counter[str] = Counter()
+    for p in prepared:
+        if not len(p.quarantine):
+            continue
+        qdir = base / "quarantine"
+        stem = Path(p.report.file).stem
+        names[stem] += 1
+        suffix = f"-{names[stem]}" if names[stem] > 1 else ""  # two files with one stem never share a quarantine file
+        qfile = qdir / f"{run_id}_{stem}{suffix}.csv"
+        try:
+            qdir.mkdir(parents=True, exist_ok=True)
+            write_csv(p.quarantine, qfile, encoding="utf-8-sig")
+        except OSError as exc:
+            raise IngestError(f"cannot write the quarantine file {qfile}: {plain_error(exc)}; nothing was written to the store") from None
+        written.append(qfile)
+        p.report.quarantine_file = str(qfile)
+
+
+def commit(store_path, table, tz, prepared, base, run_id, stamp, started, written) -> IngestReport:
+    """Upsert every file in one transaction; the report is on disk before the commit."""
+    _check_space(store_path, prepared)
+    extra: dict[str, str] = {}
+    for p in prepared:
+        extra.update(p.extra_kinds)
+    report = IngestReport(str(store_path), table, stamp.isoformat(), 0.0, [p.report for p in prepared])
+    rfile = base / "ingest_reports" / f"{run_id}_{table}.json"
+    try:
+        con = connect(store_path, tz=tz)
+    except StoreError as exc:
+        raise IngestError(str(exc) + "; nothing was written") from None
+    with con:
+        try:
+            con.execute("BEGIN TRANSACTION")
+            ensure_table(con, table, extra)
+            for p in prepared:
+                if len(p.frame):
+                    p.report.inserted, p.report.updated = upsert(con, table, p.frame)
+            report.seconds = round(time.perf_counter() - started, 3)
+            _write_report(rfile, report, "committing")
+            written.append(rfile)
+            con.execute("COMMIT")
+        except Exception as exc:
+            with contextlib.suppress(Exception):  # the transaction may already be gone; the first error is the one to tell
+                con.execute("ROLLBACK")
+            if isinstance(exc, IngestError):
+                raise
+            raise IngestError(f"cannot write the store {store_path}: {plain_error(exc)}; nothing was written, the store is as it was") from None
+    written.clear()  # committed: the quarantine files and the report stay
+    with contextlib.suppress(OSError):
+        _write_report(rfile, report, "committed")
+    return report
+
+
+def _write_report(path: Path, report: IngestReport, status: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(json.dumps({**report.to_dict(), "status": status}, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise IngestError(f"cannot write the ingest report {path}: {plain_error(exc)}") from None

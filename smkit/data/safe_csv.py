@@ -1,0 +1,67 @@
+"""CSV files written for people, safe to open in a spreadsheet.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+is a formula to Excel, WPS and LibreOffice (``=HYPERLINK(...)``,
+``=cmd|' /C calc'!A0``). Following OWASP's advice on CSV injection, such a
+text cell is written with a leading apostrophe, which the spreadsheet shows
+as text and never evaluates. Numbers stay numbers: a cell that is a number
+(``-5``, ``+3.5``, ``-1.2e3``) is written as it is.
+
+Every CSV smkit writes for a reader goes through :func:`write_csv`:
+quarantine files, ``calendar.csv``, ``assignments.csv``, ``forecast.csv``.
+The file is written to a temporary name beside the target and moved into
+place, so a reader never opens half a file and a full disk leaves the
+previous file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def neutralise_cell(value: object) -> object:
+    """The cell as a spreadsheet should show it: text that would start a
+    formula gets a leading apostrophe; numbers and other cells are unchanged."""
+    if not isinstance(value, str) or not value or not value.startswith(FORMULA_START):
+        return value
+    if _NUMBER.match(value):
+        return value
+    return "'" + value
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and column labels cannot run as formulas."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype.kind in "biufcmM" or isinstance(series.dtype, pd.BooleanDtype):
+            continue
+        out[column] = series.map(neutralise_cell, na_action="ignore")
+    out.columns = [neutralise_cell(str(c)) for c in out.columns]
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, **to_csv: object) -> Path:
+    """Write ``frame`` as CSV with formula cells neutralised, atomically.
+
+    Keyword arguments go to :meth:`pandas.DataFrame.to_csv` (``index`` defaults
+    to False). Raises ``OSError`` (for example ENOSPC, disk full) with the
+    target untouched.
+    """
+    path = Path(path)
+    to_csv.setdefault("index", False)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        neutralise(frame).to_csv(tmp, **to_csv)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
