@@ -120,6 +120,7 @@ def text_columns(table: str, extra: Path | None = None):
     known = aliases_for(table, extra)
 
     def pick(header: list[str]) -> list[str]:
-        return [h for h in header if h and spec.columns.get(known.get(normalise_header(h), "")) == "text"]
+        # Durations too: a fast CSV reader takes Bilibili's 12:35 (minutes:seconds) for a time of day.
+        return [h for h in header if h and spec.columns.get(known.get(normalise_header(h), "")) in ("text", "seconds")]
 
     return pick

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Content types and their exported spellings live in their own module; re-exported here.
+from smkit.data.content_types import CONTENT_TYPE_ALIASES, CONTENT_TYPES, content_type_notes, normalise_content_type, unknown_content_types  # noqa: F401
+
 # Column kinds. Each kind has one parser in ``smkit.data.parsing`` and one DuckDB type.
 COUNT = "count"  # non-negative whole number, nullable: unknown is not zero
 AMOUNT = "amount"  # non-negative decimal (money)
@@ -71,7 +74,6 @@ def platform_label(platform: str) -> str:
     return f"{platform} {zh}" if zh else platform
 
 
-CONTENT_TYPES = ("image_text", "video", "live", "h5", "animation", "topic", "other")
 CHANNELS = ("owned", "paid", "kol")
 
 # Metrics whose exported value may be a lower bound ("10万+"); the flag is kept
@@ -118,10 +120,29 @@ POST_METRICS = {
     "followers_gained": COUNT,
     "conversions": COUNT,
     "platform_interactions": COUNT,
+    "profile_visits": COUNT,
     "completion_rate": RATE,
+    "retention_5s": RATE,
+    "bounce_2s": RATE,
+    "cover_ctr": RATE,
     "avg_watch_seconds": SECONDS,
     "spend": AMOUNT,
     "revenue": AMOUNT,
+}
+
+# The retention and click metrics short-video and notes platforms export per
+# post (a documented family of ``posts`` columns): how many viewers stayed,
+# left early or clicked the cover, and how many went on to the profile. Which
+# platform exports which is listed in docs/data-model.md; an analysis uses a
+# metric only within a platform that exports it.
+RETENTION_METRICS = ("completion_rate", "retention_5s", "bounce_2s", "avg_watch_seconds", "cover_ctr", "profile_visits")
+RETENTION_LABELS = {
+    "completion_rate": "完播率 completion",
+    "retention_5s": "5s完播率 5-second retention",
+    "bounce_2s": "2s跳出率 2-second bounce",
+    "avg_watch_seconds": "平均播放时长 average watch time",
+    "cover_ctr": "封面点击率 cover click-through",
+    "profile_visits": "主页访问 profile visits",
 }
 
 TABLES: dict[str, Table] = {
@@ -142,6 +163,8 @@ TABLES: dict[str, Table] = {
                 "campaign_id": TEXT,
                 "channel": TEXT,
                 "creator": TEXT,
+                "duration_seconds": SECONDS,
+                "review_status": TEXT,
                 **POST_METRICS,
                 LOWER_BOUND_COLUMN: TEXT,
             },
@@ -333,30 +356,3 @@ PLATFORM_ALIASES = {
     "油管": "youtube",
     "脸书": "facebook",
 }
-
-CONTENT_TYPE_ALIASES = {
-    "图文": "image_text",
-    "图片": "image_text",
-    "image": "image_text",
-    "image-text": "image_text",
-    "article": "image_text",
-    "文章": "image_text",
-    "笔记": "image_text",
-    "图文笔记": "image_text",
-    "视频": "video",
-    "短视频": "video",
-    "视频笔记": "video",
-    "长视频": "video",
-    "直播": "live",
-    "h5": "h5",
-    "动画": "animation",
-    "话题": "topic",
-}
-
-
-def normalise_content_type(value: str) -> str:
-    """Map an exported content form (图文, 视频, 体裁 values ...) to a canonical content type."""
-    text = str(value).strip()
-    if text.lower() in CONTENT_TYPES:
-        return text.lower()
-    return CONTENT_TYPE_ALIASES.get(text.lower(), CONTENT_TYPE_ALIASES.get(text, "other"))
