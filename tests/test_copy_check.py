@@ -76,3 +76,30 @@ def test_precision_and_recall_on_hand_made_titles():
         else:
             fp += bool(rules)
     assert tp / (tp + fp) >= 0.95 and tp / (tp + fn) >= 0.95, (tp, fp, fn)
+
+
+def _cli(*args: str, cwd: Path | None = None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "smkit.run.cli", "check-copy", *args], capture_output=True, text=True, cwd=cwd, timeout=60)
+
+
+def test_the_command_exits_by_what_it_found_and_prints_json_spans(tmp_path):
+    import json
+
+    found = _cli("--text", "全网最低价，转发集赞领台灯", "--platform", "wechat", "--format", "json")
+    assert found.returncode == 1, found.stderr
+    items = json.loads(found.stdout)
+    assert [(i["term"], i["start"], i["end"], i["rule"]) for i in items] == [("全网最", 0, 3, "absolute_term"), ("转发集赞", 6, 10, "inducement")]
+    assert set(items[0]) == {"term", "start", "end", "rule", "reason", "suggestion"}
+    assert _cli("--text", "我们不是第一").returncode == 0
+    plan = tmp_path / "plan.csv"
+    plan.write_text("日期,标题\n2026-12-01,第一次装智能灯\n2026-12-02,史上最强台灯\n", encoding="utf-8")
+    listed = _cli(str(plan))
+    assert listed.returncode == 1 and "OK  第一次装智能灯" in listed.stdout and "【史上最】强台灯" in listed.stdout
+    assert _cli().returncode == 2 and _cli(str(tmp_path / "missing.txt")).returncode == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    refused = _cli(str(bad))
+    assert refused.returncode == 2 and "no title" in refused.stderr

@@ -26,14 +26,25 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_init_store(args: argparse.Namespace) -> int:
-    from smkit.data.store import default_store_path, table_counts
+    from smkit.data.readers import IngestError
+    from smkit.data.store import StoreError, check_store_path, default_store_path, table_counts
     from smkit.sample import build_sample_store
 
     path = Path(args.store) if args.store else default_store_path()
+    try:
+        check_store_path(path)
+    except StoreError as exc:
+        print(f"smkit init-store: {exc}", file=sys.stderr)
+        return 2
     if path.exists() and not args.force:
         print(f"store {path} exists; keeping it (use --force to rebuild it from the sample data)")
         return 0
-    build_sample_store(path, seed=args.seed, scale=args.scale, quiet=args.quiet)
+    try:
+        build_sample_store(path, seed=args.seed, scale=args.scale, quiet=args.quiet)
+    except (IngestError, OSError) as exc:
+        reason = "the disk is full (no space left on the device)" if getattr(exc, "errno", None) == 28 else str(exc)
+        print(f"smkit init-store: cannot build the sample store: {reason}; the previous store and sample/ are unchanged", file=sys.stderr)
+        return 2
     counts = table_counts(path)
     print(f"sample store {path}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
     return 0
@@ -52,6 +63,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             account=args.account,
             tz=args.tz,
             alias_file=args.aliases,
+            earliest=args.earliest_date,
         )
     except (IngestError, ValueError) as exc:
         print(f"smkit ingest: {exc}", file=sys.stderr)
@@ -66,11 +78,43 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
     """Run the entries with the shared options and print the table. Exit 3
     when ``--fail-at-level`` is met (even if another run failed, so cron never
-    misses an alert), else 1 if any run failed, else 0."""
-    from smkit.run.runner import level_reached, results_table, run_many
+    misses an alert), else 4 when a notification could not be delivered, else
+    1 if any run failed, else 0."""
+    from smkit.run.runner import effective_jobs, level_reached, report_day, results_table, run_many
 
+    plan = None
+    if getattr(args, "notify", None):
+        from smkit.run.response_plan import PlanError, load_plan
+
+        try:
+            plan = load_plan(args.notify)
+        except PlanError as exc:
+            print(f"smkit: {exc}", file=sys.stderr)
+            return 2
+        for channel, names in plan.missing_env().items():
+            print(f"smkit: channel {channel} needs the environment variable(s) {', '.join(names)}; it will be reported as failed", file=sys.stderr)
+
+    try:
+        report_day(args.date)
+    except ValueError as exc:
+        print(f"smkit: {exc}", file=sys.stderr)
+        return 2
+    if args.store:
+        from smkit.data.store import check_store_path
+
+        try:
+            check_store_path(args.store)
+        except ValueError as exc:
+            print(f"smkit: {exc}", file=sys.stderr)
+            return 2
+    if args.jobs < 1:
+        print("smkit: --jobs must be 1 or more", file=sys.stderr)
+        return 2
+    jobs = effective_jobs(args.jobs, len(entries))
+    if jobs < args.jobs:
+        print(f"smkit: running {jobs} at once (--jobs {args.jobs} capped at the runs, the cores and SMKIT_MAX_JOBS)", file=sys.stderr)
     options = {"date": args.date, "reports": args.reports, "store": args.store, "quiet": args.quiet, "overwrite": args.overwrite}
-    results = run_many(entries, jobs=args.jobs, **options)
+    results = run_many(entries, jobs=jobs, **options)
     print(results_table(results))
     failed = [r for r in results if r["status"] != "ok"]
     if failed and args.quiet:
@@ -82,9 +126,40 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
             met = value >= args.fail_at_level
             print(f"smkit: {label} reports alert_level {value} ({'at or above' if met else 'below'} {args.fail_at_level})", file=sys.stderr)
             reached += [label] if met else []
+    undelivered = _notify(results, plan, args) if plan is not None else False
     if reached:
         return 3
+    if undelivered:
+        from smkit.run.notify import EXIT_NOTIFY_FAILED
+
+        return EXIT_NOTIFY_FAILED
     return 1 if failed else 0
+
+
+def _notify(results: list[dict], plan, args: argparse.Namespace) -> bool:
+    """Send each finished run's new alerts through the response plan, record
+    what was sent in its manifest and print one line per delivery; True when a
+    delivery failed after its retries."""
+    import json
+
+    from smkit.run.notify import notify_folder
+
+    failed = False
+    for r in results:
+        if r.get("status") != "ok" or not r.get("folder"):
+            continue
+        outcome = notify_folder(r["folder"], plan, store=r.get("store") or None, lang=args.lang)
+        for line in outcome.lines():
+            print(f"smkit: {line}", file=sys.stderr)
+        manifest = Path(r["folder"]) / "manifest.json"
+        if manifest.is_file() and (outcome.sent or outcome.failed):
+            record = json.loads(manifest.read_text(encoding="utf-8"))
+            record["notifications"] = outcome.to_manifest()
+            tmp = manifest.with_suffix(".json.tmp")
+            tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+            tmp.replace(manifest)
+        failed |= bool(outcome.failed)
+    return failed
 
 
 def _alert_level(text: str) -> int:
@@ -127,10 +202,49 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
 
     try:
         entries = runner.load_schedule(args.file)
+        args.notify = args.notify or runner.schedule_notify(args.file)
     except catalog.ParameterError as exc:
         print(f"smkit schedule: {exc}", file=sys.stderr)
         return 2
     return _run_entries(entries, args)
+
+
+def _cmd_check_copy(args: argparse.Namespace) -> int:
+    """Exit 0 when every text is clean, 1 with findings, 2 on bad input."""
+    import json
+
+    from smkit.methods import copy_check
+
+    if bool(args.file) == bool(args.text):
+        print("smkit check-copy: give a FILE or --text TEXT", file=sys.stderr)
+        return 2
+    try:
+        texts = [args.text] if args.text else _copy_lines(Path(args.file))
+        checked = [(t, copy_check.check(t, args.platform)) for t in texts]
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"smkit check-copy: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        findings = [dict(f.to_dict(), text=t) if len(texts) > 1 else f.to_dict() for t, found in checked for f in found]
+        print(json.dumps(findings, ensure_ascii=False, indent=2))
+    else:
+        for text, found in checked:
+            print(copy_check.describe(text, found))
+    return 1 if any(found for _, found in checked) else 0
+
+
+def _copy_lines(path: Path) -> list[str]:
+    """The copy in ``path``: a CSV's ``title``/``标题`` and ``text``/``文案`` columns, else one text per line."""
+    if path.suffix.lower() == ".csv":
+        import csv
+
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        columns = [c for c in ("title", "标题", "text", "文案", "copy") if rows and c in rows[0]]
+        if not columns:
+            raise ValueError(f"{path}: no title, 标题, text or 文案 column")
+        return [row[c] for row in rows for c in columns if row.get(c)]
+    return [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -156,6 +270,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="exit 3 when a run's summary.json has alert_level N (1 to 4) or higher, even if another run failed (exit 1); for cron to act on a risk level",
     )
+    p.add_argument("--notify", metavar="PLAN", help="response plan (YAML): send new alerts to its channels; exit 4 when a delivery failed")
+    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of notifications (default zh)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -194,6 +310,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", help="DuckDB file (default data/smkit.duckdb or $SMKIT_STORE)")
     p.add_argument("--tz", default="Asia/Shanghai", help="time zone of times without an offset")
     p.add_argument("--aliases", help="CSV of extra header aliases (alias,column,tables)")
+    p.add_argument(
+        "--earliest-date",
+        default="2000-01-01",
+        metavar="YYYY-MM-DD",
+        help="dates before this are quarantined as placeholders (default 2000-01-01); lower it to keep older data",
+    )
     p.add_argument("--json", action="store_true", help="also print the ingest report as JSON")
     p.set_defaults(func=_cmd_ingest)
 
@@ -209,6 +331,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="schedule file (YAML)")
     _add_run_options(p)
     p.set_defaults(func=_cmd_schedule)
+
+    p = sub.add_parser("check-copy", help="check titles and copy against the advertising law and platform rules before publishing")
+    p.add_argument("file", nargs="?", help="a text file (one piece of copy per line) or a CSV with a title/标题 or text/文案 column")
+    p.add_argument("--text", help="check this text instead of a file")
+    p.add_argument("--platform", help="apply this platform's rules too (douyin, xiaohongshu, wechat ...); default every platform's")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_cmd_check_copy)
 
     p = sub.add_parser("list", help="list playbooks with their purpose and parameters")
     p.set_defaults(func=_cmd_list)

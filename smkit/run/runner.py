@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import re
@@ -76,8 +77,10 @@ def _kernel_stderr_to(path: Path):
 def _claimed_folder(day_dir: Path, label: str, overwrite: bool):
     """Reserve the run's final folder name: ``label``, else ``label-2``, ``-3`` ...
 
-    The reservation is a hidden file created exclusively, so two runs that
-    finish at the same moment (``--jobs``) never pick the same name.
+    The reservation is a lock held on a hidden ``.claim-<name>`` file by this
+    process, so two runs that finish at the same moment (``--jobs``) never pick
+    the same name, and a claim left by a killed run (``kill -9``) is free again:
+    the kernel drops the lock with the process.
     """
     n = 1
     while True:
@@ -85,18 +88,71 @@ def _claimed_folder(day_dir: Path, label: str, overwrite: bool):
         claim = day_dir / f".claim-{name}"
         taken = (day_dir / name).exists() and not overwrite
         if not taken:
-            try:
-                fd = os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            except FileExistsError:
-                pass
-            else:
-                os.close(fd)
+            fd = _lock_claim(claim)
+            if fd is not None:
                 try:
                     yield day_dir / name
                 finally:
                     claim.unlink(missing_ok=True)
+                    os.close(fd)
                 return
         n += 1
+
+
+def _lock_claim(claim: Path) -> int | None:
+    """An open descriptor holding the lock on ``claim``, or None when a live process holds it."""
+    fd = os.open(claim, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # the holder may have removed the file between our open and our lock
+        if os.fstat(fd).st_ino == os.stat(claim).st_ino:
+            os.write(fd, str(os.getpid()).encode())
+            return fd
+    except (BlockingIOError, FileNotFoundError):
+        pass
+    os.close(fd)
+    return None
+
+
+def clean_stale(day_dir: Path) -> list[Path]:
+    """Remove ``.tmp-*`` run folders whose run is gone (killed, machine restarted):
+    a live run holds the lock on its folder's ``.lock`` file."""
+    removed = []
+    for tmp in day_dir.glob(".tmp-*"):
+        lock = tmp / ".lock"
+        try:
+            fd = os.open(lock, os.O_RDWR)
+        except FileNotFoundError:
+            if time.time() - tmp.stat().st_mtime > 3600:  # an old folder without a lock file
+                shutil.rmtree(tmp, ignore_errors=True)
+                removed.append(tmp)
+            continue
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a run in progress
+        finally:
+            os.close(fd)
+        shutil.rmtree(tmp, ignore_errors=True)
+        removed.append(tmp)
+    return removed
+
+
+def _hold_folder(tmp: Path) -> int:
+    """Lock ``tmp/.lock`` for as long as this run lives (see :func:`clean_stale`)."""
+    fd = os.open(tmp / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def report_day(date: str | dt.date | None) -> dt.date:
+    """The report date: ``--date`` (YYYY-MM-DD, from 2000 to 2999) or today."""
+    day = parse_date(date, "--date") if date else dt.date.today()
+    if not dt.date(2000, 1, 1) <= day <= dt.date(2999, 12, 31):
+        raise ParameterError(f"--date {day.isoformat()} is outside 2000-01-01 .. 2999-12-31")
+    return day
 
 
 def run(
@@ -125,24 +181,52 @@ def run(
     if store is not None:
         given["store"] = store
     params = coerce_parameters(book, given)
-    day = parse_date(date, "--date") or dt.date.today()
+    try:
+        day = report_day(date)
+    except ValueError as exc:
+        raise ParameterError(str(exc)) from None
     reports_dir = Path(reports) if reports else paths.reports_dir()
     label = label or book.name
     if not re.fullmatch(r"\w[\w.-]*", label):
         raise ParameterError(f"label {label!r} must start with a letter or digit and hold only letters, digits, '.', '_' and '-'")
     store_given = parse_path(params.get("store"), "store")
     store_path = resolve_store(store_given) if store_given else ensure_default_store()
-    day_dir = reports_dir / f"{day:%Y-%m-%d}"
+    day_dir = reports_dir / day.isoformat()
     day_dir.mkdir(parents=True, exist_ok=True)
+    clean_stale(day_dir)
     tmp = day_dir / f".tmp-{label}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
+    held = _hold_folder(tmp)
+    try:
+        manifest = _execute(pm, book, params, tmp, day_dir, label, overwrite, quiet, store_path)
+    finally:
+        os.close(held)
+    build_index(reports_dir)
+    return manifest
+
+
+def _wait_for_store(store_path: Path) -> str | None:
+    """None once the store can be read; else why not (busy past ``$SMKIT_LOCK_TIMEOUT``, unreadable)."""
+    from smkit.data.store import StoreError, connect
+
+    try:
+        connect(store_path, read_only=True).close()
+    except StoreError as exc:
+        return str(exc)
+    return None
+
+
+def _execute(pm, book: Playbook, params: dict[str, Any], tmp: Path, day_dir: Path, label: str, overwrite: bool, quiet: bool, store_path: Path) -> Manifest:
 
     started = dt.datetime.now().astimezone()
     t0 = time.perf_counter()
     status, error = "ok", None
     previous = os.environ.get(REPORT_DIR_ENV)
     os.environ[REPORT_DIR_ENV] = str(tmp.resolve())
+    busy = _wait_for_store(store_path)  # a writer holding the store: wait, or fail with a manifest that says why
     try:
+        if busy:
+            raise StoreBusy(busy)
         with _kernel_stderr_to(tmp / "kernel.log"):
             pm.execute_notebook(
                 str(book.path),
@@ -153,6 +237,8 @@ def run(
                 log_output=False,
                 cwd=str(book.path.parent),
             )
+    except StoreBusy as exc:
+        status, error = "failed", str(exc)
     except pm.PapermillExecutionError as exc:
         status, error = "failed", f"{exc.ename}: {exc.evalue} (cell {exc.cell_index})"
     except Exception as exc:  # kernel died, notebook unreadable ...
@@ -164,9 +250,11 @@ def run(
         else:
             os.environ[REPORT_DIR_ENV] = previous
     with _claimed_folder(day_dir, label, overwrite) as final:
-        manifest = _finish(tmp, final, book, params, status, error, started, t0, store_path)
-    build_index(reports_dir)
-    return manifest
+        return _finish(tmp, final, book, params, status, error, started, t0, store_path)
+
+
+class StoreBusy(Exception):
+    """The store could not be read before the run started."""
 
 
 def _finish(
@@ -186,16 +274,32 @@ def _finish(
         smkit_version=__version__,
         commit=git_commit(),
         store=str(store_path),
-        fingerprint=fingerprint(store_path),
+        fingerprint=_safe_fingerprint(store_path),
         folder=str(final),
     )
     if (tmp / "notebook.ipynb").exists():
         write_report(tmp / "notebook.ipynb", tmp / "report.html", book, manifest)
+    else:  # the run never started (a busy store): the report still says why
+        import nbformat
+
+        empty = tmp / ".empty.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(), empty)
+        write_report(empty, tmp / "report.html", book, manifest)
+        empty.unlink()
     (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2), encoding="utf-8")
+    (tmp / ".lock").unlink(missing_ok=True)
     if final.exists():  # --overwrite
         shutil.rmtree(final)
     tmp.replace(final)
     return manifest
+
+
+def _safe_fingerprint(store_path: Path) -> str:
+    """The store's fingerprint, or ``unavailable`` when it cannot be read now (a run still gets its manifest)."""
+    try:
+        return fingerprint(store_path)
+    except Exception:  # busy, deleted or damaged: the manifest records the run regardless
+        return "unavailable"
 
 
 def _run_entry(entry: dict[str, Any], options: dict[str, Any]) -> Manifest | dict[str, Any]:
@@ -212,29 +316,59 @@ def _run_entry(entry: dict[str, Any], options: dict[str, Any]) -> Manifest | dic
         }
 
 
+def effective_jobs(jobs: int, runs: int) -> int:
+    """``--jobs`` capped at the number of runs, the cores and ``$SMKIT_MAX_JOBS`` (default: the cores)."""
+    cores = os.cpu_count() or 1
+    try:
+        ceiling = int(os.environ.get("SMKIT_MAX_JOBS", cores))
+    except ValueError:
+        ceiling = cores
+    return max(1, min(jobs, runs, max(1, ceiling)))
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a ``--jobs`` worker: stop when the parent stops, even by ``kill -9``
+    (Linux ``PR_SET_PDEATHSIG``); the notebook kernel, started by the worker,
+    exits when the worker does (ipykernel watches its parent)."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def run_many(entries: Sequence[dict[str, Any]], *, jobs: int = 1, **options: Any) -> list[dict[str, Any]]:
     """Run schedule entries one after another, or ``jobs`` at once in separate
     processes; a failed run never stops the others."""
+    jobs = effective_jobs(jobs, len(entries))
+    if jobs > 1 and not options.get("store"):
+        try:  # build the sample store once, here, not in every worker
+            ensure_default_store()
+        except Exception:  # noqa: S110 - each run then reports the problem in its own manifest
+            pass
     if jobs <= 1:
         results = [_run_entry(e, options) for e in entries]
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             results = list(pool.map(_run_entry, entries, [options] * len(entries)))
     return [asdict(r) if isinstance(r, Manifest) else r for r in results]
 
 
 def load_schedule(path: str | Path) -> list[dict[str, Any]]:
-    """Read a schedule file: a ``runs:`` list of ``playbook``, optional ``label`` and ``parameters``."""
-    import yaml
-
-    path = Path(path)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ParameterError(f"{path}: cannot read the schedule ({exc})") from None
+    """Read a schedule file: a ``runs:`` list of ``playbook``, optional ``label``
+    and ``parameters`` (and an optional top-level ``notify:``, see :func:`schedule_notify`)."""
+    doc = _read_schedule(path)
     runs = doc.get("runs") if isinstance(doc, dict) else None
     if not isinstance(runs, list) or not runs:
         raise ParameterError(f"{path}: a schedule needs a non-empty 'runs:' list")
+    unknown = set(doc) - {"runs", "notify"}
+    if unknown:
+        raise ParameterError(f"{path}: unknown top-level keys {sorted(unknown)}; allowed: runs, notify")
     for i, entry in enumerate(runs, 1):
         if not isinstance(entry, dict) or "playbook" not in entry:
             raise ParameterError(f"{path}: run {i} needs a 'playbook'")
@@ -243,7 +377,88 @@ def load_schedule(path: str | Path) -> list[dict[str, Any]]:
             raise ParameterError(f"{path}: run {i} has unknown keys {sorted(unknown)}; allowed: playbook, label, parameters")
         if not isinstance(entry.get("parameters") or {}, dict):
             raise ParameterError(f"{path}: run {i}: 'parameters' must be a mapping")
+        for name, value in (entry.get("parameters") or {}).items():
+            if not isinstance(value, (str, int, float, bool, dt.date)) or (isinstance(value, str) and len(value) > MAX_PARAMETER_CHARS):
+                raise ParameterError(
+                    f"{path}: run {i}: parameter {name} must be one value (text up to {MAX_PARAMETER_CHARS:,} characters, a number, true/false)"
+                )
+        for key in ("playbook", "label"):
+            if entry.get(key) is not None and not isinstance(entry[key], str):
+                raise ParameterError(f"{path}: run {i}: '{key}' must be text")
     return runs
+
+
+def schedule_notify(path: str | Path) -> str | None:
+    """The response plan a schedule names under ``notify:`` (relative to the schedule file), if any."""
+    doc = _read_schedule(path)
+    value = doc.get("notify") if isinstance(doc, dict) else None
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ParameterError(f"{path}: 'notify' must be the path of a response plan file")
+    plan = Path(value).expanduser()
+    return str(plan if plan.is_absolute() else Path(path).parent / plan)
+
+
+def _read_schedule(path: str | Path) -> Any:
+    import yaml
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        if len(text) > MAX_SCHEDULE_BYTES:
+            raise ParameterError(f"{path}: a schedule file is at most {MAX_SCHEDULE_BYTES // 1000:,} KB")
+        doc = yaml.load(text, Loader=_limited_loader(path))  # noqa: S506 - a SafeLoader subclass
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ParameterError(f"{path}: cannot read the schedule ({str(exc).splitlines()[0]})") from None
+    _check_expansion(path, doc)
+    return doc
+
+
+MAX_SCHEDULE_BYTES = 1_000_000
+MAX_PARAMETER_CHARS = 10_000
+
+
+def _yaml_limit(name: str, default: int) -> int:
+    try:
+        return max(0, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+def _limited_loader(path: Path):
+    """A SafeLoader that refuses more than ``$SMKIT_MAX_YAML_ALIASES`` (default 100) alias references."""
+    import yaml
+
+    limit = _yaml_limit("SMKIT_MAX_YAML_ALIASES", 100)
+
+    class Loader(yaml.SafeLoader):
+        aliases_seen = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                Loader.aliases_seen += 1
+                if Loader.aliases_seen > limit:
+                    raise ParameterError(f"{path}: the schedule uses more than {limit} YAML aliases (*name); raise the limit with SMKIT_MAX_YAML_ALIASES")
+            return super().compose_node(parent, index)
+
+    return Loader
+
+
+def _check_expansion(path: Path, doc: Any) -> None:
+    """Refuse a schedule whose aliases expand it past ``$SMKIT_MAX_YAML_NODES`` values (default 10,000): a YAML bomb."""
+    limit = _yaml_limit("SMKIT_MAX_YAML_NODES", 10_000)
+    count, stack = 0, [doc]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > limit:
+            raise ParameterError(f"{path}: the schedule expands to more than {limit:,} values (YAML aliases?); raise the limit with SMKIT_MAX_YAML_NODES")
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 def level_reached(results: Sequence[dict[str, Any]], threshold: int, key: str = "alert_level") -> list[tuple[str, int]]:
