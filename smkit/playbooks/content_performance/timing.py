@@ -1,11 +1,18 @@
 """Posting time: the model's hour x weekday grid, each slot shrunk and tested, and the hour curve.
 
-Each of the 168 slots gets an expected rate and an interval against the
-platform's average slot. A slot is *confident* when that difference survives
-Holm's correction across every slot of every platform in the report. What a
-slot adds beyond hour and weekday is shrunk toward zero (empirical Bayes); a
-slot with fewer than ``min_slot_posts`` posts keeps the platform pattern and
-is marked thin.
+Hour and weekday are main effects: each of the 168 slots gets an expected
+rate and an interval against the platform's average slot from the hour curve
+plus the weekday term. What a slot adds beyond them (the interaction) is
+shrunk toward zero (empirical Bayes), so it moves a slot only where the slot's
+own posts support it; a slot with fewer than ``min_slot_posts`` posts keeps
+the platform pattern and is marked thin.
+
+A slot is *confident* when it beats the platform's average and either its
+hour does (the hour's main effect against the average post's hour, Holm's
+correction across the busy hours of every platform: a strong hour shared by
+all weekdays is tested once, on all its posts, not seven times on an eighth
+of them each) or the slot's own contrast survives Holm's correction across
+every slot of every platform. Thin slots are never confident.
 """
 
 from __future__ import annotations
@@ -20,7 +27,23 @@ from .model import HOUR_TERMS, PlatformModel, hour_terms, slot_matrix, slot_weig
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MIN_HOUR_POSTS = 10  # an hour with fewer posts (or under MIN_HOUR_SHARE of them) is not named the best:
 MIN_HOUR_SHARE = 0.02  # there the curve is an extrapolation from the busy hours, not evidence
-GRID_COLUMNS = ["weekday", "hour", "platform", "vs_average", "vs_low", "vs_high", "p_value", "posts", "deviation", "quiet", "thin", "expected_rate", "shared"]
+GRID_COLUMNS = [
+    "weekday",
+    "hour",
+    "platform",
+    "vs_average",
+    "vs_low",
+    "vs_high",
+    "p_value",
+    "hour_vs_average",
+    "hour_p_value",
+    "posts",
+    "deviation",
+    "quiet",
+    "thin",
+    "expected_rate",
+    "shared",
+]
 
 
 def slot_grid(model: PlatformModel, alpha: float = 0.05, min_slot_posts: int = 3) -> pd.DataFrame:
@@ -39,6 +62,9 @@ def slot_grid(model: PlatformModel, alpha: float = 0.05, min_slot_posts: int = 3
     grid["vs_average"] = np.exp(contrast)
     grid["vs_low"], grid["vs_high"] = np.exp(contrast - z * se), np.exp(contrast + z * se)
     grid["p_value"] = wald_pvalue(contrast, np.where(se > 0, se, np.inf))
+    curve = hour_curve(model, alpha)
+    grid["hour_vs_average"] = curve["vs_average"].to_numpy()[grid["hour"].to_numpy()]
+    grid["hour_p_value"] = curve["p_value"].to_numpy()[grid["hour"].to_numpy()]
     f = model.frame
     slot = f["weekday"].to_numpy() * 24 + f["hour"].to_numpy()
     n = np.bincount(slot, minlength=168)
@@ -84,6 +110,7 @@ def hour_curve(model: PlatformModel, alpha: float = 0.05) -> pd.DataFrame:
     V = model.cov.loc[names, names].to_numpy()
     est, se = C @ b, np.sqrt(np.einsum("ij,jk,ik->i", C, V, C))
     z = stats.z_value(alpha)
+    p = wald_pvalue(est, np.where(se > 0, se, np.inf))
     return pd.DataFrame(
         {
             "platform": model.platform,
@@ -91,6 +118,7 @@ def hour_curve(model: PlatformModel, alpha: float = 0.05) -> pd.DataFrame:
             "vs_average": np.exp(est),
             "ci_low": np.exp(est - z * se),
             "ci_high": np.exp(est + z * se),
+            "p_value": p,
             "posts": posts,
         }
     )
@@ -121,12 +149,26 @@ def best_hour(model: PlatformModel, min_posts: int = MIN_HOUR_POSTS) -> int:
 
 
 def mark_confident(grids: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
-    """``confident``: above the platform's average slot after Holm's correction
-    across every slot in ``grids`` (all platforms together)."""
+    """``confident``: above the platform's average slot, and either the slot's
+    hour above the average hour after Holm's correction across the busy hours
+    of every platform in ``grids`` (``p_hour_holm``), or the slot itself above
+    the average after Holm's correction across every slot (``p_holm``).
+    Thin slots (few posts, or quiet hours) are never confident."""
     out = grids.copy()
     out["p_holm"] = stats.adjust_pvalues(out["p_value"].to_numpy(), "holm") if len(out) else []
+    out["p_hour_holm"] = 1.0
+    if len(out) and "hour_p_value" in out:
+        # One test per hour and platform, over the hours that may be named best (not quiet, not borrowed).
+        testable = ~out["quiet"].astype(bool) & ~out["shared"].astype(bool) & out["hour_p_value"].notna()
+        hours = out[testable].drop_duplicates(["platform", "hour"])[["platform", "hour", "hour_p_value"]]
+        if len(hours):
+            hours = hours.assign(p_hour_holm=stats.adjust_pvalues(hours["hour_p_value"].to_numpy(), "holm"))
+            merged = out[["platform", "hour"]].merge(hours[["platform", "hour", "p_hour_holm"]], on=["platform", "hour"], how="left")
+            out["p_hour_holm"] = merged["p_hour_holm"].fillna(1.0).to_numpy()
+    hour_called = (out["p_hour_holm"] < alpha) & (out.get("hour_vs_average", pd.Series(0.0, index=out.index)) > 1)
+    slot_called = out["p_holm"] < alpha
     # A thin slot is never confident: its interval is the pattern's extrapolation, not its own posts.
-    out["confident"] = (out["p_holm"] < alpha) & (out["vs_average"] > 1) & ~out["thin"].astype(bool)
+    out["confident"] = (hour_called | slot_called) & (out["vs_average"] > 1) & ~out["thin"].astype(bool)
     return out
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from smkit.methods.forecasting import Backtest, Forecast, backtest, get_model, horizon_summary
+from smkit.methods.forecasting import Backtest, Forecast, backtest, forecast_calibrated, horizon_summary
 
 from .goals import prorated, team_goals
 
@@ -68,10 +68,12 @@ def horizon_goal(y: pd.Series, metric: str, horizon: int, goals: pd.DataFrame | 
 def forecast_metric(
     y: pd.Series, metric: str, horizon: int, level: float, goals: pd.DataFrame | None = None, paths: int = 1000, seed: int = 0
 ) -> MetricForecast:
-    """Backtest, choose, forecast ``horizon`` days and the chance of meeting the goal."""
+    """Backtest, choose (seasonal naive unless a model wins clearly), forecast
+    ``horizon`` days with the interval calibrated on the backtest, and the
+    chance of meeting the goal."""
     y = y.asfreq("D").interpolate(limit_area="inside").dropna()
     bt = backtest(y, horizon, level, metric=metric)
-    f = get_model(bt.chosen)(y, horizon, level, paths=paths, seed=seed)
+    f = forecast_calibrated(y, bt, horizon, level, paths=paths, seed=seed)
     goal = horizon_goal(y, metric, horizon, goals)
     point, lo, hi, p = horizon_summary(f.paths, level, goal, last_day=metric == "followers")
     return MetricForecast(metric, y, f, bt, (point, lo, hi), goal, p)
