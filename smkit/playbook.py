@@ -20,9 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from smkit import paths
+from smkit import paths, requirements
 from smkit.data import store as store_mod
 from smkit.params import Config, parse_date, parse_path
+from smkit.requirements import Needs
 
 REPORT_DIR_ENV = "SMKIT_REPORT_DIR"  # set by the runner to the run's folder
 DEFAULT_WINDOW_DAYS = 28
@@ -42,16 +43,25 @@ def setup(
     store: str = "",
     start: str = "",
     end: str = "",
-    window_table: str = "posts",
+    window_table: str | tuple[str, ...] | None = None,
     default_days: int = DEFAULT_WINDOW_DAYS,
     window_where: str = "",
+    needs: Needs | None = None,
     **options: Any,
 ) -> Config:
     """Validate a playbook's parameters and prepare the notebook.
 
     ``store`` empty means the default store (built from the sample data when
-    missing). ``start``/``end`` empty mean the last ``default_days`` days of
-    data in ``window_table`` (rows matching the SQL ``window_where``, if given).
+    missing); a relative path is taken from the current directory.
+    ``start``/``end`` empty mean the last ``default_days`` days of data in the
+    playbook's own tables: ``window_table`` (one table or several; rows
+    matching the SQL ``window_where`` in the first), else the tables its
+    ``needs`` names for the window; today when none of them has a time column
+    or a row. With ``needs`` (the playbook's :data:`NEEDS`), a store without
+    the playbook's core tables is refused with one line
+    (:class:`smkit.requirements.MissingData`), and ``options`` that name
+    things in the store (``brand=brand``) are checked and, when empty,
+    resolved to our own account: read them back from ``cfg.options``.
     """
     from smkit import viz
 
@@ -61,8 +71,16 @@ def setup(
 
         path = ensure_default_store()
     else:
-        path = store_mod.resolve_store(given)
-    last = parse_date(end, "end") or data_end(path, window_table, window_where)
+        path = store_mod.resolve_store(given.resolve())
+    if needs is not None:
+        present = requirements.present_tables(path)
+        refusal = needs.refusal(present)
+        if refusal:
+            raise requirements.MissingData(refusal)
+        options.update(requirements.check_names(path, needs, options, present))
+    tables = (window_table,) if isinstance(window_table, str) else tuple(window_table or (needs.window if needs is not None else ("posts",)))
+    last = parse_date(end, "end") or requirements.window_end(path, tables, {tables[0]: window_where} if tables and window_where else None)
+    last = last or dt.date.today()
     first = parse_date(start, "start") or last - dt.timedelta(days=default_days - 1)
     if first > last:
         raise ValueError(f"start {first} is after end {last}")

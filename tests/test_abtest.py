@@ -359,8 +359,10 @@ def test_errors_name_the_choices():
         analyze(data, "X")
     with pytest.raises(ValueError, match="control 'ctl' is not a variant; variants: control, b"):
         analyze(data, control="ctl")
-    with pytest.raises(ValueError, match="no column 'nope'"):
-        analyze(data, metrics=["nope"])
+    # a metric the data lacks is skipped with a note, and the data's own metric columns are analysed instead
+    r = analyze(data, metrics=["nope"])
+    assert [c.metric for c in r.comparisons] == ["converted"]
+    assert r.metric_notes == ("nope: skipped (no nope column)", "analysed the metric columns the data has: converted")
 
 
 def test_a_file_of_experiment_rows_is_read_like_an_export(tmp_path):
@@ -419,7 +421,7 @@ def test_a_negative_control_mean_has_no_relative_lift():
 
 def test_aggregated_sums_that_are_not_proportions_need_squares():
     agg = pd.DataFrame({"experiment_id": "E", "variant": ["control", "b"], "units": [1000, 1000], "impressions": [20000, 21000]})
-    with pytest.raises(ValueError, match="needs a impressions_sq column"):
+    with pytest.raises(ValueError, match=r"no metric column to analyse \(impressions: skipped \(sums above the units and no impressions_sq column\)\)"):
         analyze(agg, metrics=["impressions"])
 
 

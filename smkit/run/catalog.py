@@ -9,15 +9,19 @@ kernel starts; :class:`Manifest` is what a run leaves beside its report.
 from __future__ import annotations
 
 import ast
+import importlib.util
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from smkit import paths
 from smkit.params import parse_date, parse_path
+
+# Parameters that are paths: given relative, they are taken from where the user
+# stands, not from the folder the kernel runs in.
+PATH_PARAMETERS = ("store", "data", "goals", "facts")
 
 _PARAM_LINE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w\[\], ]+?)\s*=\s*(?P<value>.+?)\s*(?:#\s*(?P<help>.*))?$")
 _TYPES = {"str": str, "int": int, "float": float, "bool": bool}
@@ -45,12 +49,18 @@ class Playbook:
 
 def read_playbook(path: Path) -> Playbook:
     """Read a playbook's purpose (its first heading's next line) and parameters cell."""
-    nb = nbformat.read(path, as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if len(cells) != 1:
-        raise ParameterError(f"{path}: a playbook needs exactly one cell tagged 'parameters', found {len(cells)}")
+    # Plain JSON rather than nbformat: importing nbformat's validator takes a
+    # second, and the checks before a kernel starts must be quick.
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"{path}: not a readable notebook ({exc})") from None
+    cells = [_Cell(c) for c in nb.get("cells", [])]
+    params_cells = [c for c in cells if "parameters" in c.tags]
+    if len(params_cells) != 1:
+        raise ParameterError(f"{path}: a playbook needs exactly one cell tagged 'parameters', found {len(params_cells)}")
     params = []
-    for line in cells[0].source.splitlines():
+    for line in params_cells[0].source.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         m = _PARAM_LINE.match(line.strip())
@@ -58,12 +68,20 @@ def read_playbook(path: Path) -> Playbook:
             raise ParameterError(f"{path}: parameter line not of the form 'name: str|int|float|bool = literal  # help': {line!r}")
         params.append(Parameter(m["name"], m["type"], ast.literal_eval(m["value"]), (m["help"] or "").strip()))
     purpose = ""
-    for cell in nb.cells:
+    for cell in cells:
         if cell.cell_type == "markdown":
             lines = [ln.strip() for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")]
             purpose = lines[0] if lines else ""
             break
     return Playbook(path.stem, path, purpose, tuple(params))
+
+
+class _Cell:
+    def __init__(self, raw: dict[str, Any]):
+        source = raw.get("source", "")
+        self.source = "".join(source) if isinstance(source, list) else str(source)
+        self.cell_type = raw.get("cell_type", "")
+        self.tags = raw.get("metadata", {}).get("tags", [])
 
 
 def list_playbooks(folder: Path | None = None) -> list[Playbook]:
@@ -97,7 +115,53 @@ def coerce_parameters(playbook: Playbook, given: dict[str, Any]) -> dict[str, An
     first, last = (parse_date(out.get(k) or _default(spec, k), k) for k in ("start", "end"))
     if first and last and first > last:
         raise ParameterError(f"{playbook.name}: start {first} is after end {last}")
+    out.update(check_store(playbook, {**{p.name: p.default for p in playbook.parameters}, **out}))
     return out
+
+
+def playbook_needs(name: str):
+    """The :class:`smkit.requirements.Needs` a playbook declares in its
+    ``needs.py``, read without importing the playbook (which takes seconds);
+    ``None`` for a notebook without a package."""
+    path = Path(__file__).resolve().parent.parent / "playbooks" / name / "needs.py"
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location(f"_smkit_needs_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.NEEDS
+
+
+def check_store(playbook: Playbook, params: dict[str, Any]) -> dict[str, Any]:
+    """Check a run against the store before any kernel starts: the playbook's
+    core tables are there, and the parameters that name things in the store
+    (brand, account, campaign, experiment, platform) name things it holds.
+    Returns the names resolved from the store for parameters left empty (our
+    own account when the store has exactly one). Raises :class:`ParameterError`
+    with one line otherwise. A run on the default store that does not exist
+    yet is not checked: the runner builds the sample store, which holds every table.
+    """
+    needs = playbook_needs(playbook.name)
+    if needs is None or (needs.without_store and str(params.get(needs.without_store) or "").strip()):
+        return {}
+    from smkit.data.store import default_store_path
+    from smkit.requirements import MissingData, check_names, present_tables
+
+    given = parse_path(params.get("store"), "store")
+    store = given or default_store_path()
+    if not store.exists():
+        return {}
+    try:
+        present = present_tables(store)
+    except Exception:  # not a DuckDB file, locked ...
+        raise ParameterError(f"{playbook.name}: store {store} is not a readable smkit store") from None
+    refusal = needs.refusal(present, playbook.name)
+    if refusal:
+        raise ParameterError(f"{refusal} ({store})")
+    try:
+        return check_names(store, needs, params, present, playbook.name)
+    except MissingData as exc:
+        raise ParameterError(str(exc)) from None
 
 
 def _default(spec: dict[str, Parameter], name: str) -> Any:
@@ -133,8 +197,12 @@ def _convert(param: Parameter, value: Any, playbook: str, valid: str) -> Any:
     try:
         if param.name in ("start", "end") or param.name.endswith("_date"):
             parse_date(text, param.name)
-        elif param.name == "store":
-            parse_path(text, "store", must_exist=True)
+        elif param.name in PATH_PARAMETERS and text.strip():
+            path = parse_path(text, param.name, must_exist=False)
+            absolute = path if path.is_absolute() else Path.cwd() / path
+            if not absolute.exists():
+                raise ValueError(f"{param.name}: {path} does not exist" + (f" (looked in {Path.cwd()})" if not path.is_absolute() else ""))
+            return str(absolute)
     except ValueError as exc:
         raise ParameterError(f"{playbook}: {exc}") from None
     return text

@@ -20,9 +20,10 @@ from smkit.params import Config
 from smkit.playbooks.ab_test import report
 from smkit.playbooks.ab_test.analysis import analyze
 from smkit.playbooks.ab_test.inputs import Inputs, Settings, load, settings
+from smkit.playbooks.ab_test.needs import NEEDS
 from smkit.playbooks.ab_test.result import Comparison, Decision, Result, Trend
 
-__all__ = ["Comparison", "Decision", "Inputs", "Result", "Settings", "Trend", "analyze", "load", "report", "run", "settings"]
+__all__ = ["NEEDS", "Comparison", "Decision", "Inputs", "Result", "Settings", "Trend", "analyze", "load", "report", "run", "settings"]
 
 
 def run(cfg: Config, s: Settings) -> Result:

@@ -76,6 +76,8 @@ def infer_metrics(
             raise ValueError(f"metric {name!r}: no column {missing[0]!r}; columns: {', '.join(frame.columns)}")
         if denominator:
             kind = "ratio"
+            if aggregated and not all(c in frame for c in (f"{column}_sq", f"{denominator}_sq", f"{column}_{denominator}_prod")):
+                raise ValueError(f"metric {name!r}: aggregated rows need {column}_sq, {denominator}_sq and {column}_{denominator}_prod for a ratio")
         elif aggregated:
             if f"{column}_sq" in frame:
                 kind = "mean"
@@ -89,6 +91,55 @@ def infer_metrics(
         covariate = f"pre_{column}" if f"pre_{column}" in frame and kind != "ratio" else None
         metrics.append(Metric(name, kind, column, denominator or None, covariate, name in lower_is_better, name in guardrails))
     return metrics
+
+
+def usable(frame: pd.DataFrame, name: str, aggregated: bool) -> str:
+    """Why ``name`` cannot be analysed on ``frame`` (empty when it can)."""
+    column, _, denominator = name.partition("/")
+    missing = [c for c in (column, denominator) if c and c not in frame]
+    if missing:
+        return f"no {missing[0]} column"
+    if aggregated and denominator and not all(c in frame for c in (f"{column}_sq", f"{denominator}_sq", f"{column}_{denominator}_prod")):
+        return f"aggregated rows without {column}_sq, {denominator}_sq and {column}_{denominator}_prod"
+    if aggregated and not denominator and f"{column}_sq" not in frame and not (frame[column] <= frame["units"]).all():
+        return f"sums above the units and no {column}_sq column"
+    return ""
+
+
+def adapt_metrics(
+    frame: pd.DataFrame, names: Sequence[str], guardrails: Sequence[str], lower_is_better: Sequence[str], aggregated: bool
+) -> tuple[list[Metric], tuple[str, ...]]:
+    """The metrics of ``names`` and ``guardrails`` the data can carry, and a
+    note for each left out. When a goal metric is left out, the data's other
+    metric columns (counts and means with their ``_sq``; ratios where a
+    denominator has its ``_sq`` and product columns) are analysed too."""
+    notes = []
+    goals = []
+    for name in names:
+        why = usable(frame, name, aggregated)
+        (notes.append(f"{name}: skipped ({why})") if why else goals.append(name))
+    kept_guards = []
+    for name in guardrails:
+        why = usable(frame, name, aggregated)
+        (notes.append(f"guardrail {name}: skipped ({why})") if why else kept_guards.append(name))
+    if len(goals) < len(list(names)) or not goals:
+        taken = {n.partition("/")[0] for n in goals + kept_guards}
+        for metric in infer_metrics(frame, None, kept_guards, lower_is_better, aggregated=False) if not aggregated else []:
+            if metric.column not in taken:
+                goals.append(metric.name)
+        if aggregated:
+            for column in frame.columns:
+                if column in {"units", "unit_id", "experiment_id", "variant", "assigned_at"} or column.startswith("pre_") or column.endswith(("_sq", "_prod")):
+                    continue
+                if column in taken or not pd.api.types.is_numeric_dtype(frame[column]) or usable(frame, column, True):
+                    continue
+                goals.append(column)
+        if goals:
+            notes.append(f"analysed the metric columns the data has: {', '.join(goals)}")
+    for name in lower_is_better:
+        if usable(frame, name, aggregated) and name not in guardrails and name not in names:
+            notes.append(f"lower-is-better {name}: not in the data")
+    return infer_metrics(frame, goals, kept_guards, lower_is_better, aggregated), tuple(notes)
 
 
 def variant_stat(rows: pd.DataFrame, metric: Metric, aggregated: bool):
@@ -156,6 +207,11 @@ def compare(
     means = dict(mean_control=float(mean_a), mean_variant=float(mean_b))
     if var_a <= 0 and var_b <= 0:
         return Comparison(**base, **{**empty, **means, "abs_lift": float(mean_b - mean_a)}, issue=codes.NO_VARIANCE)
+    if var_a <= 0 or var_b <= 0:
+        # One side without variance (0 of 500 converted): the normal approximation
+        # would give a zero standard error there and a p-value of 0 for what an
+        # exact test calls chance. GrowthBook's gbstats returns no estimate here; so do we.
+        return Comparison(**base, **{**empty, **means, "abs_lift": float(mean_b - mean_a)}, issue=codes.ONE_SIDED_VARIANCE)
     if mean_a <= 0:
         return Comparison(**base, **{**empty, **means, "abs_lift": float(mean_b - mean_a)}, issue=codes.NONPOSITIVE_CONTROL)
     # Welch on sufficient statistics: Welch-Satterthwaite degrees of freedom for
@@ -254,7 +310,13 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
     split = s.planned_split or {v: 1 / len(variants) for v in variants}
     srm = stats.srm_pvalue([units[v] for v in variants], [split.get(v, 0) for v in variants])
 
-    chosen = infer_metrics(data, s.metrics or None, s.guardrails, s.lower_is_better, aggregated)
+    if s.metrics:
+        chosen, notes = adapt_metrics(data, s.metrics, s.guardrails, s.lower_is_better, aggregated)
+    else:
+        chosen, notes = infer_metrics(data, None, [g for g in s.guardrails if not usable(data, g, aggregated)], s.lower_is_better, aggregated), ()
+    if not chosen:
+        why = f" ({'; '.join(notes)})" if notes else ""
+        raise ValueError(f"experiment {experiment_id}: no metric column to analyse{why}; columns: {', '.join(map(str, data.columns))}")
     rows = []
     for metric in chosen:
         base = variant_stat(groups[control], metric, aggregated)
@@ -268,10 +330,22 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
     for i, p_adj in zip(testable, adjusted):
         comparisons[i] = replace(rows[i], p_value_adjusted=float(p_adj))
     result = Result(
-        experiment_id, control, tuple(variants), units, split, srm, s.alpha, s.correction, tuple(comparisons), (), s.planned_units, s.sequential_tuning
+        experiment_id,
+        control,
+        tuple(variants),
+        units,
+        split,
+        srm,
+        s.alpha,
+        s.correction,
+        tuple(comparisons),
+        (),
+        s.planned_units,
+        s.sequential_tuning,
+        metric_notes=notes,
     )
     result = replace(result, decisions=tuple(decide(result, v) for v in others))
-    return _with_design(_with_trends(result, inputs.rows, s.metrics), s)
+    return _with_design(_with_trends(result, inputs.rows, [c.metric for c in comparisons if not c.guardrail][:1] or s.metrics), s)
 
 
 def decide(result: Result, variant: str) -> Decision:

@@ -4,6 +4,7 @@
 FEW_UNITS = "few_units"  # a variant has fewer than two units with a value
 ZERO_DENOMINATOR = "zero_denominator"  # a ratio's denominator sums to zero in a variant
 NO_VARIANCE = "no_variance"  # every unit has the same value in both variants
+ONE_SIDED_VARIANCE = "one_sided_variance"  # one side has no variance (0 successes, or every unit the same): as GrowthBook, no estimate
 NONPOSITIVE_CONTROL = "nonpositive_control"  # the control mean is not positive: no relative lift
 
 # What decided (``Decision.rule``).

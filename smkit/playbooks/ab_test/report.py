@@ -43,9 +43,21 @@ def note_text(c: Comparison) -> str:
         else:
             what = "no unit converted" if c.mean_control == 0 and c.mean_variant == 0 else "every unit converted"
         return f"{c.metric}: {what} in both variants, so there is no variance to test against"
+    if c.issue == codes.ONE_SIDED_VARIANCE:
+        if c.kind == "proportion":
+            side, mean = (c.variant, c.mean_variant) if c.mean_variant in (0, 1) else ("control", c.mean_control)
+            what = f"{'no unit' if mean == 0 else 'every unit'} converted in {side}"
+        else:
+            what = "every unit of one side has the same value"
+        return f"{c.metric} cannot be estimated because {what}: no variance on that side (GrowthBook declines such a case too), so no decision comes from it"
     if c.issue == codes.NONPOSITIVE_CONTROL:
         return f"{c.metric}: the control mean is {c.mean_control:.4g}, not positive, so a relative lift is undefined"
     return ""
+
+
+def metrics_text(result: Result) -> str:
+    """Which metrics were analysed when some asked for are not in the data (Markdown; empty otherwise)."""
+    return "\n".join(f"- {escape(n)}" for n in result.metric_notes)
 
 
 def reason_text(result: Result, d: Decision) -> str:

@@ -106,6 +106,7 @@ class Result:
     plan: Design | None = None  # the next test's design
     reach: Design | None = None  # the effect this experiment's sample could detect
     reach_error: str = ""  # why ``reach`` is None
+    metric_notes: tuple[str, ...] = ()  # metrics asked for that the data cannot carry, and what was analysed instead
 
     @property
     def srm_mismatch(self) -> bool:

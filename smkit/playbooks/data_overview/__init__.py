@@ -15,8 +15,9 @@ from smkit.params import Config
 from smkit.playbooks.data_overview import report
 from smkit.playbooks.data_overview.analysis import Result, analyze
 from smkit.playbooks.data_overview.inputs import Inputs, Settings, load, settings
+from smkit.playbooks.data_overview.needs import NEEDS
 
-__all__ = ["Inputs", "Result", "Settings", "analyze", "load", "report", "run", "settings"]
+__all__ = ["NEEDS", "Inputs", "Result", "Settings", "analyze", "load", "report", "run", "settings"]
 
 
 def run(cfg: Config, s: Settings) -> Result:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smkit.data.schema import POST_METRICS
+from smkit.data.schema import POST_METRICS, RETENTION_METRICS
 from smkit.playbooks.data_overview.inputs import Inputs, Settings
+from smkit.playbooks.data_overview.needs import NEEDS
 
 TOP_POST_COLUMNS = ["published_at", "platform", "account", "title", "content_type", "views", "likes", "comments", "shares"]
 
@@ -37,6 +38,12 @@ class Result:
     platforms: tuple[str, ...]
     views_in_window: int
     lower_bound_posts: int
+    missing: dict[str, str] = field(default_factory=dict)  # section -> the sentence shown instead
+    retention_metrics: pd.DataFrame = field(default_factory=pd.DataFrame)  # share of posts per platform with each retention or click metric
+
+    def has(self, section: str) -> bool:
+        """The store holds what ``section`` needs (else :attr:`missing` says which export would fill it)."""
+        return section not in self.missing
 
     @property
     def has_daily_views(self) -> bool:
@@ -72,6 +79,17 @@ def metric_availability(posts: pd.DataFrame) -> pd.DataFrame:
     return share.loc[:, share.max() > 0]
 
 
+def retention_availability(posts: pd.DataFrame) -> pd.DataFrame:
+    """Share of posts per platform that report each retention or click metric
+    (完播率, 5s完播率, 2s跳出率, 封面点击率 ...; :data:`smkit.data.schema.RETENTION_METRICS`),
+    leaving out the metrics no platform reports."""
+    metrics = [m for m in RETENTION_METRICS if m in posts]
+    if posts.empty or not metrics:
+        return pd.DataFrame()
+    share = posts[metrics].notna().groupby(posts["platform"]).mean()
+    return share.loc[:, share.max() > 0]
+
+
 def daily_views(daily: pd.DataFrame, account: str = "") -> pd.DataFrame:
     """Views per day (rows) and platform (columns) of ``account``; every account when empty."""
     data = daily[daily["account"] == account] if account else daily
@@ -102,4 +120,6 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         platforms=tuple(sorted(posts["platform"].dropna().unique().tolist())),
         views_in_window=int(posts["views"].sum(skipna=True)),
         lower_bound_posts=int(posts["lower_bound_metrics"].notna().sum()),
+        retention_metrics=retention_availability(posts),
+        missing=NEEDS.missing(inputs.present),
     )

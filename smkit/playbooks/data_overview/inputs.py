@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from smkit import requirements
 from smkit.data import store as store_mod
 from smkit.params import Config
 
@@ -17,11 +18,11 @@ class Settings:
     """``account``: the brand's own account, for the daily views chart (empty:
     every account); ``top_n``: how many top posts to list."""
 
-    account: str = "Lumina"
+    account: str = ""
     top_n: int = 10
 
 
-def settings(account: str = "Lumina", top_n: int = 10) -> Settings:
+def settings(account: str = "", top_n: int = 10) -> Settings:
     """Validate the notebook's parameters."""
     if int(top_n) < 1:
         raise ValueError(f"top_n must be at least 1, got {top_n}")
@@ -39,6 +40,7 @@ class Inputs:
     tables: pd.DataFrame
     posts: pd.DataFrame
     daily: pd.DataFrame
+    present: tuple[str, ...] = ()  # the tables the store holds
 
 
 def _table_spans(cfg: Config, counts: dict[str, int]) -> pd.DataFrame:
@@ -57,11 +59,14 @@ def _table_spans(cfg: Config, counts: dict[str, int]) -> pd.DataFrame:
 def load(cfg: Config, s: Settings) -> Inputs:
     """Everything the overview shows, read from ``cfg.store`` for the window ``cfg.start``..``cfg.end``."""
     counts = store_mod.table_counts(cfg.store)
+    present = tuple(requirements.present_tables(cfg.store))
+    window = {"store": cfg.store, "start": cfg.start, "end": cfg.end}
     return Inputs(
         start=cfg.start,
         end=cfg.end,
         table_counts=counts,
         tables=_table_spans(cfg, counts),
-        posts=store_mod.load("posts", store=cfg.store, start=cfg.start, end=cfg.end),
-        daily=store_mod.load("account_daily", store=cfg.store, start=cfg.start, end=cfg.end),
+        posts=requirements.load_or_empty("posts", present, **window),
+        daily=requirements.load_or_empty("account_daily", present, **window),
+        present=present,
     )

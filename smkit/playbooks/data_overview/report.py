@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
+from smkit.data.schema import RETENTION_LABELS
 from smkit.viz import new_figure, table
 
 if TYPE_CHECKING:
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
 
 def _date(value) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def missing_text(result: Result, section: str = "") -> str:
+    """The one sentence shown where ``section`` would be: the export it needs
+    (every absent section's sentence when ``section`` is empty)."""
+    return result.missing.get(section, "") if section else "\n\n".join(result.missing.values())
 
 
 def tables_table(result: Result) -> Styler:
@@ -33,6 +40,14 @@ def posts_by_platform_table(result: Result) -> Styler:
 def metric_availability_table(result: Result) -> Styler:
     """The share of posts per platform that carry each metric."""
     return table(result.availability, "{:.0%}")
+
+
+def retention_metrics_table(result: Result) -> Styler:
+    """Which platform reports which retention and click metric: the share of its posts that carry it."""
+    shares = result.retention_metrics
+    if shares.empty:
+        return table(pd.DataFrame({"note": ["no platform in the window reports completion, retention, bounce or cover click-through"]}), hide_index=True)
+    return table(shares.rename(columns=RETENTION_LABELS), "{:.0%}")
 
 
 def top_posts_table(result: Result) -> Styler:

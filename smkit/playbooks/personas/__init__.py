@@ -19,6 +19,7 @@ from . import report
 from .analysis import analyze, run
 from .inputs import Inputs, load
 from .models import METHODS, KPrototypes, PersonaModel, load_model
+from .needs import NEEDS
 from .parameters import Settings, settings
 from .preparation import Preparation
 from .result import Result, save_outputs
@@ -27,6 +28,7 @@ from .traits import Persona
 # PersonaModel, Preparation, KPrototypes and Persona stay importable from the
 # package itself, where models saved by the single-module playbook look for them.
 __all__ = [
+    "NEEDS",
     "METHODS", "Inputs", "KPrototypes", "Persona", "PersonaModel", "Preparation", "Result", "Settings",
     "analyze", "load", "load_model", "report", "run", "save_outputs", "settings",
 ]  # fmt: skip

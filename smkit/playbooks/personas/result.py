@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from smkit.data.safe_csv import write_csv
+
 from .models import PersonaModel
 from .traits import Persona, top_traits
 
@@ -71,6 +73,6 @@ def save_outputs(result: Result, folder: str | Path) -> dict[str, Path]:
     """Write the assignments (CSV, UTF-8 with BOM for Excel) and the model (joblib) to ``folder``."""
     folder = Path(folder)
     paths = {"assignments": folder / ASSIGNMENTS_FILE, "model": folder / MODEL_FILE}
-    result.assignments().to_csv(paths["assignments"], index=False, encoding="utf-8-sig")
+    write_csv(result.assignments(), paths["assignments"], encoding="utf-8-sig")  # ids such as =cmd|... cannot run in Excel
     result.model.save(paths["model"])
     return paths

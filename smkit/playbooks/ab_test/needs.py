@@ -1,0 +1,11 @@
+"""What ab_test needs from the store (read by the run layer before any kernel
+starts, so this module imports nothing but :mod:`smkit.requirements`)."""
+
+from smkit.requirements import EXPORTS, Names, Needs, Section  # noqa: F401
+
+NEEDS = Needs(
+    core=("experiments",),
+    window=("experiments",),
+    names={"experiment_id": Names((("experiments", "experiment_id"),))},
+    without_store="data",
+)

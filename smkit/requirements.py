@@ -1,0 +1,263 @@
+"""What each playbook needs from the store, and what it says when a table is missing.
+
+A playbook declares its :class:`Needs` in ``smkit/playbooks/<name>/needs.py``
+(a module that imports nothing but this one, so the run layer reads it before
+any kernel starts without importing the playbook): the core tables without
+which it is refused, the tables each of its sections needs, the tables whose
+last day sets the default window, and which parameters name things in the
+store. A run goes ahead when the core is present; each section whose tables
+are missing is one sentence in the report ("no account_daily: follower
+growth needs the account overview export"), never an exception's text.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from smkit.data import store as store_mod
+from smkit.data.schema import DUCKDB_TYPES, TABLES, normalise_platform
+
+# The export a team ingests to fill each table (smkit ingest FILE --table TABLE).
+EXPORTS = {
+    "posts": "a posts list export (Douyin works, Xiaohongshu notes, WeChat articles, Weibo posts ...)",
+    "account_daily": "the account overview export (daily followers, views, engagement)",
+    "audience": "a fans or audience export (one row per user)",
+    "mentions": "a social listening export (mentions and comments)",
+    "campaigns": "the campaign plan (campaign_id, start_date, end_date, targets)",
+    "experiments": "the A/B test export (experiment_id, variant, metrics)",
+    "community_activity": "the community activity export (member, day, action)",
+    "team": "the team roster (account, owner, role)",
+}
+
+
+class MissingData(LookupError):
+    """The store cannot serve this run; the message is one line for a manager."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A report section: ``key`` (what the notebook asks), ``what`` (how a
+    reader names it) and the ``tables`` it needs (all of them)."""
+
+    key: str
+    what: str
+    tables: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Names:
+    """A parameter that names things in the store: where the names live
+    (``(table, column)`` pairs), whether empty means "resolve our own", and
+    whether it takes a list."""
+
+    where: tuple[tuple[str, str], ...]
+    own: bool = False
+    many: bool = False
+    keywords: tuple[str, ...] = ()  # values that are not names (such as "all")
+    fallback_all: bool = False  # empty with several own accounts means every account, not a refusal
+
+
+@dataclass(frozen=True)
+class Needs:
+    core: tuple[str, ...] = ()  # all needed; the run is refused without them
+    core_any: tuple[str, ...] = ()  # at least one needed
+    sections: tuple[Section, ...] = ()
+    window: tuple[str, ...] = ("posts",)  # tables whose last day ends the default window
+    names: dict[str, Names] = field(default_factory=dict)
+    without_store: str = ""  # a parameter (a file) that replaces the store, such as ab_test's data
+
+    def section(self, key: str) -> Section:
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def refusal(self, present: Iterable[str], playbook: str = "this playbook") -> str | None:
+        """One line when the store lacks a core table, else ``None``."""
+        have = set(present)
+        for table in self.core:
+            if table not in have:
+                return f"{playbook} needs the {table} table, which {EXPORTS[table]} fills (smkit ingest FILE --table {table}); the store has none"
+        if self.core_any and not have & set(self.core_any):
+            tables = " or ".join(self.core_any)
+            fills = "; ".join(f"{t}: {EXPORTS[t]}" for t in self.core_any)
+            return f"{playbook} needs {tables} in the store, which none of them is ({fills})"
+        return None
+
+    def missing(self, present: Iterable[str]) -> dict[str, str]:
+        """For each section whose tables are missing, the sentence the report shows instead."""
+        have = set(present)
+        out = {}
+        for s in self.sections:
+            absent = [t for t in s.tables if t not in have]
+            if absent:
+                out[s.key] = missing_sentence(s.what, absent)
+        return out
+
+
+def missing_sentence(what: str, absent: Sequence[str]) -> str:
+    """``no account_daily: follower growth needs the account overview export``."""
+    exports = " and ".join(EXPORTS[t].split(" (")[0] for t in absent)
+    return f"*No {' or '.join(absent)} in the store: {what} needs {exports} (`smkit ingest FILE --table {absent[0]}`).*"
+
+
+def present_tables(store: str | Path) -> dict[str, int]:
+    """Rows per canonical table that the store holds with at least one row."""
+    with store_mod.connect(store, read_only=True) as con:
+        names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in names if t in TABLES}
+    return {t: n for t, n in counts.items() if n}
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    """The table with no rows and its schema's columns and types, for a table the store lacks."""
+    kinds = TABLES[table].columns
+    frame = pd.DataFrame({c: pd.Series(dtype=_dtype(k)) for c, k in kinds.items()})
+    return frame
+
+
+def _dtype(kind: str) -> str:
+    sql = DUCKDB_TYPES[kind]
+    return {
+        "BIGINT": "Int64",
+        "DOUBLE": "float64",
+        "TIMESTAMPTZ": "datetime64[ns, Asia/Shanghai]",
+        "DATE": "datetime64[ns]",
+        "BOOLEAN": "boolean",
+    }.get(sql, "object")
+
+
+def load_or_empty(table: str, present: Iterable[str], **kw) -> pd.DataFrame:
+    """:func:`smkit.data.store.load` when the store holds ``table``, else its empty frame."""
+    return store_mod.load(table, **kw) if table in set(present) else empty_frame(table)
+
+
+def window_end(store: str | Path, tables: Sequence[str], where: dict[str, str] | None = None):
+    """The last day with data in the first of ``tables`` (in order of
+    preference) that the store holds with a dated row, or ``None``."""
+    import datetime as dt
+
+    where = where or {}
+    last = None
+    with store_mod.connect(store, read_only=True) as con:
+        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        for table in tables:
+            column = store_mod.TIME_COLUMNS.get(table)
+            if table not in have or not column:
+                continue
+            cond = f" WHERE {where[table]}" if where.get(table) else ""
+            value = con.execute(f'SELECT max("{column}") FROM "{table}"{cond}').fetchone()[0]
+            if value is None:
+                continue
+            return value.date() if isinstance(value, dt.datetime) else value
+    return last
+
+
+# --- names --------------------------------------------------------------------------------------------------
+
+
+def names_in(store: str | Path, where: Sequence[tuple[str, str]], present: Iterable[str]) -> list[str]:
+    """The distinct values of the named columns, over the tables the store holds."""
+    have = set(present)
+    found: set[str] = set()
+    with store_mod.connect(store, read_only=True) as con:
+        for table, column in where:
+            if table not in have:
+                continue
+            cols = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+            if column in cols:
+                found |= {r[0] for r in con.execute(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL').fetchall()}
+    return sorted(str(v) for v in found)
+
+
+def own_accounts(store: str | Path, present: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(our own accounts, other accounts: KOLs and competitors).
+
+    Ours are the accounts of the ``team`` table when the store has one; else
+    the accounts of ``account_daily`` and the posts not marked ``kol``, and the
+    brands of ``mentions`` when nothing else names one. Others are the KOL
+    accounts of posts and every other account or brand the store names.
+    """
+    have = set(present)
+    everything = names_in(store, [("posts", "account"), ("account_daily", "account"), ("mentions", "brand")], have)
+    kol: set[str] = set()
+    with store_mod.connect(store, read_only=True) as con:
+        if "posts" in have:
+            kol = {r[0] for r in con.execute("SELECT DISTINCT account FROM posts WHERE channel IN ('kol', 'paid') AND account IS NOT NULL").fetchall()}
+            owned_posts = {
+                r[0] for r in con.execute("SELECT DISTINCT account FROM posts WHERE (channel IS NULL OR channel = 'owned') AND account IS NOT NULL").fetchall()
+            }
+        else:
+            owned_posts = set()
+    if "team" in have:
+        ours = set(names_in(store, [("team", "account")], have))
+    else:
+        ours = owned_posts | set(names_in(store, [("account_daily", "account")], have))
+        if not ours:
+            ours = set(names_in(store, [("mentions", "brand")], have))
+    kol -= ours
+    others = sorted((set(everything) | kol) - ours)
+    return sorted(ours), others
+
+
+def did_you_mean(value: str, names: Sequence[str]) -> str:
+    close = difflib.get_close_matches(value, list(names), n=3, cutoff=0.5)
+    if not close:
+        low = {n.lower(): n for n in names}
+        close = [low[m] for m in difflib.get_close_matches(value.lower(), list(low), n=3, cutoff=0.5)]
+    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def _listing(names: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "") if names else "none"
+
+
+def check_names(store: str | Path, needs: Needs, given: dict[str, str], present: Iterable[str], playbook: str = "") -> dict[str, str]:
+    """Check the parameters that name things in the store and resolve empty
+    "own" ones; returns the resolved values. Raises :class:`MissingData` with
+    one line (and a "did you mean") for a name the store does not hold."""
+    have = set(present)
+    out: dict[str, str] = {}
+    prefix = f"{playbook}: " if playbook else ""
+    for param, spec in needs.names.items():
+        value = str(given.get(param) or "").strip()
+        tables = [t for t, _ in spec.where if t in have]
+        if not tables:
+            continue  # the section that would use it is absent; its sentence says so
+        if not value:
+            if spec.own:
+                ours, others = own_accounts(store, have)
+                candidates = [n for n in ours if n in set(names_in(store, spec.where, have))] or ours
+                if len(candidates) == 1:
+                    out[param] = candidates[0]
+                    continue
+                if spec.fallback_all:
+                    continue
+                ours_is = "own accounts (the team table's)" if "team" in have else "brand accounts (ours or competitors': add a team table to tell them apart)"
+                raise MissingData(
+                    f"{prefix}{param}: give our brand's name (-p {param} NAME); the store holds these {ours_is}: {_listing(candidates)};"
+                    f" KOL and other accounts, not ours: {_listing(others)}"
+                )
+            continue
+        names = names_in(store, spec.where, have)
+        items = [v.strip() for v in _split(value)] if spec.many else [value]
+        for item in items:
+            if item.lower() in spec.keywords:
+                continue
+            check = normalise_platform(item) if param in ("platform", "platforms") else item
+            if check not in names:
+                where = " or ".join(f"{t}.{c}" for t, c in spec.where if t in have)
+                raise MissingData(f"{prefix}{param} {item!r} is not in the store ({where}).{did_you_mean(item, names)} Names found: {_listing(names)}")
+    return out
+
+
+def _split(value: str) -> list[str]:
+    from smkit.params import parse_list
+
+    return list(parse_list(value))
