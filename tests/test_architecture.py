@@ -16,7 +16,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "smkit"
 MAX_LINES = 600
 # Below the playbooks: everything a playbook may build on.
-FOUNDATION = ("smkit.data", "smkit.methods", "smkit.rules", "smkit.params", "smkit.paths", "smkit.viz")
+FOUNDATION = ("smkit.data", "smkit.methods", "smkit.rules", "smkit.params", "smkit.paths", "smkit.viz", "smkit.requirements")
 # Above them: the runner and the notebook's own side of a run (setup, save_summary), and the sample generator.
 ABOVE = ("smkit.run", "smkit.playbook", "smkit.sample")
 

@@ -222,3 +222,174 @@ def test_settings_parse_lists_and_refuse_bad_values():
     assert pb.settings().lift_metrics == pb.LIFT_METRICS
     with pytest.raises(ValueError, match="alpha"):
         pb.settings(alpha=1.5)
+
+
+# ---------------------------------------------------------------- one figure per metric and period (issue 15)
+
+METRICS = ("impressions", "views", "likes", "comments", "shares", "interactions", "engagements", "followers_gained", "clicks", "conversions")
+SAME_THING = {"engagements": "interactions"}  # a reader takes the accounts' engagements and the posts' interactions for one metric
+
+
+def _grid(styler) -> list[tuple[str, str, str]]:
+    """``(row label, column label, shown text)`` for every cell a report table shows."""
+    import html
+
+    lines = [line.split("|") for line in styler.to_string(delimiter="|").splitlines() if line]
+    header, body = lines[0], lines[2:]  # the second line names the index
+    return [(html.unescape(row[0]), html.unescape(header[i]), html.unescape(row[i])) for row in body for i in range(1, len(row))]
+
+
+def _period(column: str) -> str | None:
+    if column in ("actual", "campaign", "value"):
+        return "campaign"
+    if column == "before" or column.startswith("baseline"):
+        return "before"
+    return None  # targets, rates, effects: not a count of the metric
+
+
+def _figures(result) -> list[tuple[str, str, str | None, str]]:
+    """``(metric, period, definition, shown)`` for every count the report prints in a table."""
+    definitions = list(pb.report.scopes(result).values())
+    tables = {
+        "kpi": pb.report.kpi_table(result),
+        "lift": pb.report.lift_table(result),
+        "funnel": pb.report.funnel_table(result),
+        "cost": pb.report.cost_table(result),
+    }
+    out = []
+    for styler in tables.values():
+        for row, column, shown in _grid(styler):
+            metric, period = row.split(" ")[0], _period(column)
+            if metric not in METRICS or period is None or shown in ("–", "not available"):
+                continue
+            # the definition a figure carries: its column's (the KPI baseline), else its row's
+            found = [d for d in definitions if d in column] or [d for d in definitions if d in row]
+            out.append((SAME_THING.get(metric, metric), period, found[0] if found else None, shown))
+    return out
+
+
+def test_every_figure_for_a_metric_and_period_is_one_number_or_named_with_its_definition(reviews):
+    for result in reviews.values():
+        figures = _figures(result)
+        groups: dict[tuple[str, str], list[tuple[str | None, str]]] = {}
+        for metric, period, definition, shown in figures:
+            groups.setdefault((metric, period), []).append((definition, shown))
+        assert ("views", "campaign") in groups and ("views", "before") in groups
+        for key, entries in groups.items():
+            if len({shown for _, shown in entries}) == 1:
+                continue
+            assert all(d is not None for d, _ in entries), (key, entries)  # two numbers: each says what it counts
+            by_definition: dict[str, set[str]] = {}
+            for d, shown in entries:
+                by_definition.setdefault(d, set()).add(shown)
+            assert all(len(v) == 1 for v in by_definition.values()), (key, by_definition)  # one definition, one number
+        # the issue's case: views and conversions on the campaign posts and on the brand's account, each named
+        sc = pb.report.scopes(result)
+        views = {d: shown for m, p, d, shown in figures if (m, p) == ("views", "campaign")}
+        assert views == {sc["posts"]: f"{result.kpis.at['views', 'actual']:,.0f}", sc["accounts"]: f"{result.funnel.at['views', 'campaign']:,.0f}"}
+        assert views[sc["posts"]] != views[sc["accounts"]]  # the sample's two counts differ, so the labels matter
+        assert sc["accounts"] == f"on Lumina's {result.campaign.platforms[0]} account"
+        # the paragraph that introduces both counts quotes the same figures with their definitions
+        text = pb.report.scopes_text(result)
+        assert f"campaign posts**, every post tagged {result.campaign.campaign_id}" in text
+        assert f"(views {views[sc['posts']]}" in text and f"(views {views[sc['accounts']]}" in text
+    lumina = reviews["CMP-AUTUMN-DOUYIN"]
+    conversions = {d for m, p, d, _ in _figures(lumina) if (m, p) == ("conversions", "campaign")}
+    assert conversions == {"on campaign posts", "on Lumina's douyin account"}
+
+
+def test_a_suggestion_citing_a_kpi_says_it_counts_the_campaign_posts(reviews):
+    checked = 0
+    for result in reviews.values():
+        shown = {r: v for r, c, v in _grid(pb.report.kpi_table(result)) if c == "actual"}
+        for s in result.suggestions:
+            if s.kind == "replan_target":
+                sentence = pb.report.suggestion_text(s)
+                assert f"the campaign posts reached {shown[s.figures['metric'] + ' on campaign posts']} of" in sentence
+                checked += 1
+    assert checked >= 2  # conversions on the Douyin campaign, followers on the Weibo one
+    track = next(s for s in reviews["CMP-AUTUMN-DOUYIN"].suggestions if s.kind == "track_revenue")
+    assert "(all spend per conversion on campaign posts)" in pb.report.suggestion_text(track)
+
+
+def _money(text: str) -> float:
+    return float(text.lstrip("¥+").replace(",", ""))
+
+
+def test_cpa_is_the_spend_over_the_conversions_the_cost_table_shows(reviews):
+    result = reviews["CMP-AUTUMN-DOUYIN"]
+    cells = {row: shown for row, _, shown in _grid(pb.report.cost_table(result))}
+    spend, on_posts, conversions = (
+        _money(cells["spend"]),
+        _money(cells["of which on posts (KOL fees, paid posts)"]),
+        _money(cells["conversions on campaign posts"]),
+    )
+    assert conversions > 0 and on_posts > 0 and spend > on_posts  # the sample pays KOLs and promotes the account
+    cpa = next(v for r, v in cells.items() if r.startswith("CPA (spend per conversion"))
+    assert _money(cpa) == round(spend / conversions, 2)
+    assert cells["CPA (spend per conversion on campaign posts)"] == f"¥{result.cost['cpa']:,.2f}"
+    post_cpa = next(v for r, v in cells.items() if r.startswith("CPA of post spend only"))
+    assert _money(post_cpa) == round(on_posts / conversions, 2)
+    # the conversions beside the CPA are the KPI table's, and the channel tables add up to the CPA of post spend
+    kpi = {r: v for r, c, v in _grid(pb.report.kpi_table(result)) if c == "actual"}
+    assert kpi["conversions on campaign posts"] == cells["conversions on campaign posts"]
+    paid = result.channels.dropna(subset=["spend", "conversions"])
+    assert paid["spend"].sum() / paid["conversions"].sum() == pytest.approx(_money(post_cpa), abs=0.005)
+    for metric in ("views", "interactions", "clicks"):
+        per = {"views": "CPV (spend per 1,000 views", "interactions": "CPE (spend per interaction", "clicks": "CPC (spend per click"}[metric]
+        ratio = next(v for r, v in cells.items() if r.startswith(per))
+        scale = 1000.0 if metric == "views" else 1.0
+        assert _money(ratio) == round(spend / _money(cells[f"{metric} on campaign posts"]) * scale, 2)
+    # per incremental conversion: the spend over the incremental conversions shown above it (rounded to a whole one)
+    incremental = _money(cells["incremental conversions on Lumina's douyin account (from the lift)"])
+    per_incremental = _money(cells["spend per incremental conversion"])
+    assert abs(per_incremental - spend / incremental) <= spend / incremental * 0.5 / incremental + 0.005
+
+
+def test_cost_table_labels_its_counts_on_a_small_campaign():
+    """Without a store: two platforms, a Chinese brand name, and counts the ratios divide by."""
+    campaign = pb.Campaign("C1", "test", dt.date(2026, 5, 4), dt.date(2026, 5, 6), ("douyin", "xiaohongshu"), None, {"conversions": 40.0})
+    posts = pd.DataFrame(
+        {
+            "views": [1000, 3000],
+            "likes": [10, 30],
+            "comments": [1, 2],
+            "shares": [0, 1],
+            "clicks": [50, 150],
+            "conversions": [5, 15],
+            "spend": [300.0, 500.0],
+        }
+    )
+    daily = pd.DataFrame({"spend": [100.0, 100.0]})
+    spent = cost.campaign_cost(posts, daily)
+    assert spent["counts"] == {"impressions": None, "views": 4000.0, "interactions": 44.0, "clicks": 200.0, "conversions": 20.0}
+    assert spent["cpa"] == 1000.0 / 20 and spent["cpa_on_posts"] == 800.0 / 20
+    result = pb.Result(
+        campaign=campaign,
+        brand="露米娜",
+        kpis=kpis.attainment(posts, posts.iloc[0:0], campaign, 3),
+        cost=spent,
+        channels=pd.DataFrame(),
+        creators=pd.DataFrame(),
+        content_types=pd.DataFrame(),
+        top_posts=pd.DataFrame(),
+        funnel=pd.DataFrame({"campaign": [5000.0, 30.0]}, index=pd.Index(["views", "conversions"], name="stage")),
+        lifts=(),
+        lift_notes=(),
+        mentions=pd.DataFrame(),
+        suggestions=(),
+    )
+    assert pb.report.scopes(result) == {
+        "posts": "on campaign posts",
+        "accounts": "on 露米娜's douyin and xiaohongshu accounts",
+        "baseline": "露米娜's own douyin and xiaohongshu posts before",
+    }
+    cells = {row: shown for row, _, shown in _grid(pb.report.cost_table(result))}
+    assert cells["conversions on campaign posts"] == "20" and cells["CPA (spend per conversion on campaign posts)"] == "¥50.00"
+    assert "impressions on campaign posts" not in cells  # a count the posts lack is not shown; CPM says so
+    assert cells["CPM (spend per 1,000 impressions on campaign posts)"] == "not available"
+    assert not any(r.startswith("spend per incremental") for r in cells)  # no lift, nothing to divide by
+    rows = [r for r, c, _ in _grid(pb.report.funnel_table(result)) if c == "campaign"]
+    assert rows == ["views on 露米娜's douyin and xiaohongshu accounts", "conversions on 露米娜's douyin and xiaohongshu accounts"]
+    text = pb.report.scopes_text(result)
+    assert "(views 4,000; conversions 20)" in text and "(views 5,000; conversions 30)" in text

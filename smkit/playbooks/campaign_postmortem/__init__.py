@@ -21,8 +21,9 @@ Where the numbers come from:
 from . import report
 from .analysis import analyze, run
 from .inputs import Campaign, Inputs, load
+from .needs import NEEDS
 from .parameters import LIFT_METRICS, Settings, settings
 from .result import Result
 from .suggestions import Suggestion
 
-__all__ = ["LIFT_METRICS", "Campaign", "Inputs", "Result", "Settings", "Suggestion", "analyze", "load", "report", "run", "settings"]
+__all__ = ["NEEDS", "LIFT_METRICS", "Campaign", "Inputs", "Result", "Settings", "Suggestion", "analyze", "load", "report", "run", "settings"]

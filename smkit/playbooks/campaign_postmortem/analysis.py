@@ -10,6 +10,7 @@ from .cost import campaign_cost, efficiency, incremental_costs
 from .funnel import funnel, mention_shift
 from .inputs import Inputs, load
 from .kpis import attainment, estimate_lifts, with_interactions
+from .needs import NEEDS
 from .parameters import Settings
 from .result import Result
 from .suggestions import derive
@@ -53,6 +54,7 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         lift_notes=lift_notes,
         mentions=mentions,
         suggestions=advice,
+        missing=NEEDS.missing(inputs.present),
     )
 
 

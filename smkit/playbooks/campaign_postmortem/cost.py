@@ -51,30 +51,45 @@ def cost_metrics(
     }
 
 
-def campaign_cost(campaign_posts: pd.DataFrame, brand_daily: pd.DataFrame) -> dict[str, float | None]:
-    """Cost efficiency of the whole campaign (see the module docstring for what spend counts)."""
+COUNTED = ("impressions", "views", "interactions", "clicks", "conversions")  # the campaign posts' counts the ratios divide by
+
+
+def campaign_cost(campaign_posts: pd.DataFrame, brand_daily: pd.DataFrame) -> dict:
+    """Cost efficiency of the whole campaign (see the module docstring for what spend counts).
+
+    Every ratio divides by a count of the campaign posts, the same totals as
+    the KPIs (``counts``: impressions, views, interactions, clicks,
+    conversions), so the CPA beside the conversions it divides by is that
+    figure and no other. ``cpa_on_posts`` divides only the posts' own spend
+    (KOL fees, paid posts) by the same conversions: what the channel and
+    creator tables add up to, since account promotion cannot be split by post.
+    """
     posts = with_interactions(campaign_posts)
     on_posts, on_accounts = total(posts, "spend") or 0.0, total(brand_daily, "spend") or 0.0
     revenue_parts = [v for v in (total(posts, "revenue"), total(brand_daily, "revenue")) if v is not None]
+    counts = {metric: total(posts, metric) for metric in COUNTED}
     cost = cost_metrics(
         on_posts + on_accounts,
-        impressions=total(posts, "impressions"),
-        views=total(posts, "views"),
-        engagements=total(posts, "interactions"),
-        clicks=total(posts, "clicks"),
-        conversions=total(posts, "conversions"),
+        impressions=counts["impressions"],
+        views=counts["views"],
+        engagements=counts["interactions"],
+        clicks=counts["clicks"],
+        conversions=counts["conversions"],
         revenue=sum(revenue_parts) if revenue_parts else None,
     )
-    return {**cost, "spend_on_posts": on_posts, "spend_on_accounts": on_accounts}
+    on_posts_cpa = cost_metrics(on_posts, conversions=counts["conversions"])["cpa"]
+    return {**cost, "spend_on_posts": on_posts, "spend_on_accounts": on_accounts, "cpa_on_posts": on_posts_cpa, "counts": counts}
 
 
-def incremental_costs(cost: dict[str, float | None], lifts: Sequence[Lift]) -> dict[str, float]:
+def incremental_costs(cost: dict, lifts: Sequence[Lift]) -> dict[str, float]:
     """What the money bought beyond the counterfactual, per incremental view and
-    conversion where the lift is clearly positive: comparable numerator and
-    denominator, unlike CPA on tagged posts, whose spend includes account promotion."""
+    conversion of the brand's accounts where the lift is clearly positive
+    (``incremental_views`` and ``incremental_conversions`` hold the counts
+    divided by), a causal complement to CPA on the campaign posts."""
     out = {}
     for lift in lifts:
         if lift.metric in ("views", "conversions") and lift.campaign.ci_low > 0 and cost.get("spend"):
+            out[f"incremental_{lift.metric}"] = lift.campaign.absolute
             out[f"cost_per_incremental_{lift.metric[:-1]}"] = cost["spend"] / lift.campaign.absolute
     return out
 

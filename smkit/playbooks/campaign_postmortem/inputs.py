@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from smkit import requirements
 from smkit.data.store import load as load_table
 from smkit.params import parse_list
 
@@ -50,6 +51,7 @@ class Inputs:
     posts: pd.DataFrame
     daily: pd.DataFrame
     mentions: pd.DataFrame | None
+    present: tuple[str, ...] = ("posts", "account_daily", "mentions", "campaigns")  # the tables the store holds
 
 
 def read_campaign(store: Path, campaign_id: str = "") -> Campaign:
@@ -83,16 +85,15 @@ def load(cfg: Config, s: Settings) -> Inputs:
     mentions its post-mortem needs (the campaign's dates set the window, not
     ``cfg.start``/``cfg.end``)."""
     campaign = read_campaign(cfg.store, s.campaign_id)
+    present = tuple(requirements.present_tables(cfg.store))
     before = campaign.start - dt.timedelta(days=campaign.days)
-    posts = load_table("posts", store=cfg.store, start=before, end=campaign.end)
-    daily = load_table(
+    posts = requirements.load_or_empty("posts", present, store=cfg.store, start=before, end=campaign.end)
+    daily = requirements.load_or_empty(
         "account_daily",
+        present,
         store=cfg.store,
         start=campaign.start - dt.timedelta(days=s.pre_days),
         end=campaign.end + dt.timedelta(days=s.halo_days),
     )
-    try:
-        mentions = load_table("mentions", store=cfg.store, start=before, end=campaign.end)
-    except LookupError:  # no mentions table: the report says so
-        mentions = None
-    return Inputs(campaign, posts, daily, mentions)
+    mentions = load_table("mentions", store=cfg.store, start=before, end=campaign.end) if "mentions" in present else None
+    return Inputs(campaign, posts, daily, mentions, present)

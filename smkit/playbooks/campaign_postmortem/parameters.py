@@ -41,9 +41,7 @@ def settings(
 ) -> Settings:
     """Validate the notebook's parameters; ``lift_metrics`` is a list such as
     ``"views, clicks"`` (empty or ``None`` for all of :data:`LIFT_METRICS`)."""
-    brand = str(brand).strip()
-    if not brand:
-        raise ValueError("brand must name our account, as in account_daily and mentions")
+    brand = str(brand).strip()  # empty only when the store holds none of the tables that name accounts
     if int(pre_days) < 1:
         raise ValueError(f"pre_days must be at least 1, got {pre_days}")
     if int(halo_days) < 0:

@@ -1,5 +1,13 @@
 """The campaign post-mortem as the report shows it: Markdown text, tables
-(Stylers from :func:`smkit.viz.table`) and figures. Presentation only."""
+(Stylers from :func:`smkit.viz.table`) and figures. Presentation only.
+
+The report counts in two places, and every figure's label says which
+(:func:`scopes`): the KPIs and the cost count the **campaign posts** (every
+post tagged with the campaign: owned, paid and KOL); the lift and the funnel
+count **the brand's accounts on the campaign platforms** day by day (all their
+posts, tagged or not, and no KOL's). The two overlap and neither holds the
+other, so "views" differs between them by definition, and each label names it.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +20,7 @@ from smkit import viz
 from smkit.methods import causal, stats
 from smkit.viz import escape
 
-from .cost import BREAKDOWNS
+from .cost import BREAKDOWNS, COUNTED
 from .kpis import lift_estimates
 from .result import Result
 from .wording import CURRENCY, suggestion_text
@@ -20,6 +28,29 @@ from .wording import CURRENCY, suggestion_text
 
 def _note(text: str) -> Styler:
     return viz.table(pd.DataFrame({"note": [text]}), hide_index=True)
+
+
+def scopes(result: Result) -> dict[str, str]:
+    """Where each kind of figure was counted, as its label says it:
+
+    - ``posts``: "on campaign posts" (the KPIs and the cost);
+    - ``accounts``: "on Lumina's douyin account" (the lift and the funnel);
+    - ``baseline``: "Lumina's own douyin posts before" (the KPIs' baseline).
+    """
+    platforms = result.campaign.platforms
+    where = " and ".join(platforms)
+    brand = result.brand or "the brand"
+    own = f"{brand}'s" if result.brand else "the brand's"
+    if where:
+        accounts = f"on {own} {where} account" + ("s" if len(platforms) > 1 else "")
+        baseline = f"{own} own {where} posts before"
+    else:
+        accounts, baseline = f"on {own} accounts", f"{own} own posts before"
+    return {"posts": "on campaign posts", "accounts": accounts, "baseline": baseline}
+
+
+def _labelled(metric: str, scope: str) -> str:
+    return f"{metric} {scope}"
 
 
 # ---------------------------------------------------------------- text
@@ -48,6 +79,29 @@ def assumptions_text(result: Result | None = None) -> str:
     return "**Assumptions.** " + " ".join(causal.ASSUMPTIONS)
 
 
+def scopes_text(result: Result) -> str:
+    """Where the figures come from, when the report shows both kinds: the
+    campaign posts (KPIs, cost) and the brand's accounts (lift, funnel), with
+    one figure of each so a reader sees why they differ; empty otherwise."""
+    if result.kpis.empty or result.funnel.empty:
+        return ""
+    sc = scopes(result)
+    shared = [m for m in ("views", "impressions", "conversions") if m in result.kpis.index and m in result.funnel.index]
+
+    def figures(get) -> str:
+        return "; ".join(f"{m} {get(m):,.0f}" for m in shared)
+
+    posts = figures(lambda m: result.kpis.at[m, "actual"])
+    accounts = figures(lambda m: result.funnel.at[m, "campaign"])
+    return (
+        f"**Two counts, two definitions.** The KPIs and the cost count the **campaign posts**, every post tagged "
+        f"{escape(result.campaign.campaign_id)}: owned, paid and KOL" + (f" ({posts})" if posts else "") + ". "
+        f"The lift and the funnel count **{escape(sc['accounts'].removeprefix('on '))}** day by day: all its posts, tagged or not, "
+        "and no KOL's" + (f" ({accounts})" if accounts else "") + ". "
+        "The two overlap and neither holds the other, so each figure below says which it counts."
+    )
+
+
 def lift_notes_text(result: Result) -> str:
     """Why metrics have no lift estimate, metrics with the same reason together."""
     if not result.lift_notes:
@@ -61,10 +115,20 @@ def lift_notes_text(result: Result) -> str:
 # ---------------------------------------------------------------- tables
 
 
+def missing_text(result: Result, section: str = "") -> str:
+    """The one sentence shown where ``section`` would be: the export it needs
+    (every absent section's sentence when ``section`` is empty)."""
+    return result.missing.get(section, "") if section else "\n\n".join(result.missing.values())
+
+
 def kpi_table(result: Result) -> Styler:
-    """Actual, target, attainment and baseline per KPI."""
-    formats = {"actual": "{:,.0f}", "target": "{:,.0f}", "attainment": "{:.0%}", "baseline": "{:,.0f}", "vs_baseline": "{:+.0%}"}
-    return viz.table(result.kpis, formats)
+    """Actual, target, attainment and baseline per KPI, each row named with
+    where it was counted ("views on campaign posts")."""
+    sc = scopes(result)
+    baseline = f"baseline ({sc['baseline']})"
+    shown = result.kpis.rename(index=lambda m: _labelled(m, sc["posts"]), columns={"baseline": baseline, "vs_baseline": "vs baseline"})
+    formats = {"actual": "{:,.0f}", "target": "{:,.0f}", "attainment": "{:.0%}", baseline: "{:,.0f}", "vs baseline": "{:+.0%}"}
+    return viz.table(shown, formats)
 
 
 def lift_table(result: Result) -> Styler:
@@ -90,30 +154,56 @@ def lift_table(result: Result) -> Styler:
         },
         index=table.index,
     )
-    return viz.table(shown)
+    accounts = scopes(result)["accounts"]
+    return viz.table(shown.rename(index=lambda m: _labelled(m, accounts)))
 
 
-COST_LABELS = {
-    "spend": "spend",
-    "spend_on_posts": "of which on posts (KOL fees, paid posts)",
-    "spend_on_accounts": "of which account promotion",
-    "cpm": "CPM (per 1,000 impressions)",
-    "cpv": "CPV (per 1,000 views)",
-    "cpe": "CPE (per engagement)",
-    "cpc": "CPC (per click)",
-    "cpa": "CPA (per conversion)",
-    "roi": "ROI",
-    "roas": "ROAS",
-    "cost_per_incremental_view": "per incremental view (from the lift)",
-    "cost_per_incremental_conversion": "per incremental conversion (from the lift)",
-}
+def cost_labels(result: Result) -> dict[str, str]:
+    """What each row of the cost table is: the spend, the counts the ratios
+    divide by (with where they were counted), the ratios themselves."""
+    sc = scopes(result)
+    posts, accounts = sc["posts"], sc["accounts"]
+    return {
+        "spend": "spend",
+        "spend_on_posts": "of which on posts (KOL fees, paid posts)",
+        "spend_on_accounts": "of which account promotion",
+        **{f"counts.{m}": _labelled(m, posts) for m in COUNTED},
+        "cpm": f"CPM (spend per 1,000 impressions {posts})",
+        "cpv": f"CPV (spend per 1,000 views {posts})",
+        "cpe": f"CPE (spend per interaction {posts})",
+        "cpc": f"CPC (spend per click {posts})",
+        "cpa": f"CPA (spend per conversion {posts})",
+        "cpa_on_posts": f"CPA of post spend only (KOL fees and paid posts per conversion {posts}, as in the channel tables)",
+        "roi": "ROI",
+        "roas": "ROAS",
+        "incremental_views": _labelled("incremental views", f"{accounts} (from the lift)"),
+        "cost_per_incremental_view": "spend per incremental view",
+        "incremental_conversions": _labelled("incremental conversions", f"{accounts} (from the lift)"),
+        "cost_per_incremental_conversion": "spend per incremental conversion",
+    }
 
 
 def cost_table(result: Result, currency: str = CURRENCY) -> Styler:
-    """Spend and cost per result; a measure whose figures are missing says so."""
+    """Spend, the counts it is divided by, and cost per result: each ratio
+    below the count it divides by, so CPA is the spend over the conversions
+    the table shows. A measure whose figures are missing says so; a count the
+    posts do not carry is left out."""
+    counts = result.cost.get("counts", {})
     rows = []
-    for key, label in COST_LABELS.items():
+    for key, label in cost_labels(result).items():
+        if key.startswith("counts."):
+            value = counts.get(key.removeprefix("counts."))
+            if value is not None:
+                rows.append({"measure": label, "value": f"{value:,.0f}"})
+            continue
+        if key.startswith("incremental_"):
+            value = result.cost.get(key)
+            if value is not None:
+                rows.append({"measure": label, "value": f"{value:+,.0f}"})
+            continue
         value = result.cost.get(key)
+        if key.startswith("cost_per_incremental") and value is None:
+            continue  # no clearly positive lift: nothing to divide by
         if value is None:
             shown = "not available"
         elif key in ("roi", "roas"):
@@ -135,6 +225,8 @@ def efficiency_table(result: Result, by: str = "channel", currency: str = CURREN
     shown = table[columns].copy()
     shown["differs_from_best"] = shown["differs_from_best"].map({True: "yes", False: "no"}).fillna("–")
     shown["cpa"] = shown["cpa"].replace(np.inf, np.nan)  # spend without conversions shows as –
+    # the groups' own spend per their conversions: account promotion cannot be split by post (see the cost table)
+    shown = shown.rename(columns={"cpa": "cpa (post spend)", "cpa_low": "cpa low", "cpa_high": "cpa high"})
     money = f"{currency}{{:,.0f}}"
     formats = {
         "posts": "{:,.0f}",
@@ -144,9 +236,9 @@ def efficiency_table(result: Result, by: str = "channel", currency: str = CURREN
         "clicks": "{:,.0f}",
         "conversions": "{:,.0f}",
         "cpe": f"{currency}{{:,.2f}}",
-        "cpa": money,
-        "cpa_low": money,
-        "cpa_high": money,
+        "cpa (post spend)": money,
+        "cpa low": money,
+        "cpa high": money,
         "conversion_rate": "{:.2%}",
     }
     return viz.table(shown, formats)
@@ -159,9 +251,11 @@ def top_posts_table(result: Result, currency: str = CURRENCY) -> Styler:
 
 
 def funnel_table(result: Result) -> Styler:
-    """Each funnel stage, campaign against before, with its rate and test."""
+    """Each funnel stage, campaign against before, with its rate and test; each
+    stage named with where it was counted ("views on Lumina's douyin account")."""
     formats = {"campaign": "{:,.0f}", "before": "{:,.0f}", "rate": "{:.2%}", "rate_before": "{:.2%}", "drop_off": "{:.1%}", "p_value": "{:.3g}"}
-    return viz.table(result.funnel, formats)
+    accounts = scopes(result)["accounts"]
+    return viz.table(result.funnel.rename(index=lambda m: _labelled(m, accounts)), formats)
 
 
 def mentions_table(result: Result) -> Styler:
@@ -187,4 +281,5 @@ def lift_figure(result: Result) -> Figure:
     if not result.lifts:
         raise ValueError("no lift estimate to plot; show lift_notes_text(result) instead")
     lift = result.lifts[0]
-    return lift.impact.plot(f"{lift.metric}: actual against counterfactual · 实际与反事实", lift.metric)
+    title = f"{_labelled(lift.metric, scopes(result)['accounts'])}: actual against counterfactual · 实际与反事实"
+    return lift.impact.plot(title, lift.metric)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -33,6 +33,11 @@ class Result:
     lift_notes: tuple[tuple[str, str], ...]
     mentions: pd.DataFrame
     suggestions: tuple[Suggestion, ...]
+    missing: dict[str, str] = field(default_factory=dict)  # section -> the sentence shown instead
+
+    def has(self, section: str) -> bool:
+        """The store holds what ``section`` needs (else :attr:`missing` says which export would fill it)."""
+        return section not in self.missing
 
     @property
     def has_lifts(self) -> bool:

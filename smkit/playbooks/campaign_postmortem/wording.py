@@ -32,7 +32,7 @@ def suggestion_text(suggestion: Suggestion, currency: str = CURRENCY) -> str:
     if kind == "overspend":
         return f"Control spend: {currency}{f['spend']:,.0f} against a budget of {currency}{f['budget']:,.0f} ({f['spend'] / f['budget'] - 1:+.0%})."
     if kind == "replan_target":
-        return f"Re-plan the {f['metric']} target: the campaign reached {f['actual']:,.0f} of {f['target']:,.0f} ({f['attainment']:.0%})."
+        return f"Re-plan the {f['metric']} target: the campaign posts reached {f['actual']:,.0f} of {f['target']:,.0f} ({f['attainment']:.0%})."
     if kind == "rebudget":
         verdict = (
             "the difference in conversion rate is significant"
@@ -47,5 +47,5 @@ def suggestion_text(suggestion: Suggestion, currency: str = CURRENCY) -> str:
     if kind == "fix_step":
         return f"Fix the step into {f['stage']}: its rate fell from {f['rate_before']:.2%} before the campaign to {f['rate']:.2%} during it."
     if kind == "track_revenue":
-        return f"Track revenue per conversion: at a CPA of {currency}{f['cpa']:,.0f} the return cannot be judged without it."
+        return f"Track revenue per conversion: at a CPA of {currency}{f['cpa']:,.0f} (all spend per conversion on campaign posts) the return cannot be judged without it."
     raise ValueError(f"unknown suggestion kind {kind!r}")

@@ -26,7 +26,8 @@ from . import report
 from .analysis import analyze, run
 from .audience import Target
 from .inputs import Inputs, Settings, load, settings
+from .needs import NEEDS
 from .platform_score import CRITERIA, DEFAULT_WEIGHTS
 from .result import Result
 
-__all__ = ["CRITERIA", "DEFAULT_WEIGHTS", "Inputs", "Result", "Settings", "Target", "analyze", "load", "report", "run", "settings"]
+__all__ = ["NEEDS", "CRITERIA", "DEFAULT_WEIGHTS", "Inputs", "Result", "Settings", "Target", "analyze", "load", "report", "run", "settings"]

@@ -8,6 +8,7 @@ from smkit.params import Config
 from . import benchmark, platform_score, voice
 from .audience import audience_fit
 from .inputs import Inputs, Settings, load
+from .needs import NEEDS
 from .recommend import recommend
 from .result import Result
 
@@ -19,7 +20,10 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
     brands = sorted(set(mentions["brand"].dropna()) | set(posts["account"].dropna()))
     if brand not in brands:
         raise ValueError(f"brand '{brand}' has no posts or mentions in {start}..{end}; found {', '.join(brands[:20]) or 'none'}")
-    rivals = tuple(s.competitors) or tuple(sorted(set(mentions["brand"].dropna()) - {brand}))
+    # Competitors: every other brand in the mentions; without mentions, every other account that posts as a brand (not KOLs).
+    own_posts = posts[posts["channel"].isna() | (posts["channel"] == "owned")] if "channel" in posts else posts
+    pool = set(mentions["brand"].dropna()) or set(own_posts["account"].dropna())
+    rivals = tuple(s.competitors) or tuple(sorted(pool - {brand}))
     missing = [c for c in rivals if c not in brands]
     if missing:
         raise ValueError(f"competitor(s) {', '.join(missing)} have no posts or mentions in the window")
@@ -49,6 +53,7 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         facts=inputs.facts,
         scores=scores,
         recommended=recommend(scores, posts, bench, fit, inputs.audience, s.target, brand),
+        missing=NEEDS.missing(inputs.present),
     )
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from smkit import paths
-from smkit.data.store import load as load_table
+from smkit import paths, requirements
 from smkit.params import Config, parse_list, parse_mapping, parse_path
 
 from .audience import Target
@@ -90,6 +89,7 @@ class Inputs:
     daily: pd.DataFrame  # account_daily
     audience: pd.DataFrame  # not windowed: a snapshot of the followers
     facts: pd.DataFrame  # the platform facts, indexed by platform
+    present: tuple[str, ...] = ("posts", "account_daily", "mentions", "audience")  # the tables the store holds
 
 
 def reference_facts(path: Path | None = None) -> pd.DataFrame:
@@ -108,12 +108,14 @@ def reference_facts(path: Path | None = None) -> pd.DataFrame:
 def load(cfg: Config, s: Settings) -> Inputs:
     """Read the window's mentions, posts and account days, the audience and the platform facts."""
     window = {"store": cfg.store, "start": cfg.start, "end": cfg.end}
+    present = tuple(requirements.present_tables(cfg.store))
     return Inputs(
         start=cfg.start,
         end=cfg.end,
-        mentions=load_table("mentions", **window),
-        posts=load_table("posts", **window),
-        daily=load_table("account_daily", **window),
-        audience=load_table("audience", store=cfg.store),
+        mentions=requirements.load_or_empty("mentions", present, **window),
+        posts=requirements.load_or_empty("posts", present, **window),
+        daily=requirements.load_or_empty("account_daily", present, **window),
+        audience=requirements.load_or_empty("audience", present, store=cfg.store),
         facts=reference_facts(s.facts),
+        present=present,
     )

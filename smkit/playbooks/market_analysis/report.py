@@ -25,6 +25,12 @@ ROLE_NAMES = {"primary": "Primary 主阵地", "secondary": "Secondary 辅助平�
 ROBUST = 0.7  # a primary platform that keeps first place in this share of weight draws is a robust choice
 
 
+def missing_text(result: Result, section: str = "") -> str:
+    """The one sentence shown where ``section`` would be: the export it needs
+    (every absent section's sentence when ``section`` is empty)."""
+    return result.missing.get(section, "") if section else "\n\n".join(result.missing.values())
+
+
 def _percent_axis(ax) -> None:
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -34,6 +34,11 @@ class Result:
     facts: pd.DataFrame  # platform: reference facts
     scores: PlatformScores
     recommended: tuple[Positioning, ...]
+    missing: dict[str, str] = field(default_factory=dict)  # section -> the sentence shown instead
+
+    def has(self, section: str) -> bool:
+        """The store holds what ``section`` needs (else :attr:`missing` says which export would fill it)."""
+        return section not in self.missing
 
     def recommendation(self) -> dict[str, str | None]:
         """The platform for each role (None when fewer platforms were scored)."""
