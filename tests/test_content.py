@@ -314,7 +314,8 @@ def test_report_files_are_written(planted, tmp_path):
     files = pb.export_plan(planted, tmp_path, stamp=dt.datetime(2026, 11, 27, 8, tzinfo=dt.UTC))
     rows = pd.read_csv(files["csv"])
     assert len(rows) == len(planted.calendar)
-    assert list(rows.columns) == ["date", "time", "platform", "content_type", "theme", "expected_rate", "confident", "thin"]
+    assert list(rows.columns) == ["date", "time", "platform", "content_type", "theme", "expected_rate", "confident", "thin", "copy_check"]
+    assert rows["copy_check"].eq("ok").sum() == planted.copy_checked == len(rows)  # the sample's themes are topic codes: nothing flagged
     _check_ics(files["ics"].read_bytes(), len(rows))
 
 
@@ -564,3 +565,50 @@ def test_report_frames_show_no_nan(planted):
         assert isinstance(text, str) and "nan" not in text.lower() and text
     for figure in (report.effects_figure, report.hour_figure, report.timing_figure, report.cadence_figure, report.keywords_figure):
         assert isinstance(figure(planted), Figure)
+
+
+# --------------------------------------------------------------------------- the plan's copy, checked before it goes out
+
+
+def _planned(themes: list[tuple[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame([{"date": f"2026-12-0{i + 1}", "time": "20:00", "platform": p, "content_type": "video", "theme": t} for i, (p, t) in enumerate(themes)])
+
+
+def test_the_plans_copy_is_checked_with_each_platforms_rules():
+    from smkit.methods import copy_check
+
+    calendar = _planned(
+        [
+            ("weibo", "全网最低价，转发集赞送礼"),  # an absolute term and inducement (every platform)
+            ("weibo", "私信领取优惠"),  # off-platform traffic: a rule for Douyin, Xiaohongshu ..., not Weibo
+            ("douyin", "私信领取优惠"),
+            ("douyin", "我们不是第一，只是用心"),  # negated: not a claim
+            ("xiaohongshu", plan.NO_COPY),  # no copy at all
+        ]
+    )
+    found = plan.copy_findings(calendar, copy_check.load_rules())
+    assert found[["date", "term", "rule"]].values.tolist() == [
+        ["2026-12-01", "全网最", "绝对化用语"],
+        ["2026-12-01", "转发集赞", "诱导分享/关注"],
+        ["2026-12-03", "私信领取", "站外导流"],
+    ]
+    assert found["suggestion"].str.len().gt(0).all() and found["reason"].str.len().gt(0).all()
+    notes = plan.with_copy_check(calendar, found)["copy_check"].tolist()
+    assert notes[1:] == ["ok", notes[2], "ok", ""] and notes[2].startswith("私信领取 [站外导流]: ")
+    assert notes[0].startswith("全网最 [绝对化用语]: ") and "; 转发集赞 [诱导分享/关注]: " in notes[0]
+
+
+def test_the_copy_check_is_reported_as_a_table_a_sentence_or_says_there_is_no_copy(planted):
+    from smkit.methods import copy_check
+
+    assert "passed" in report.copy_text(planted) and f"all {len(planted.calendar)} planned posts" in report.copy_text(planted)
+    calendar = planted.calendar.assign(theme=["<b>史上最强</b>福利", *([plan.NO_COPY] * (len(planted.calendar) - 1))])
+    found = plan.copy_findings(calendar, copy_check.load_rules())
+    flagged = dataclasses.replace(planted, calendar=plan.with_copy_check(calendar, found), copy_findings=found)
+    assert flagged.copy_checked == 1 and flagged.has_copy_findings
+    assert report.copy_text(flagged).startswith("**Copy check.** 1 of the 1 planned posts with copy") and "(史上最)" in report.copy_text(flagged)
+    html = report.copy_table(flagged).to_html()
+    assert "史上最强" in html and "<b>" not in html and "&lt;b&gt;" in html and "绝对化用语" in html
+    bare = planted.calendar.assign(theme=plan.NO_COPY)
+    none = dataclasses.replace(planted, calendar=plan.with_copy_check(bare, plan.copy_findings(bare, copy_check.load_rules())), copy_findings=pd.DataFrame())
+    assert none.copy_checked == 0 and report.copy_text(none).startswith("**Copy check.** The plan carries no copy")

@@ -467,3 +467,88 @@ def test_the_report_returns_one_type_per_function(worlds):
         *(report.alert_text(a) for a in result.alerts),
     ]
     assert all(isinstance(t, str) and t for t in texts)
+
+
+# ---------------------------------------------------------------- response tracking (应对)
+
+OCTOBER = dt.date(2026, 10, 4), dt.date(2026, 10, 31)
+
+
+def test_the_planted_crisis_response_is_tracked_in_the_result_the_files_and_the_report(sample_store, tmp_path):
+    result = _run(sample_store, *OCTOBER, brand_aliases="露米娜")
+    (crisis,) = [(a, row) for a, row in result.responses() if a.start == dt.date(2026, 10, 6)]
+    alert, row = crisis
+    assert alert.level == 3 and row["owners"] == ("王芳",)  # the team table's Weibo owner of the brand's account
+    assert row["raised_at"] == pd.Timestamp("2026-10-06 10:44:08", tz="Asia/Shanghai")  # the day passed a usual day's mentions
+    assert (row["response_at"], row["response_kind"]) == (pd.Timestamp("2026-10-06 14:45:13", tz="Asia/Shanghai"), "reply")
+    assert (row["response_hours"], row["deadline_hours"], row["status"]) == (4.02, 2.0, "missed")
+    assert (row["recovered_on"], row["recovery_days"]) == (dt.date(2026, 10, 12), 6)
+
+    summary = result.to_summary()
+    assert set(summary) == {"brand", "start", "end", "alert_level", "alerts", "net_sentiment", "volume", "response"}
+    assert set(summary["alerts"][0]) == {"start", "end", "level", "metric", "magnitude", "reasons"}  # the alerts key as before
+    assert summary["response"] == [
+        {
+            "start": "2026-10-06",
+            "level": 3,
+            "owners": ["王芳"],
+            "first_response_hours": 4.02,
+            "response_kind": "reply",
+            "deadline_hours": 2,
+            "deadline_met": False,
+            "recovery_days": 6,
+        }
+    ]
+    data = json.loads(result.write_alerts(tmp_path).read_text(encoding="utf-8"))
+    assert data["alerts"][0]["response"] == {
+        "raised_at": "2026-10-06T10:44:08+08:00",
+        "first_response_at": "2026-10-06T14:45:13+08:00",
+        "response_kind": "reply",
+        "response_hours": 4.02,
+        "deadline_hours": 2,
+        "status": "missed",
+        "recovered_on": "2026-10-12",
+        "recovery_days": 6,
+        "owners": ["王芳"],
+    }
+
+    text = report.response_text(result, alert)
+    assert "Raised 2026-10-06 10:44" in text and "a brand reply at 2026-10-06 14:45, 4.0 hours after" in text
+    assert "Ⅱ级 deadline of 2 hours: **missed**" in text and "Owner: 王芳" in text and "on 2026-10-12, 6 days after the response" in text
+    assert "First official response after 4.0 hours (the 2-hour deadline: missed; owner 王芳)." in report.brief(result)
+    table = report.response_table(result).data
+    assert table.loc["2026-10-06"].to_dict() == {
+        "level": "III (serious)",
+        "owners": "王芳",
+        "raised": "2026-10-06 10:44",
+        "first response": "2026-10-06 14:45 (reply)",
+        "hours": "4.0",
+        "deadline (hours)": "2",
+        "deadline": "missed",
+        "back to baseline": "2026-10-12 (6 days)",
+    }
+
+
+def test_response_deadlines_and_kinds_are_parameters_and_a_store_without_team_or_posts_names_no_owner(sample_store):
+    later = _run(sample_store, *OCTOBER, respond_within_hours="Ⅱ:5")
+    assert later.tracking.iloc[0]["status"] == "met" and later.tracking.iloc[0]["deadline_hours"] == 5.0
+    posts_only = _run(sample_store, *OCTOBER, response_kinds="post")  # the first Weibo post after the raise, five days on
+    row = posts_only.tracking.iloc[0]
+    assert row["response_kind"] == "post" and row["response_hours"] == 119.5 and row["recovery_days"] == 1
+    inputs = monitor.load(Config(sample_store, *OCTOBER, {}), monitor.settings())
+    bare = monitor.analyze(monitor.Inputs(inputs.mentions, *OCTOBER), monitor.settings())  # no posts, no team table
+    assert bare.tracking.iloc[0]["owners"] == () and bare.tracking.iloc[0]["response_kind"] == "reply"
+    assert "Owner: no owner in the team table" in report.response_text(bare, bare.alerts[0])
+    for bad, message in (("V:1", "unknown warning level"), ("Ⅰ:0", "above 0 hours")):
+        with pytest.raises(ValueError, match=message):
+            monitor.settings(respond_within_hours=bad)
+    with pytest.raises(ValueError, match="reply and/or post"):
+        monitor.settings(response_kinds="tweet")
+
+
+def test_a_window_without_alerts_has_an_empty_response_and_says_so(worlds):
+    quiet = _analyze(
+        monitor.prepare(load("mentions", store=worlds["crisis_store"], start="2026-06-01", end="2026-08-31")), dt.date(2026, 8, 1), dt.date(2026, 8, 31)
+    )
+    assert not quiet.has_alerts and not quiet.has_tracking and quiet.to_summary()["response"] == [] and quiet.alerts_json()["alerts"] == []
+    assert "No alert" in report.response_table(quiet).data.iloc[0, 0]

@@ -362,7 +362,7 @@ def test_team_scorecard_on_the_sample(review):
     assert report.own_goals(live["own_goals"]).startswith("posts")
     assert report.team_table(review).data.loc["赵强", "own goals"].startswith("posts")
     summary = review.to_summary()
-    assert set(summary) == {"kpis", "forecasts", "community", "team"}
+    assert set(summary) == {"kpis", "forecasts", "community", "team", "response_sla"}
     assert set(summary["kpis"]["views"]) == {"actual", "goal", "attainment", "change"}
     assert set(summary["forecasts"]["mentions"]) == {"horizon_days", "point", "lo", "hi", "backtest_mase", "baseline_mase", "p_meet_goal"}
     assert set(summary["community"]) == {"active", "retention_4w", "levels"}
@@ -381,6 +381,7 @@ def test_a_store_without_the_new_tables_says_so(sample_store, tmp_path):
     assert "no `team` table" in report.team_text(r) and not r.has_team
     summary = r.to_summary()
     assert summary["team"] == [] and summary["community"] == {"active": None, "retention_4w": None, "levels": {}}
+    assert r.alert_tracking.empty and not r.has_sla and summary["response_sla"] == {} and "Crisis response" not in report.overview_text(r)
     assert len(r.forecasts) == 3 and not r.kpis.empty  # the rest of the review stands
 
 
@@ -398,9 +399,50 @@ def test_report_returns_one_type_per_kind(review):
     from smkit import viz
 
     viz.set_theme()  # the CJK font the figures' labels need
-    for name in ("kpi_table", "forecast_table", "levels_table", "top_table", "team_table", "team_platforms_table"):
+    for name in ("kpi_table", "forecast_table", "levels_table", "top_table", "team_table", "team_platforms_table", "sla_table"):
         assert isinstance(getattr(report, name)(review), Styler), name
-    for name in ("overview_text", "kpi_text", "forecast_text", "community_text", "team_text"):
+    for name in ("overview_text", "kpi_text", "forecast_text", "community_text", "team_text", "sla_text"):
         assert isinstance(getattr(report, name)(review), str), name
     assert review.has_forecasts and isinstance(report.forecast_figure(review), Figure)
     assert review.has_community and isinstance(report.community_figure(review), Figure)
+
+
+# ---------------------------------------------------------------- the crisis response SLA and the forecast intervals
+
+
+def test_the_team_scorecard_has_the_sla_of_the_monitors_alerts_per_owner(review, sample_store):
+    from smkit.playbooks import reputation_monitor
+
+    monitor = reputation_monitor.run(Config(sample_store, START, END, {}), reputation_monitor.settings())
+    t = review.alert_tracking
+    # the same alerts as the monitor's on the same store and window, through the shared detection
+    assert [(a.start, a.level) for a in monitor.alerts] == list(zip(t["start"], t["level"])) == [(dt.date(2026, 10, 6), 3)]
+    pd.testing.assert_frame_equal(t.reset_index(drop=True), monitor.tracking.reset_index(drop=True))
+    assert t.iloc[0]["owners"] == ("王芳",) and t.iloc[0]["status"] == "missed" and t.iloc[0]["response_hours"] == 4.02
+    assert review.to_summary()["response_sla"] == {"王芳": {"alerts": 1, "met": 0, "missed": 1, "pending": 0, "sla_rate": 0.0, "median_response_hours": 4.02}}
+    card = report.team_table(review).data["crisis response"]
+    assert card["王芳"] == "0 met, 1 missed" and (card.drop("王芳") == "no alert").all()
+    assert report.sla_table(review).data.loc["王芳"].to_dict() == {
+        "alerts": 1,
+        "met": 0,
+        "missed": 1,
+        "pending": 0,
+        "share met": "0%",
+        "median response (hours)": "4.0",
+    }
+    text = report.sla_text(review)
+    assert "1 alert of the reputation monitor touched the window: 0 answered within the response plan's deadline, 1 missed it." in text
+    assert "The alert of 2026-10-06 (王芳): first official response after 4.0 hours against 2 hours, missed." in text
+    assert "Crisis response: 0 of 1 alert answered within the deadline." in report.overview_text(review)
+    kinder = _run(sample_store, respond_within_hours="II:6")
+    assert kinder.sla.loc["王芳", "met"] == 1 and kinder.sla.loc["王芳", "sla_rate"] == 1.0
+
+
+def test_the_forecast_table_says_its_coverage_is_the_models_own_before_calibration(review):
+    table = report.forecast_table(review).data
+    assert "backtest days inside the model's own 80% interval" in table.columns and "interval calibration" in table.columns
+    for f in review.forecasts:
+        scale = f.backtest.interval_scale[f.backtest.chosen]
+        cell = table.loc[f.metric, "interval calibration"]
+        assert cell == (f"widened ×{scale:.2f}" if scale > 1 else f"narrowed ×{scale:.2f}")
+        assert table.loc[f.metric, "backtest days inside the model's own 80% interval"] == f"{f.backtest.coverage[f.backtest.chosen]:.0%}"

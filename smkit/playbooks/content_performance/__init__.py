@@ -30,8 +30,9 @@ from . import report
 from .analysis import analyze, run
 from .inputs import Inputs, load
 from .model import POOLED
+from .needs import NEEDS
 from .plan import export_plan
 from .result import Result
 from .settings import Settings, settings
 
-__all__ = ["POOLED", "Inputs", "Result", "Settings", "analyze", "export_plan", "load", "report", "run", "settings"]
+__all__ = ["NEEDS", "POOLED", "Inputs", "Result", "Settings", "analyze", "export_plan", "load", "report", "run", "settings"]

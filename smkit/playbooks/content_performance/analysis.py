@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pandas as pd
 
+from smkit.methods import copy_check
 from smkit.methods.text import brand_words
 from smkit.params import Config
 
@@ -14,9 +15,10 @@ from .cadence import cadence, cadence_curve
 from .effects import EFFECT_COLUMNS, completion_by_form, holm_calls, type_effects
 from .inputs import Inputs, load
 from .model import POOLED, PlatformModel, fit_platform
-from .plan import plan
+from .plan import copy_findings, plan, with_copy_check
 from .prepare import prepare
 from .result import Result
+from .retention import retention_by_group, what_predicts
 from .scores import post_scores, what_sets_apart
 from .settings import Settings
 from .themes import theme_effects
@@ -93,6 +95,9 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
     themes = {p: t["keyword"].tolist() for p, t in topics.items()}
     per_week = {c.platform: c.recommended_per_week for c in cadences}
     calendar = plan(grids, effects, mix, themes, per_week, s.plan_start, s.horizon_weeks, alpha=s.alpha)
+    # The copy the plan carries (its themes), checked before it goes out; the rules are the reference table unless given.
+    copy = copy_findings(calendar, inputs.copy_rules if inputs.copy_rules is not None else copy_check.load_rules())
+    calendar = with_copy_check(calendar, copy)
     return Result(
         settings=s,
         start=inputs.start,
@@ -110,8 +115,11 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         scores=scores,
         apart=what_sets_apart(scores, best_sets),
         calendar=calendar,
+        copy_findings=copy,
         hours=pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(),
         notes=notes,
+        retention=retention_by_group(data, s.alpha),
+        retention_links=what_predicts(data, s.alpha),
     )
 
 

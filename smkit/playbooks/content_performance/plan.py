@@ -1,16 +1,21 @@
 """The publishing plan: the best slots, types and themes over the next weeks,
-written as ``calendar.csv`` and an RFC 5545 ``calendar.ics``."""
+written as ``calendar.csv`` and an RFC 5545 ``calendar.ics``; the copy each
+planned post carries (its theme) checked before it goes out
+(:mod:`smkit.methods.copy_check`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from smkit.data.safe_csv import write_csv
 from smkit.data.schema import platform_label
+from smkit.methods import copy_check
 
 from .effects import holm_calls
 from .timing import rank_slots
@@ -21,6 +26,8 @@ if TYPE_CHECKING:
 CALENDAR_CSV = "calendar.csv"
 CALENDAR_ICS = "calendar.ics"
 PLAN_COLUMNS = ["date", "time", "start", "platform", "content_type", "theme", "expected_rate", "confident", "thin"]
+NO_COPY = "(any)"  # the theme of a slot whose platform has no topics: the plan carries no copy for it
+COPY_COLUMNS = ["date", "time", "platform", "theme", "term", "rule", "reason", "suggestion"]
 
 
 def plan(
@@ -84,6 +91,51 @@ def plan(
     return table.sort_values(["start", "platform"], kind="stable").reset_index(drop=True)
 
 
+def copy_findings(calendar: pd.DataFrame, rules: tuple[copy_check.Rule, ...]) -> pd.DataFrame:
+    """The pre-publish copy check of every planned post that carries copy (its
+    ``theme``; :data:`NO_COPY` carries none), with its platform's rules: one
+    row per finding (:data:`COPY_COLUMNS`; ``rule`` is the rule's Chinese name)."""
+    rows = []
+    for r in calendar.to_dict("records"):
+        if not has_copy(r["theme"]):
+            continue
+        for f in copy_check.check(str(r["theme"]), r["platform"], rules):
+            rule = copy_check.RULE_NAMES.get(f.rule, f.rule)
+            rows.append(
+                {
+                    "date": r["date"],
+                    "time": r["time"],
+                    "platform": r["platform"],
+                    "theme": r["theme"],
+                    "term": f.term,
+                    "rule": rule,
+                    "reason": f.reason,
+                    "suggestion": f.suggestion,
+                }
+            )
+    return pd.DataFrame(rows, columns=COPY_COLUMNS)
+
+
+def has_copy(theme) -> bool:
+    """Whether a planned post's theme is copy to check (not empty, not :data:`NO_COPY`)."""
+    return isinstance(theme, str) and bool(theme.strip()) and theme != NO_COPY
+
+
+def with_copy_check(calendar: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
+    """``calendar`` with ``copy_check``: empty for a post without copy, ``ok``
+    when its copy passed, else each finding as ``term [rule]: suggestion``."""
+    notes = []
+    keyed = findings.groupby(["date", "time", "platform"]) if len(findings) else None
+    for r in calendar.to_dict("records"):
+        if not has_copy(r["theme"]):
+            notes.append("")
+            continue
+        key = (r["date"], r["time"], r["platform"])
+        found = keyed.get_group(key) if keyed is not None and key in keyed.groups else None
+        notes.append("ok" if found is None else "; ".join(f"{f.term} [{f.rule}]: {f.suggestion}" for f in found.itertuples()))
+    return calendar.assign(copy_check=notes)
+
+
 def _type_sequence(platform: str, effects: pd.DataFrame, mix: dict[str, float], n: int) -> list[str]:
     if not mix:
         return ["(any)"] * n
@@ -105,12 +157,19 @@ def _type_sequence(platform: str, effects: pd.DataFrame, mix: dict[str, float], 
 def calendar_csv(table: pd.DataFrame, path: Path) -> Path:
     """The plan as a spreadsheet (UTF-8, one row per post; the time zone-aware ``start`` left out)."""
     out = table.drop(columns=["start"]).copy()
-    out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6g")
-    return path
+    return write_csv(out, path, encoding="utf-8", lineterminator="\n", float_format="%.6g")
+
+
+_ICS_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _ics_escape(text: str) -> str:
-    return str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    """A TEXT value per RFC 5545 3.3.11: backslash, semicolon and comma escaped;
+    every line break (CRLF, LF or a bare CR) written as ``\\n``; other control
+    characters, which TEXT does not allow, removed."""
+    text = str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return _ICS_CONTROL.sub("", text)
 
 
 def _fold(line: str) -> list[str]:

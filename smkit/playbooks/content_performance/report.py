@@ -11,7 +11,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from smkit import viz
-from smkit.data.schema import platform_label
+from smkit.data.schema import RETENTION_LABELS, platform_label
 from smkit.methods import stats
 from smkit.viz import escape
 
@@ -30,6 +30,8 @@ __all__ = [
     "cadence_text",
     "completion_table",
     "completion_text",
+    "copy_table",
+    "copy_text",
     "definitions_table",
     "effects_figure",
     "effects_table",
@@ -41,6 +43,9 @@ __all__ = [
     "plan_table",
     "plan_text",
     "posts_table",
+    "retention_links_table",
+    "retention_table",
+    "retention_text",
     "scores_text",
     "slots_table",
     "themes_text",
@@ -218,6 +223,73 @@ def completion_text(result: Result) -> str:
             for r in clear.itertuples()
         )
         + "."
+    )
+
+
+# --------------------------------------------------------------------------- retention and cover
+
+
+def _pct_interval(m: float, lo: float, hi: float) -> str:
+    return f"{m:.1%} [{lo:.1%}, {hi:.1%}]" if np.isfinite(lo) else f"{m:.1%} (one post)"
+
+
+def retention_table(result: Result) -> Styler:
+    """Each retention or cover metric by content type and by video length, per platform that exports it."""
+    r = result.retention
+    if r.empty:
+        return _note("no platform in the window exports 5-second retention, 2-second bounce or cover click-through")
+    shown = pd.DataFrame(
+        {
+            "platform": [platform_label(p) for p in r["platform"]],
+            "metric": r["metric"].map(RETENTION_LABELS),
+            "by": [f"{b}: {g}" for b, g in zip(r["by"], r["group"])],
+            "posts": r["posts"],
+            "mean [interval]": [_pct_interval(m, lo, hi) for m, lo, hi in zip(r["mean"], r["ci_low"], r["ci_high"])],
+        }
+    )
+    return viz.table(shown.set_index(["platform", "metric", "by"]))
+
+
+def retention_links_table(result: Result) -> Styler:
+    """Engagement and distribution of posts above their platform-and-type median of each metric, against those below."""
+    k = result.retention_links
+    if k.empty:
+        return _note("too few posts above and below the median of any metric to compare")
+    shown = pd.DataFrame(
+        {
+            "platform": [platform_label(p) for p in k["platform"]],
+            "metric above its median": k["metric"].map(RETENTION_LABELS),
+            "outcome": k["measure"],
+            "posts (above / below)": [f"{a:,} / {b:,}" for a, b in zip(k["high_posts"], k["low_posts"])],
+            "ratio [interval]": [_ratio(v, lo, hi) for v, lo, hi in zip(k["ratio"], k["ci_low"], k["ci_high"])],
+            "p (Holm, all comparisons)": k["p_holm"].map(stats.format_p),
+            "reads as": k["call"].map({"higher": "higher", "lower": "lower", "unclear": "no clear difference"}),
+        }
+    )
+    return viz.table(shown.set_index(["platform", "metric above its median", "outcome"]))
+
+
+def retention_text(result: Result) -> str:
+    if not result.has_retention:
+        return (
+            "**What this means.** No platform in the window exports 5-second retention (5s完播率), 2-second bounce (2s跳出率) or cover "
+            "click-through (封面点击率) for enough posts; Douyin's works list and Xiaohongshu's notes list carry them."
+        )
+    k = result.retention_links
+    clear = k[k["call"] != "unclear"]
+    where = ", ".join(platform_label(p) for p in sorted(result.retention["platform"].unique()))
+    text = f"**What this means.** On {where}, each metric is compared only within its platform and with posts of the same type. "
+    if clear.empty:
+        return text + "No metric separates the posts that earn more engagement or distribution clearly enough after Holm's correction; keep collecting."
+    parts = [
+        f"posts above the median {RETENTION_LABELS[r.metric]} on {platform_label(r.platform)} earn {r.ratio:.2f} times the {r.measure} "
+        f"of those below ({r.ci_low:.2f} to {r.ci_high:.2f}; Holm p {stats.format_p(r.p_holm)})"
+        for r in clear.itertuples()
+    ]
+    joined = "; ".join(parts)
+    return (
+        text + f"{joined[:1].upper()}{joined[1:]}. These go together; they do not prove that raising the metric raises the outcome, "
+        "but they name what to watch first when a post underperforms."
     )
 
 
@@ -480,3 +552,26 @@ def plan_text(result: Result, files: bool = True) -> str:
     if files:
         text += f" Files in the report folder: `{CALENDAR_CSV}` (spreadsheet) and `{CALENDAR_ICS}` (import into any calendar)."
     return text
+
+
+def copy_text(result: Result) -> str:
+    """The pre-publish copy check of the plan's copy (its themes), in a sentence or two (Markdown, escaped)."""
+    checked, found = result.copy_checked, result.copy_findings
+    if not checked:
+        return "**Copy check.** The plan carries no copy to check (no platform has topics to rotate); check titles with `smkit check-copy` before they go out."
+    if found.empty:
+        return f"**Copy check.** The copy of all {checked} planned posts (their themes) passed the advertising-law and platform checks (`smkit check-copy`)."
+    posts = found[["date", "time", "platform"]].drop_duplicates()
+    terms = "、".join(escape(t) for t in dict.fromkeys(found["term"]))
+    return (
+        f"**Copy check.** {len(posts)} of the {checked} planned posts with copy have themes the advertising law or the platform's rules "
+        f"flag ({terms}): reword them before they go out (below, and the `copy_check` column of `{CALENDAR_CSV}`)."
+    )
+
+
+def copy_table(result: Result) -> Styler:
+    """Each finding in the plan's copy: the post, the term, the rule, why and a suggested rewording (escaped)."""
+    found = result.copy_findings
+    if found.empty:
+        return _note("no finding in the plan's copy")
+    return viz.table(found.assign(platform=found["platform"].map(platform_label)).set_index(["date", "time", "platform"]))

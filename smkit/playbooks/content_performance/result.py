@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .cadence import Cadence
+from .retention import retention_summary
 from .settings import Settings
 
 
@@ -33,6 +34,14 @@ class Result:
     calendar: pd.DataFrame
     hours: pd.DataFrame  # hour patterns: each platform's and the pooled one
     notes: dict[str, str] = field(default_factory=dict)  # platform -> why it has no model
+    retention: pd.DataFrame = field(default_factory=pd.DataFrame)  # retention and cover metrics by type and length (.retention)
+    retention_links: pd.DataFrame = field(default_factory=pd.DataFrame)  # what they go with: engagement and distribution
+    copy_findings: pd.DataFrame = field(default_factory=pd.DataFrame)  # the pre-publish copy check of the plan's themes (plan.COPY_COLUMNS)
+
+    @property
+    def has_retention(self) -> bool:
+        """True when a platform exports 5-second retention, 2-second bounce or cover click-through for enough posts."""
+        return not self.retention.empty
 
     @property
     def has_models(self) -> bool:
@@ -75,9 +84,18 @@ class Result:
     def has_plan(self) -> bool:
         return not self.calendar.empty
 
+    @property
+    def copy_checked(self) -> int:
+        """How many planned posts carry copy (a theme) that was checked."""
+        return int((self.calendar["copy_check"] != "").sum()) if "copy_check" in self.calendar else 0
+
+    @property
+    def has_copy_findings(self) -> bool:
+        return not self.copy_findings.empty
+
     def to_summary(self) -> dict:
-        """The key figures the runner keeps (``summary.json``)."""
-        return {
+        """The key figures the runner keeps (``summary.json``); ``retention`` only where a platform exports it."""
+        summary = {
             "type_effects": [{k: r[k] for k in ("platform", "content_type", "rate_ratio", "ci_low", "ci_high")} for r in self.effects.to_dict("records")],
             "best_slots": [
                 {
@@ -93,3 +111,6 @@ class Result:
             "top_keywords": [str(k) for k in self.keywords.loc[self.keywords["multiplier"] > 1, "keyword"].head(self.settings.top_n)],
             "calendar_rows": int(len(self.calendar)),
         }
+        if self.has_retention:
+            summary["retention"] = retention_summary(self.retention, self.retention_links)
+        return summary

@@ -28,10 +28,11 @@ from smkit.params import Config
 from . import report
 from .analysis import analyze
 from .inputs import Inputs, load
+from .needs import NEEDS
 from .parameters import DEFAULT_LEVELS, DEFAULT_POINTS, Settings, settings
 from .result import Result
 
-__all__ = ["DEFAULT_LEVELS", "DEFAULT_POINTS", "Inputs", "Result", "Settings", "analyze", "load", "report", "run", "settings", "write_forecast_csv"]
+__all__ = ["NEEDS", "DEFAULT_LEVELS", "DEFAULT_POINTS", "Inputs", "Result", "Settings", "analyze", "load", "report", "run", "settings", "write_forecast_csv"]
 
 
 def run(cfg: Config, s: Settings) -> Result:
@@ -42,5 +43,7 @@ def run(cfg: Config, s: Settings) -> Result:
 def write_forecast_csv(result: Result, folder: str | Path) -> Path:
     """``forecast.csv`` (date, metric, point, lo, hi) in ``folder``."""
     path = Path(folder) / "forecast.csv"
-    result.forecast_points().round(2).to_csv(path, index=False)
+    from smkit.data.safe_csv import write_csv
+
+    write_csv(result.forecast_points().round(2), path)
     return path

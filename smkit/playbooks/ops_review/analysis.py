@@ -14,6 +14,7 @@ from .inputs import Inputs
 from .kpis import kpi_table, measure
 from .parameters import Settings
 from .result import INACTIVE, NO_OWNER, NO_ROWS, NO_TABLE, Result, Uncompared
+from .sla import response_sla
 from .team import owner_platforms, team_scorecard
 
 
@@ -60,7 +61,11 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
             community_status = INACTIVE
     team_status = _status(inputs.team)
     scorecard, by_platform = pd.DataFrame(), pd.DataFrame()
+    tracking, sla = pd.DataFrame(), pd.DataFrame()
     if not team_status:
+        tracking, sla = response_sla(
+            inputs.alert_mentions, inputs.brand_posts, inputs.team, brand, start, end, deadline_hours=s.deadline_hours, kinds=s.response_kinds
+        )
         scorecard = team_scorecard(inputs.posts, inputs.team, window_mentions, brand, inputs.goals, current.days)
         by_platform = owner_platforms(inputs.posts, inputs.team, brand)
         if scorecard.empty:
@@ -81,4 +86,6 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         team_status,
         tuple(skipped),
         by_platform,
+        tracking,
+        sla,
     )

@@ -4,8 +4,11 @@ The brand's ``account_daily`` rows (the window, the period before it and the
 same weeks a year earlier; and its whole history for the forecasts), every
 brand's mentions in each compared period with the brand's replies in the
 week after it, the brand's earned mentions per day (counted in the store),
-``community_activity``, ``team`` and the window's posts. A table the store
-does not have is ``None``, never an invented empty frame.
+``community_activity``, ``team`` and the window's posts; with a team, for
+the crisis response SLA, the brand's mentions and posts of the window and the
+:data:`~smkit.methods.crisis.HISTORY_DAYS` before it (the reputation
+monitor's alerts are detected on them again). A table the store does not have
+is ``None``, never an invented empty frame.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import pandas as pd
 from smkit import rules
 from smkit.data.store import DEFAULT_TZ, connect
 from smkit.data.store import load as load_table
+from smkit.methods import crisis
 from smkit.params import Config
 
 from .goals import DEFAULT_GOALS, REPLY_GRACE_DAYS, read_goals, uncovered, windows
@@ -42,6 +46,8 @@ class Inputs:
     activity: pd.DataFrame | None  # community_activity up to the end; None: no such table
     team: pd.DataFrame | None  # None: no such table
     posts: pd.DataFrame  # every account's posts in the window (empty without a team)
+    alert_mentions: pd.DataFrame | None = None  # the brand's prepared mentions for alert detection; None: no team or no mentions
+    brand_posts: pd.DataFrame | None = None  # the brand's posts over the same days (a post can be a response)
 
 
 def check_brand(store: Path, brand: str) -> None:
@@ -127,5 +133,18 @@ def load(cfg: Config, s: Settings) -> Inputs:
     counts = mention_counts(store, brand, end)
     activity = load_optional("community_activity", store, end=end)
     team = load_optional("team", store)
-    posts = load_table("posts", store=store, start=start, end=end) if team is not None and not team.empty else pd.DataFrame()
-    return Inputs(start, end, goals, str(s.goals or DEFAULT_GOALS), first, daily, mentions, history, counts, activity, team, posts)
+    has_team = team is not None and not team.empty
+    posts = load_table("posts", store=store, start=start, end=end) if has_team else pd.DataFrame()
+    alert_mentions, brand_posts = crisis_inputs(store, brand, start, end) if has_team else (None, None)
+    return Inputs(start, end, goals, str(s.goals or DEFAULT_GOALS), first, daily, mentions, history, counts, activity, team, posts, alert_mentions, brand_posts)
+
+
+def crisis_inputs(store: Path, brand: str, start: dt.date, end: dt.date) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The brand's mentions (prepared as the reputation monitor prepares them)
+    and its posts from :data:`~smkit.methods.crisis.HISTORY_DAYS` before
+    ``start`` to ``end``; ``None`` for a table the store lacks or, for the
+    mentions, has no rows of the brand in those days."""
+    first = start - dt.timedelta(days=crisis.HISTORY_DAYS)
+    mentions = load_optional("mentions", store, start=first, end=end, accounts=[brand])
+    posts = load_optional("posts", store, start=first, end=end, accounts=[brand])
+    return (crisis.prepare(mentions) if mentions is not None and len(mentions) else None), posts

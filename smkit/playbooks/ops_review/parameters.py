@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from smkit.methods.response import DEFAULT_DEADLINE_HOURS, RESPONSE_KINDS, parse_deadlines, parse_kinds
 from smkit.params import parse_mapping, parse_path
 
 DEFAULT_POINTS = "post:10,comment:3,share:5,like:1,checkin:2"
@@ -26,6 +27,13 @@ class Settings:
     points: tuple[tuple[str, float], ...] = ()
     levels: tuple[tuple[str, float], ...] = ()
     top_n: int = 10
+    # the crisis response SLA: hours to the first official response by severity (4 = Ⅰ级), and what counts as one
+    deadlines: tuple[tuple[int, float], ...] = tuple(DEFAULT_DEADLINE_HOURS.items())
+    response_kinds: tuple[str, ...] = RESPONSE_KINDS
+
+    @property
+    def deadline_hours(self) -> dict[int, float]:
+        return dict(self.deadlines)
 
     @property
     def points_rules(self) -> dict[str, float]:
@@ -61,8 +69,12 @@ def settings(
     points_rules: str = DEFAULT_POINTS,
     level_thresholds: str = DEFAULT_LEVELS,
     top_n: int = 10,
+    respond_within_hours: str = "",
+    response_kinds: str | tuple[str, ...] = "reply,post",
 ) -> Settings:
-    """Validate the notebook's parameters. ``goals`` empty means the default goals file."""
+    """Validate the notebook's parameters. ``goals`` empty means the default
+    goals file; ``respond_within_hours`` and ``response_kinds`` are the
+    reputation monitor's (the SLA of the team scorecard)."""
     horizon_days, top_n, interval = int(horizon_days), int(top_n), float(interval)
     if horizon_days < 7:
         raise ValueError(f"horizon_days must be at least 7 (a weekly season), got {horizon_days}")
@@ -76,4 +88,6 @@ def settings(
         points=tuple(parse_points(points_rules).items()),
         levels=tuple(parse_levels(level_thresholds)),
         top_n=top_n,
+        deadlines=tuple(parse_deadlines(respond_within_hours).items()),
+        response_kinds=parse_kinds(response_kinds),
     )

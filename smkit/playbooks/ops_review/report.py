@@ -143,7 +143,8 @@ def forecast_table(result: Result) -> Styler:
                 "model chosen": MODEL_NAMES[f.backtest.chosen],
                 "backtest MASE": _number(f.backtest_mase, "{:.2f}"),
                 "seasonal naive MASE": _number(f.baseline_mase, "{:.2f}"),
-                f"held-out days inside the {result.level:.0%} interval": _number(f.backtest.coverage.get(f.backtest.chosen), "{:.0%}"),
+                f"backtest days inside the model's own {result.level:.0%} interval": _number(f.backtest.coverage.get(f.backtest.chosen), "{:.0%}"),
+                "interval calibration": _calibration(f.backtest.interval_scale.get(f.backtest.chosen, 1.0)),
                 "forecast": f"{point:,.0f} {what}",
                 f"{result.level:.0%} interval": f"{lo:,.0f} to {hi:,.0f}",
                 "goal": "no goal set" if f.goal is None else f"{f.goal:,.0f}",
@@ -151,6 +152,13 @@ def forecast_table(result: Result) -> Styler:
             }
         )
     return viz.table(pd.DataFrame(rows).set_index("metric"))
+
+
+def _calibration(scale: float) -> str:
+    """What the backtest did to the interval shown: widened or narrowed by a factor on the log scale."""
+    if not math.isfinite(scale) or abs(scale - 1) < 0.005:
+        return "none (held as the model gave it)"
+    return f"{'widened' if scale > 1 else 'narrowed'} ×{scale:.2f}"
 
 
 def skipped_note(result: Result, s: Skipped) -> str:
@@ -378,8 +386,48 @@ def team_table(result: Result) -> Styler:
         for h, owns in zip(t["reply_hours"], owns_platform)
     ]
     shown["own goals"] = [own_goals(g) for g in t["own_goals"]]
+    shown["crisis response"] = [_sla_cell(result, owner) for owner in t.index]
     shown = shown.rename(columns={**NORM_COLUMNS, "reply_hours": "median first reply (answered)"})
     return viz.table(shown, TEAM_FORMATS)
+
+
+def _sla_cell(result: Result, owner: str) -> str:
+    """An owner's response deadlines, as "1 met, 1 missed" ("no alert" when none was theirs)."""
+    if owner not in result.sla.index:
+        return "no alert"
+    r = result.sla.loc[owner]
+    parts = [f"{int(r['met'])} met", f"{int(r['missed'])} missed"] + ([f"{int(r['pending'])} pending"] if r["pending"] else [])
+    return ", ".join(parts)
+
+
+def sla_text(result: Result) -> str:
+    """The crisis response per owner: how many of the reputation monitor's alerts were answered within the deadline (Markdown)."""
+    t = result.alert_tracking
+    if t.empty:
+        if not result.has_team:
+            return ""
+        return f"No alert of the reputation monitor touched {result.start} to {result.end}, so no response deadline was due."
+    met, missed, pending = (int((t["status"] == k).sum()) for k in ("met", "missed", "pending"))
+    parts = [
+        f"{len(t)} alert{'s' if len(t) != 1 else ''} of the reputation monitor touched the window: "
+        f"{met} answered within the response plan's deadline, {missed} missed it" + (f", {pending} still open" if pending else "") + "."
+    ]
+    for row in t.to_dict("records"):
+        owners = "、".join(row["owners"]) or "no owner in the team table"
+        hours = row["response_hours"]
+        when = f"first official response after {hours:.1f} hours" if hours is not None and pd.notna(hours) else "no official response"
+        parts.append(f"The alert of {row['start']:%Y-%m-%d} ({owners}): {when} against {row['deadline_hours']:g} hours, {row['status']}.")
+    return " ".join(html.escape(p, quote=False) for p in parts)
+
+
+def sla_table(result: Result) -> Styler:
+    """Per owner: the alerts they own, deadlines met, missed and pending, the share met and the median response hours."""
+    if result.sla.empty:
+        return _note("no alert touched the window")
+    shown = result.sla.rename(columns={"sla_rate": "share met", "median_response_hours": "median response (hours)"}).copy()
+    shown["share met"] = shown["share met"].map(lambda v: "–" if v is None or pd.isna(v) else f"{v:.0%}")
+    shown["median response (hours)"] = shown["median response (hours)"].map(lambda v: "–" if v is None or pd.isna(v) else f"{v:.1f}")
+    return viz.table(shown, {c: "{:,.0f}" for c in ("alerts", "met", "missed", "pending")})
 
 
 def team_platforms_table(result: Result) -> Styler:
@@ -414,4 +462,8 @@ def overview_text(result: Result) -> str:
     else:
         parts.append("No community data.")
     parts.append(f"Team scorecard for {len(result.team)} owners." if not result.team.empty else "No team is recorded, so there is no team scorecard.")
+    t = result.alert_tracking
+    if not t.empty:
+        met = int((t["status"] == "met").sum())
+        parts.append(f"Crisis response: {met} of {len(t)} alert{'s' if len(t) != 1 else ''} answered within the deadline.")
     return " ".join(parts)

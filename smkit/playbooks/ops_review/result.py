@@ -43,6 +43,10 @@ class Result:
     team_status: str  # "" or why the team section is empty (NO_TABLE, NO_ROWS, NO_OWNER)
     uncompared: tuple[Uncompared, ...] = ()
     team_platforms: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # the crisis response: one row per alert of the reputation monitor touching the window
+    # (smkit.methods.response.TRACKING_COLUMNS), and per owner the SLA met and missed (sla_by_owner)
+    alert_tracking: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sla: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def days(self) -> int:
@@ -67,6 +71,26 @@ class Result:
     @property
     def has_team_platforms(self) -> bool:
         return not self.team_platforms.empty
+
+    @property
+    def has_sla(self) -> bool:
+        """Whether any alert touched the window, so there is a response SLA per owner."""
+        return not self.sla.empty
+
+    def sla_summary(self) -> dict:
+        """Per owner: alerts, met, missed, pending, the share met of those decided and the median response hours."""
+
+        def number(v) -> float | None:
+            return None if v is None or pd.isna(v) else round(float(v), 4)
+
+        return {
+            str(o): {
+                **{k: int(r[k]) for k in ("alerts", "met", "missed", "pending")},
+                "sla_rate": number(r["sla_rate"]),
+                "median_response_hours": number(r["median_response_hours"]),
+            }
+            for o, r in self.sla.iterrows()
+        }
 
     def forecast_points(self) -> pd.DataFrame:
         """The daily forecasts (``forecast.csv``): date, metric, point, lo, hi."""
@@ -108,4 +132,5 @@ class Result:
                 }
                 for o, r in self.team.iterrows()
             ],
+            "response_sla": self.sla_summary(),
         }

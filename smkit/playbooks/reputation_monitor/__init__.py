@@ -16,15 +16,17 @@ from __future__ import annotations
 import pandas as pd
 
 from smkit.params import Config
-from smkit.playbooks.reputation_monitor import alerts, report, risk, word_of_mouth
+from smkit.playbooks.reputation_monitor import alerts, report, response, risk, word_of_mouth
 from smkit.playbooks.reputation_monitor.alerts import Alert
 from smkit.playbooks.reputation_monitor.inputs import Inputs, load, prepare
+from smkit.playbooks.reputation_monitor.needs import NEEDS
 from smkit.playbooks.reputation_monitor.parameters import Settings, settings
 from smkit.playbooks.reputation_monitor.result import Result
 from smkit.playbooks.reputation_monitor.risk import LEVEL_NAMES, RiskThresholds
 
 __all__ = [
-    "LEVEL_NAMES", "Alert", "Inputs", "Result", "RiskThresholds", "Settings", "alerts", "analyze", "load", "prepare", "report", "risk",
+    "NEEDS",
+    "LEVEL_NAMES", "Alert", "Inputs", "Result", "RiskThresholds", "Settings", "alerts", "analyze", "load", "prepare", "report", "response", "risk",
     "run", "settings", "word_of_mouth",
 ]  # fmt: skip
 
@@ -41,17 +43,17 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
             f"brand {s.brand!r} has no mentions in {start:%Y-%m-%d} to {end:%Y-%m-%d} or the history before it; "
             f"brands found: {', '.join(map(str, found)) or 'none'}"
         )
-    daily = alerts.monitor_series(m, s.brand, w1, detector=s.detector, z=s.z, cusum_k=s.cusum_k, cusum_h=s.cusum_h)
-    negatives, _ = alerts.reply_stats(m, s.brand)
-    found = alerts.find_alerts(
-        daily,
+    daily, negatives, found = alerts.detect(
         m,
-        negatives,
         s.brand,
-        w0,
-        brand_words={s.brand.lower(), *(w.lower() for w in s.brand_aliases)},
+        start,
+        end,
+        detector=s.detector,
+        z=s.z,
+        cusum_k=s.cusum_k,
         cusum_h=s.cusum_h,
         thresholds=s.thresholds,
+        brand_words={s.brand.lower(), *(w.lower() for w in s.brand_aliases)},
         top_n=s.top_n,
     )
     return Result(
@@ -64,6 +66,7 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         replies=alerts.replies(window, negatives, s.brand, w0, w1),
         thresholds=s.thresholds,
         detector=s.detector,
+        tracking=response.track_alerts(found, inputs, s.brand, s),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from smkit.methods import anomaly
+from smkit.methods.response import DEFAULT_DEADLINE_HOURS, RESPONSE_KINDS, parse_deadlines, parse_kinds
 from smkit.params import parse_list
 from smkit.playbooks.reputation_monitor.risk import RiskThresholds
 
@@ -22,6 +23,14 @@ class Settings:
     cusum_h: float = 5.0  # CUSUM decision limit
     thresholds: RiskThresholds = RiskThresholds()  # risk-level thresholds and min_factors
     top_n: int = 5  # negative mentions listed per alert
+    # hours to the first official response by severity (4 = Ⅰ级 ... 1 = Ⅳ级), as (severity, hours) pairs
+    deadlines: tuple[tuple[int, float], ...] = tuple(DEFAULT_DEADLINE_HOURS.items())
+    response_kinds: tuple[str, ...] = RESPONSE_KINDS  # what counts as an official response: reply, post
+
+    @property
+    def deadline_hours(self) -> dict[int, float]:
+        """Hours to the first official response by severity (4 = Ⅰ级, the most severe)."""
+        return dict(self.deadlines)
 
 
 def _number(value, name: str, kind: type, minimum: float, *, strict: bool = False):
@@ -45,10 +54,16 @@ def settings(
     min_factors: int = 2,
     top_n: int = 5,
     thresholds: RiskThresholds | None = None,
+    respond_within_hours: str = "",
+    response_kinds: str | tuple[str, ...] = "reply,post",
 ) -> Settings:
     """Validate the notebook's parameters. ``brand_aliases`` are separated by
     any list separator (``露米娜，Lumi`` is two names); ``thresholds``, when
-    given, replaces the default thresholds and ``min_factors``."""
+    given, replaces the default thresholds and ``min_factors``.
+    ``respond_within_hours`` changes response deadlines by warning level in
+    the Chinese convention (``Ⅰ:1,Ⅱ:2,Ⅲ:12,Ⅳ:24``, Ⅰ/I/1 the most severe;
+    levels not named keep their default); ``response_kinds`` is what counts
+    as an official response (``reply``, ``post``)."""
     brand = str(brand).strip()
     if not brand:
         raise ValueError("brand must name the brand as it appears in the mentions table")
@@ -65,4 +80,6 @@ def settings(
         cusum_h=_number(cusum_h, "cusum_h", float, 0, strict=True),
         thresholds=thresholds,
         top_n=int(_number(top_n, "top_n", float, 0)),
+        deadlines=tuple(parse_deadlines(respond_within_hours).items()),
+        response_kinds=parse_kinds(response_kinds),
     )

@@ -11,7 +11,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from smkit import viz
+from smkit import i18n, viz
+from smkit.methods.response import RECOVERY_TOLERANCE, RECOVERY_WINDOW_DAYS
 from smkit.playbooks.reputation_monitor.alerts import Alert
 from smkit.playbooks.reputation_monitor.result import Result
 from smkit.playbooks.reputation_monitor.risk import LEVEL_NAMES
@@ -58,8 +59,21 @@ def brief(result: Result) -> str:
         head + f"**Highest risk level {LEVEL_NAMES[worst.level]}**, from {worst.start:%Y-%m-%d} to {worst.end:%Y-%m-%d}: "
         f"{worst.mentions:,} mentions, {peak}, {worst.negative_share:.0%} negative{usual_share}, "
         f"mostly on {escape(', '.join(worst.platforms))}{keywords}. "
-        f"{worst.unanswered:,} of {worst.negatives:,} negative mentions are unanswered ({_reply_text(worst)}). {action}"
+        f"{worst.unanswered:,} of {worst.negatives:,} negative mentions are unanswered ({_reply_text(worst)}). {action}" + _brief_response(result, worst)
     )
+
+
+def _brief_response(result: Result, alert: Alert) -> str:
+    """The worst alert's response in one sentence for the brief ("" when not tracked)."""
+    row = _tracked(result, alert)
+    if row is None:
+        return ""
+    owners = "、".join(escape(o) for o in row["owners"]) or "no owner in the team table"
+    limit = row["deadline_hours"]
+    deadline = f"the {limit:g}-hour deadline" if limit is not None and pd.notna(limit) else "no deadline"
+    if row["response_at"] is None or pd.isna(row["response_at"]):
+        return f" No official response yet ({deadline}: {row['status']}; owner {owners})."
+    return f" First official response after {_hours(float(row['response_hours']))} ({deadline}: {row['status']}; owner {owners})."
 
 
 def _reply_text(alert: Alert) -> str:
@@ -80,6 +94,78 @@ def alert_text(alert: Alert) -> str:
         f"Platforms: {escape(', '.join(alert.platforms))}. "
         f"Negative mentions: {alert.negatives:,}, of which {alert.unanswered:,} unanswered ({_reply_text(alert)})."
     )
+
+
+def _stamp(value) -> str:
+    return f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
+
+
+def _hours(value: float) -> str:
+    return f"{value:.1f} hours" if value >= 0.05 else "under 0.1 hours"
+
+
+def _tracked(result: Result, alert: Alert) -> dict | None:
+    return next((row for a, row in result.responses() if a is alert), None)
+
+
+def response_text(result: Result, alert: Alert) -> str:
+    """The response to one alert (Markdown, escaped): when it was raised, the
+    first official response and how long it took, the response plan's deadline
+    met or missed, the owners, and the negative share's recovery to baseline."""
+    row = _tracked(result, alert)
+    if row is None:
+        return "**Response.** Not tracked for this alert."
+    plan_level = f"{i18n.LEVEL_NUMERALS[alert.level]}级"
+    deadline = row["deadline_hours"]
+    deadline_text = f"the response plan's {plan_level} deadline of {deadline:g} hours" if deadline is not None and pd.notna(deadline) else "no deadline"
+    owners = "、".join(escape(o) for o in row["owners"]) or "no owner in the team table"
+    at = pd.Timestamp(row["raised_at"])
+    raised = (
+        f"Raised at the start of {at:%Y-%m-%d} (the day never passed a usual day's mentions)."
+        if at == at.normalize()
+        else f"Raised {_stamp(at)}, when the day passed a usual day's mentions."
+    )
+    if row["response_at"] is None or pd.isna(row["response_at"]):
+        answered = "No official response yet (no brand reply to a mention of the alert, no brand post on its platforms)"
+    else:
+        kind = "a brand reply" if row["response_kind"] == "reply" else f"a brand post on {escape(', '.join(alert.platforms) or 'its platforms')}"
+        answered = f"First official response: {kind} at {_stamp(row['response_at'])}, {_hours(float(row['response_hours']))} after"
+    status = {"met": "**met**", "missed": "**missed**", "pending": "still open"}[row["status"]]
+    usual = f"its usual {alert.baseline_share:.0%}" if np.isfinite(alert.baseline_share) else "its usual share"
+    share = f"The negative share (over {RECOVERY_WINDOW_DAYS} days)"
+    back = f"within {RECOVERY_TOLERANCE * 100:.0f} points of {usual}"
+    if row["recovered_on"] is not None and pd.notna(row["recovered_on"]):
+        days = int(row["recovery_days"])
+        recovered = f"{share} was back {back} on {row['recovered_on']:%Y-%m-%d}, {days} day{'s' if days != 1 else ''} after the response."
+    elif row["response_at"] is None or pd.isna(row["response_at"]):
+        recovered = "Recovery is counted from the response, so not yet."
+    else:
+        recovered = f"{share} is not yet back {back}."
+    return f"**Response.** {raised} {answered}; {deadline_text}: {status}. Owner: {owners}. {recovered}"
+
+
+def response_table(result: Result) -> Styler:
+    """One row per alert: raised at, first official response, hours, deadline met or missed, owners and recovery."""
+    if not result.has_tracking:
+        return _note(no_alert_text(result))
+    rows = []
+    for alert, row in result.responses():
+        responded = row["response_at"] is not None and pd.notna(row["response_at"])
+        recovered = row["recovered_on"] is not None and pd.notna(row["recovered_on"])
+        rows.append(
+            {
+                "alert": f"{alert.start:%Y-%m-%d}",
+                "level": LEVEL_NAMES[alert.level],
+                "owners": "、".join(row["owners"]) or "–",
+                "raised": _stamp(row["raised_at"]),
+                "first response": f"{_stamp(row['response_at'])} ({row['response_kind']})" if responded else "none yet",
+                "hours": f"{float(row['response_hours']):.1f}" if responded else "–",
+                "deadline (hours)": f"{row['deadline_hours']:g}" if row["deadline_hours"] is not None and pd.notna(row["deadline_hours"]) else "–",
+                "deadline": row["status"],
+                "back to baseline": f"{row['recovered_on']:%Y-%m-%d} ({int(row['recovery_days'])} days)" if recovered else "not yet",
+            }
+        )
+    return viz.table(pd.DataFrame(rows).set_index("alert"))
 
 
 def no_alert_text(result: Result) -> str:

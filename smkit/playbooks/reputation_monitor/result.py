@@ -9,10 +9,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from smkit.methods.response import TRACKING_COLUMNS, response_fields
 from smkit.playbooks.reputation_monitor.alerts import Alert
 from smkit.playbooks.reputation_monitor.risk import LEVEL_NAMES, RiskThresholds
 
 SUMMARY_ALERT_KEYS = ("start", "end", "level", "metric", "magnitude", "reasons")
+
+
+def _no_tracking() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(TRACKING_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,8 @@ class Result:
     replies: dict = field(repr=False)  # reply figures over the window; "unanswered": its unanswered negative mentions
     thresholds: RiskThresholds
     detector: str
+    # one row per alert, in the order of ``alerts`` (smkit.methods.response.TRACKING_COLUMNS)
+    tracking: pd.DataFrame = field(default_factory=_no_tracking, repr=False)
 
     @property
     def alert_level(self) -> int:
@@ -54,6 +61,46 @@ class Result:
         """The alert with the highest level (the latest among equals)."""
         return max(self.alerts, key=lambda a: (a.level, a.start)) if self.alerts else None
 
+    @property
+    def has_tracking(self) -> bool:
+        """Whether each alert has its response tracked (every alert, when there are any)."""
+        return bool(self.alerts) and len(self.tracking) == len(self.alerts)
+
+    def responses(self) -> list[tuple[Alert, dict]]:
+        """Each alert with its tracking row (a dict of :data:`TRACKING_COLUMNS`)."""
+        if not self.has_tracking:
+            return []
+        return list(zip(self.alerts, self.tracking.to_dict("records")))
+
+    def response_summary(self) -> list[dict]:
+        """Per alert, what summary.json keeps of its response: hours to the first
+        official response, whether it met the deadline (null while pending) and
+        the days the negative share took to come back (null: not yet)."""
+        out = []
+        for alert, row in self.responses():
+            f = response_fields(row)
+            out.append(
+                {
+                    "start": alert.start.isoformat(),
+                    "level": alert.level,
+                    "owners": f["owners"],
+                    "first_response_hours": f["response_hours"],
+                    "response_kind": f["response_kind"],
+                    "deadline_hours": f["deadline_hours"],
+                    "deadline_met": {"met": True, "missed": False}.get(f["status"]),
+                    "recovery_days": f["recovery_days"],
+                }
+            )
+        return out
+
+    def alerts_with_response(self, tracking: pd.DataFrame | None = None) -> list[dict]:
+        """Each alert as alerts.json holds it, with ``response`` (the tracking as
+        :func:`smkit.methods.response.response_fields` writes it) when tracked."""
+        t = self.tracking if tracking is None else tracking
+        if len(t) != len(self.alerts):
+            return [a.to_dict() for a in self.alerts]
+        return [{**a.to_dict(), "response": response_fields(row)} for a, row in zip(self.alerts, t.to_dict("records"))]
+
     def to_summary(self) -> dict:
         """What summary.json holds."""
         by_brand = self.breakdown["brand"]
@@ -65,6 +112,7 @@ class Result:
             "alerts": [{k: a.to_dict()[k] for k in SUMMARY_ALERT_KEYS} for a in self.alerts],
             "net_sentiment": {b: (None if pd.isna(v) else round(float(v), 4)) for b, v in by_brand["net_sentiment"].items()},
             "volume": {b: int(v) for b, v in by_brand["mentions"].items()},
+            "response": self.response_summary(),
         }
 
     def alerts_json(self) -> dict:
@@ -74,7 +122,7 @@ class Result:
             "window": [self.start.isoformat(), self.end.isoformat()],
             "alert_level": self.alert_level,
             "level_name": LEVEL_NAMES[self.alert_level],
-            "alerts": [a.to_dict() for a in self.alerts],
+            "alerts": self.alerts_with_response(),
             "thresholds": asdict(self.thresholds),
             "detector": self.detector,
         }
