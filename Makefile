@@ -1,13 +1,14 @@
 # Two commands do all set-up on a machine with Python 3.11+:
 #   make report   creates .venv, installs smkit, builds the sample store, runs every playbook
-#   make test     the same set-up, then lint, format check and the whole test suite
+#   make test     the same set-up, then lint, format check, the docs build and the whole test suite
+#   make docs     the documentation site (Chinese and English) into site/, strictly
 # For the edit-test loop: make test-fast (the unit layer: no sample store, no kernel).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install store report test test-fast lint format bench clean
+.PHONY: install store report test test-fast lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("smkit needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -33,7 +34,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+# Strict: a broken link, a missing page or a missing translation fails the build.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+test: lint docs
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
 test-fast: install
@@ -43,4 +48,4 @@ bench: store
 	for script in scripts/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) data/smkit.duckdb data/sample data/quarantine data/ingest_reports data/cache
+	rm -rf $(VENV) site data/smkit.duckdb data/sample data/quarantine data/ingest_reports data/cache
