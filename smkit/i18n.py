@@ -211,6 +211,22 @@ def text(key: str, lang: str = DEFAULT_LANGUAGE, **values: Any) -> str:
     return MESSAGES[check_language(lang)][key].format(**values)
 
 
+class Catalog:
+    """A module's own message table, ``{"zh": {key: template}, "en": {...}}``,
+    called as ``t(key, lang, **values)``. Every table is checked for
+    completeness by ``tests/test_i18n.py`` (same keys and placeholders in every
+    language), so a sentence can never be missing in one language."""
+
+    def __init__(self, messages: dict[str, dict[str, str]]):
+        self.messages = messages
+
+    def __call__(self, key: str, lang: str = DEFAULT_LANGUAGE, **values: Any) -> str:
+        return self.messages[check_language(lang)][key].format(**values)
+
+    def has(self, key: str) -> bool:
+        return key in self.messages[DEFAULT_LANGUAGE]
+
+
 def placeholders(template: str) -> set[str]:
     """The named fields of a message template (for the completeness test)."""
     return {field for _, field, _, _ in string.Formatter().parse(template) if field}

@@ -9,6 +9,9 @@ beside it. scipy and statsmodels serve as second references.
 
 from __future__ import annotations
 
+import json
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -263,7 +266,8 @@ def test_the_planted_lift_is_found_and_the_null_is_not_a_win(experiments):
     # every report function returns its one type
     for styled in (pb.report.decisions_table(win), pb.report.srm_table(win), pb.report.results_table(win)):
         assert isinstance(styled, Styler)
-    assert pb.report.results_table(win).data.loc[("clicks/impressions", "treatment"), "relative lift"] == pytest.approx(ctr.rel_lift)
+    assert pb.report.results_table(win, "en").data.loc[("click-through rate", "treatment"), "relative lift"] == pytest.approx(ctr.rel_lift)
+    assert pb.report.results_table(win, "zh").data.loc[("点击率", "实验组"), "相对提升"] == pytest.approx(ctr.rel_lift)
     assert isinstance(pb.report.lifts_figure(win), Figure) and isinstance(pb.report.cumulative_lift_figure(win, "treatment"), Figure)
     for text in (pb.report.status_text(win), pb.report.design_text(win), pb.report.brief(win), pb.report.effect_over_time_text(win)):
         assert isinstance(text, str)
@@ -287,7 +291,8 @@ def test_sample_ratio_mismatch_is_shown_and_blocks_shipping():
     assert result.srm_mismatch and result.comparisons[0].p_value < 1e-4
     d = result.decisions[0]
     assert d.decision == "do not ship" and d.rule == codes.SAMPLE_RATIO
-    assert stats.format_p(result.srm_p_value) in pb.report.reason_text(result, d)
+    assert "分组可能出了问题" in pb.report.reason_text(result, d) and "assignment is broken" in pb.report.reason_text(result, d, "en")
+    assert stats.format_p(result.srm_p_value) in pb.report.decision_method_text(result)  # the test's p-value: in the method note
 
 
 def test_a_harmed_guardrail_blocks_shipping():
@@ -324,7 +329,7 @@ def test_degenerate_input_is_explained_not_nan(data, issue, means):
     c = result.comparisons[0]
     assert c.issue == issue and c.p_value is None
     if issue == codes.FEW_UNITS:
-        assert c.n_variant == 1 and "1 unit(s)" in pb.report.note_text(c)
+        assert c.n_variant == 1 and "1 unit(s)" in pb.report.note_text(c, "en") and "只有1个样本" in pb.report.note_text(c)
     else:
         assert c.mean_control == c.mean_variant == means
     d = result.decisions[0]
@@ -431,8 +436,9 @@ def test_an_undetectable_design_is_said_in_words():
     data = _units(50, 50)
     result = analyze(data, metrics=["converted"], design_baseline=0.995, design_mde=-0.005)
     assert result.reach is None and result.plan.n_per_variant > 0
-    text = pb.report.design_text(result)
+    text = pb.report.design_text(result, "en")
     assert "is detectable" in text and "nan" not in text.lower()
+    assert "检测不到" in pb.report.design_text(result) and "nan" not in pb.report.design_text(result).lower()
 
 
 def test_effect_over_time_survives_missing_times_and_empty_days():
@@ -460,3 +466,60 @@ def test_user_text_in_result_tables_is_escaped():
 def test_design_dispatches_on_sd():
     assert design.plan(0.2, 0.05, relative=False) == design.design_proportion(0.2, 0.05, relative=False)
     assert design.plan(30.0, 0.05, sd=12.0) == design.design_mean(30.0, 12.0, 0.05)
+
+
+# --- the report's language (issue 18)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _all_text(result: pb.Result, lang: str) -> str:
+    r = pb.report
+    texts = [r.brief(result, lang), r.status_text(result, lang), r.results_finding(result, lang), r.design_text(result, lang), r.metrics_text(result, lang)]
+    texts += [r.decision_method_text(result, lang), r.effect_over_time_text(result, lang=lang)]
+    texts += [t.to_html() for t in (r.decisions_table(result, lang), r.srm_table(result, lang), r.results_table(result, lang))]
+    texts += [f"{d['decision_name']} {d['reason']}" for d in result.to_summary(lang)["decision"].values()]  # the words; keys and codes are data
+    figures = [r.lifts_figure(result, lang)] + [r.cumulative_lift_figure(result, t.variant, lang) for t in result.trends if t.has_days]
+    texts += [t.get_text() for fig in figures for ax in fig.axes for t in (ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_yticklabels())]
+    return "\n".join(texts)
+
+
+def test_the_decision_in_chinese_and_english_with_a_stable_code(experiments):
+    win = analyze(experiments, "EXP-COVER-01", metrics=["clicks/impressions", "watch_seconds"], guardrails=["hides"], lower_is_better=["hides"])
+    ctr = win.comparison("clicks/impressions", "treatment")
+    brief = pb.report.brief(win)
+    assert "实验组**上线**" in brief and f"点击率提升了{ctr.rel_lift:+.1%}（在{ctr.rel_ci_low:+.1%}到{ctr.rel_ci_high:+.1%}之间）" in brief
+    assert 3 <= brief.count("。") <= 5
+    for word in ("p 值", "p-value", "Holm", "always-valid", "随时可看", "贝叶斯"):
+        assert word not in brief, word
+    zh, en = win.to_summary("zh"), win.to_summary("en")
+    assert zh["decision"]["treatment"]["decision"] == en["decision"]["treatment"]["decision"] == "ship"  # the machine code stays
+    assert zh["decision"]["treatment"]["decision_name"] == "上线" and en["decision"]["treatment"]["decision_name"] == "Ship"
+    assert CJK.search(zh["decision"]["treatment"]["reason"]) and "click-through rate rose" in en["decision"]["treatment"]["reason"]
+    assert json.dumps(zh["results"]) == json.dumps(en["results"]) and zh["srm_p_value"] == en["srm_p_value"]
+    null = analyze(experiments, "EXP-TITLE-02", metrics=["clicks/impressions", "watch_seconds"])
+    assert "实验组**不上线**" in pb.report.brief(null) and "**Do not ship**" in pb.report.brief(null, "en")
+    early = analyze(_units(3000, 3000, 0.10, 0.115, seed=5), metrics=["converted"], planned_units=60000)
+    assert "**继续观察**" in pb.report.brief(early) and "计划样本的10%" in pb.report.brief(early)
+
+
+def test_no_chinese_in_english_and_no_code_in_chinese(experiments):
+    for experiment in ("EXP-COVER-01", "EXP-TITLE-02"):
+        result = analyze(experiments, experiment, metrics=["clicks/impressions", "watch_seconds", "converted"], guardrails=["hides"], lower_is_better=["hides"])
+        assert not CJK.search(_all_text(result, "en"))
+        zh = _all_text(result, "zh")
+        for code in ("do not ship", "keep running", "treatment", "clicks/impressions", "watch_seconds", "no_effect", "better"):
+            assert code not in zh, code
+    r = analyze(_units(100, 100), metrics=["nope"])
+    assert pb.report.metrics_text(r) == "- nope：未分析（没有 nope 列）\n- 改为分析数据中已有的指标列：converted"
+    with pytest.raises(ValueError, match="valid: zh, en"):
+        pb.settings(lang="fr")
+
+
+def test_the_notebook_takes_lang_last_and_has_each_prose_cell_in_both_languages():
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).parents[1] / "notebooks" / "ab_test.ipynb").read_text(encoding="utf-8"))["cells"]
+    parameters = next(c for c in cells if "parameters" in c["metadata"].get("tags", []))
+    assert "".join(parameters["source"]).splitlines()[-1].startswith('lang: str = "zh"')
+    tags = [c["metadata"].get("tags", []) for c in cells if c["cell_type"] == "markdown"]
+    assert tags.count(["lang-zh"]) == tags.count(["lang-en"]) == len(tags) // 2

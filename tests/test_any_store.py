@@ -225,7 +225,7 @@ def test_data_overview_runs_on_a_store_of_one_douyin_export(douyin_only, tmp_pat
     manifest = json.loads((tmp_path / "2026-12-01/data_overview/manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "ok" and manifest["parameters"]["account"] == "test"
     html = (tmp_path / "2026-12-01/data_overview/report.html").read_text(encoding="utf-8")
-    assert "No account_daily in the store: the daily views chart needs the account overview export" in html
+    assert "仓库中没有账号每日数据：每日播放量图需要账号概览导出" in html  # the report is Chinese by default
     assert not [w for w in BAD if w in html]
 
 
@@ -279,7 +279,7 @@ def test_ab_test_default_metrics_adapt_to_an_aggregated_export():
         "analysed the metric columns the data has: watch_seconds, clicks",
     )
     assert r.comparisons[0].rel_lift == pytest.approx(0.10) and r.decisions[0].decision == "ship"
-    assert "- guardrail hides: skipped (no hides column)" in ab_test.report.metrics_text(r)
+    assert "- guardrail hides: skipped (no hides column)" in ab_test.report.metrics_text(r, "en")
 
 
 @pytest.mark.parametrize("aggregated", [True, False])
@@ -301,7 +301,7 @@ def test_a_variant_with_zero_successes_is_not_estimated(aggregated):
     c = r.comparisons[0]
     assert c.p_value is None and c.rel_lift is None and not c.ok
     assert (r.decisions[0].decision, r.decisions[0].rule) == ("keep running", "untestable")
-    assert ab_test.report.note_text(c).startswith("converted cannot be estimated because no unit converted in treatment")
+    assert ab_test.report.note_text(c, "en").startswith("converted cannot be estimated because no unit converted in treatment")
 
 
 def test_zero_successes_in_control_is_not_estimated_either():

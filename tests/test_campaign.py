@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
+from smkit import i18n
 from smkit.methods import stats
 from smkit.playbook import setup
 from smkit.playbooks import campaign_postmortem as pb
 from smkit.playbooks.campaign_postmortem import cost, funnel, kpis, suggestions
+from smkit.playbooks.campaign_postmortem.wording import metric_name
 
 
 def test_cost_metrics_on_hand_checked_numbers():
@@ -104,7 +108,8 @@ def test_rebudgeting_uses_the_efficiency_tables_holm_verdict():
     channels.loc["paid", "differs_from_best"] = False
     again = suggestions.derive(_no_kpis(), {}, [], channels, pd.DataFrame(), pd.DataFrame())[0]
     assert again.figures["significant"] is False
-    assert "do not differ significantly" in pb.report.suggestion_text(again)
+    assert "do not differ significantly" in pb.report.suggestion_text(again, "en")
+    assert "可能只是偶然" in pb.report.suggestion_text(again, "zh")
 
 
 def test_poisson_interval_is_garwoods():
@@ -140,7 +145,7 @@ def test_the_null_campaign_is_not_called_a_success(reviews):
 
 def test_suggestions_cite_their_figures_and_the_summary_has_its_keys(reviews):
     result = reviews["CMP-AUTUMN-DOUYIN"]
-    summary = result.to_summary()
+    summary = result.to_summary("en")
     assert result.suggestions and all(any(ch.isdigit() for ch in s) for s in summary["suggestions"])
     first = result.suggestions[0]
     views = next(lift for lift in result.lifts if lift.metric == "views").campaign
@@ -181,7 +186,8 @@ def test_report_tables_and_figures_have_one_type(reviews):
     tables += [pb.report.efficiency_table(result, by) for by in ("channel", "creator", "content_type")]
     assert all(isinstance(t, Styler) for t in tables)
     assert result.has_lifts and isinstance(pb.report.lift_figure(result), Figure)
-    assert pb.report.efficiency_table(result, "channel").data.at["kol", "conversions"] == result.channels.at["kol", "conversions"]
+    assert pb.report.efficiency_table(result, "channel", "en").data.at["KOL", "conversions"] == result.channels.at["kol", "conversions"]
+    assert pb.report.efficiency_table(result, "channel", "zh").data.at["KOL合作", "转化"] == result.channels.at["kol", "conversions"]
 
 
 def test_unknown_campaign_lists_the_known_ones(sample_store):
@@ -210,8 +216,8 @@ def test_a_campaign_too_early_for_a_counterfactual_still_gets_its_report(sample_
     result = pb.run(setup(store=str(store)), pb.settings(campaign_id="EARLY"))
     assert result.lifts == () and not result.has_lifts and result.lift_notes and "only 4 pre-period days" in result.lift_notes[0][1]
     assert [m for m, _ in result.lift_notes] == ["views", "engagements", "followers_gained", "clicks", "conversions"]
-    notes = pb.report.lift_notes_text(result)
-    assert "views, engagements, followers_gained, clicks, conversions" in notes and "only 4 pre-period days before 2025-11-05" in notes
+    notes = pb.report.lift_notes_text(result, "en")
+    assert "views, engagements, followers gained, clicks, conversions" in notes and "only 4 pre-period days before 2025-11-05" in notes
     with pytest.raises(ValueError, match="no lift estimate"):
         pb.report.lift_figure(result)
     assert result.cost["cpa"] is None  # nothing spent
@@ -249,12 +255,12 @@ def _period(column: str) -> str | None:
 
 def _figures(result) -> list[tuple[str, str, str | None, str]]:
     """``(metric, period, definition, shown)`` for every count the report prints in a table."""
-    definitions = list(pb.report.scopes(result).values())
+    definitions = list(pb.report.scopes(result, "en").values())
     tables = {
-        "kpi": pb.report.kpi_table(result),
-        "lift": pb.report.lift_table(result),
-        "funnel": pb.report.funnel_table(result),
-        "cost": pb.report.cost_table(result),
+        "kpi": pb.report.kpi_table(result, "en"),
+        "lift": pb.report.lift_table(result, "en"),
+        "funnel": pb.report.funnel_table(result, "en"),
+        "cost": pb.report.cost_table(result, "en"),
     }
     out = []
     for styler in tables.values():
@@ -284,32 +290,32 @@ def test_every_figure_for_a_metric_and_period_is_one_number_or_named_with_its_de
                 by_definition.setdefault(d, set()).add(shown)
             assert all(len(v) == 1 for v in by_definition.values()), (key, by_definition)  # one definition, one number
         # the issue's case: views and conversions on the campaign posts and on the brand's account, each named
-        sc = pb.report.scopes(result)
+        sc = pb.report.scopes(result, "en")
         views = {d: shown for m, p, d, shown in figures if (m, p) == ("views", "campaign")}
         assert views == {sc["posts"]: f"{result.kpis.at['views', 'actual']:,.0f}", sc["accounts"]: f"{result.funnel.at['views', 'campaign']:,.0f}"}
         assert views[sc["posts"]] != views[sc["accounts"]]  # the sample's two counts differ, so the labels matter
-        assert sc["accounts"] == f"on Lumina's {result.campaign.platforms[0]} account"
+        assert sc["accounts"] == f"on Lumina's {i18n.platform(result.campaign.platforms[0], 'en')} account"
         # the paragraph that introduces both counts quotes the same figures with their definitions
-        text = pb.report.scopes_text(result)
+        text = pb.report.scopes_text(result, "en")
         assert f"campaign posts**, every post tagged {result.campaign.campaign_id}" in text
         assert f"(views {views[sc['posts']]}" in text and f"(views {views[sc['accounts']]}" in text
     lumina = reviews["CMP-AUTUMN-DOUYIN"]
     conversions = {d for m, p, d, _ in _figures(lumina) if (m, p) == ("conversions", "campaign")}
-    assert conversions == {"on campaign posts", "on Lumina's douyin account"}
+    assert conversions == {"on campaign posts", "on Lumina's Douyin account"}
 
 
 def test_a_suggestion_citing_a_kpi_says_it_counts_the_campaign_posts(reviews):
     checked = 0
     for result in reviews.values():
-        shown = {r: v for r, c, v in _grid(pb.report.kpi_table(result)) if c == "actual"}
+        shown = {r: v for r, c, v in _grid(pb.report.kpi_table(result, "en")) if c == "actual"}
         for s in result.suggestions:
             if s.kind == "replan_target":
-                sentence = pb.report.suggestion_text(s)
-                assert f"the campaign posts reached {shown[s.figures['metric'] + ' on campaign posts']} of" in sentence
+                sentence = pb.report.suggestion_text(s, "en")
+                assert f"the campaign posts reached {shown[metric_name(s.figures['metric'], 'en') + ' on campaign posts']} of" in sentence
                 checked += 1
     assert checked >= 2  # conversions on the Douyin campaign, followers on the Weibo one
     track = next(s for s in reviews["CMP-AUTUMN-DOUYIN"].suggestions if s.kind == "track_revenue")
-    assert "(all spend per conversion on campaign posts)" in pb.report.suggestion_text(track)
+    assert "(all spend per conversion on campaign posts)" in pb.report.suggestion_text(track, "en")
 
 
 def _money(text: str) -> float:
@@ -318,7 +324,7 @@ def _money(text: str) -> float:
 
 def test_cpa_is_the_spend_over_the_conversions_the_cost_table_shows(reviews):
     result = reviews["CMP-AUTUMN-DOUYIN"]
-    cells = {row: shown for row, _, shown in _grid(pb.report.cost_table(result))}
+    cells = {row: shown for row, _, shown in _grid(pb.report.cost_table(result, "en"))}
     spend, on_posts, conversions = (
         _money(cells["spend"]),
         _money(cells["of which on posts (KOL fees, paid posts)"]),
@@ -331,7 +337,7 @@ def test_cpa_is_the_spend_over_the_conversions_the_cost_table_shows(reviews):
     post_cpa = next(v for r, v in cells.items() if r.startswith("CPA of post spend only"))
     assert _money(post_cpa) == round(on_posts / conversions, 2)
     # the conversions beside the CPA are the KPI table's, and the channel tables add up to the CPA of post spend
-    kpi = {r: v for r, c, v in _grid(pb.report.kpi_table(result)) if c == "actual"}
+    kpi = {r: v for r, c, v in _grid(pb.report.kpi_table(result, "en")) if c == "actual"}
     assert kpi["conversions on campaign posts"] == cells["conversions on campaign posts"]
     paid = result.channels.dropna(subset=["spend", "conversions"])
     assert paid["spend"].sum() / paid["conversions"].sum() == pytest.approx(_money(post_cpa), abs=0.005)
@@ -341,7 +347,7 @@ def test_cpa_is_the_spend_over_the_conversions_the_cost_table_shows(reviews):
         scale = 1000.0 if metric == "views" else 1.0
         assert _money(ratio) == round(spend / _money(cells[f"{metric} on campaign posts"]) * scale, 2)
     # per incremental conversion: the spend over the incremental conversions shown above it (rounded to a whole one)
-    incremental = _money(cells["incremental conversions on Lumina's douyin account (from the lift)"])
+    incremental = _money(cells["incremental conversions on Lumina's Douyin account (from the lift)"])
     per_incremental = _money(cells["spend per incremental conversion"])
     assert abs(per_incremental - spend / incremental) <= spend / incremental * 0.5 / incremental + 0.005
 
@@ -379,17 +385,113 @@ def test_cost_table_labels_its_counts_on_a_small_campaign():
         mentions=pd.DataFrame(),
         suggestions=(),
     )
-    assert pb.report.scopes(result) == {
+    assert pb.report.scopes(result, "en") == {
         "posts": "on campaign posts",
-        "accounts": "on 露米娜's douyin and xiaohongshu accounts",
-        "baseline": "露米娜's own douyin and xiaohongshu posts before",
+        "accounts": "on 露米娜's Douyin and Xiaohongshu accounts",
+        "baseline": "露米娜's own Douyin and Xiaohongshu posts before",
     }
-    cells = {row: shown for row, _, shown in _grid(pb.report.cost_table(result))}
+    assert pb.report.scopes(result, "zh") == {"posts": "活动帖子", "accounts": "露米娜的抖音和小红书账号", "baseline": "露米娜此前自有的抖音和小红书帖子"}
+    cells = {row: shown for row, _, shown in _grid(pb.report.cost_table(result, "en"))}
     assert cells["conversions on campaign posts"] == "20" and cells["CPA (spend per conversion on campaign posts)"] == "¥50.00"
     assert "impressions on campaign posts" not in cells  # a count the posts lack is not shown; CPM says so
     assert cells["CPM (spend per 1,000 impressions on campaign posts)"] == "not available"
     assert not any(r.startswith("spend per incremental") for r in cells)  # no lift, nothing to divide by
-    rows = [r for r, c, _ in _grid(pb.report.funnel_table(result)) if c == "campaign"]
-    assert rows == ["views on 露米娜's douyin and xiaohongshu accounts", "conversions on 露米娜's douyin and xiaohongshu accounts"]
-    text = pb.report.scopes_text(result)
+    rows = [r for r, c, _ in _grid(pb.report.funnel_table(result, "en")) if c == "campaign"]
+    assert rows == ["views on 露米娜's Douyin and Xiaohongshu accounts", "conversions on 露米娜's Douyin and Xiaohongshu accounts"]
+    text = pb.report.scopes_text(result, "en")
     assert "(views 4,000; conversions 20)" in text and "(views 5,000; conversions 30)" in text
+
+
+# ---------------------------------------------------------------- the report's language (issue 18)
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _without_data(text: str, result) -> str:
+    """``text`` without the strings the data supplies (campaign name, creators, titles, accounts)."""
+    data = [
+        result.campaign.name,
+        result.brand,
+        *map(str, result.creators.index),
+        *map(str, result.top_posts.get("title", [])),
+        *map(str, result.top_posts.get("account", [])),
+    ]
+    for value in sorted({d for d in data if d}, key=len, reverse=True):
+        text = text.replace(html.escape(value, quote=True), "").replace(value, "")
+    return text
+
+
+def _everything(result, lang: str) -> str:
+    """Every sentence, table and chart text the report shows in ``lang``."""
+    r = pb.report
+    texts = [
+        r.brief(result, lang),
+        r.suggestions_text(result, lang),
+        r.kpi_finding(result, lang),
+        r.lift_finding(result, lang),
+        r.lift_method_text(result, lang),
+        r.cost_finding(result, lang),
+        r.funnel_finding(result, lang),
+        r.mentions_finding(result, lang),
+        r.scopes_text(result, lang),
+        r.overview_text(result, lang),
+        *[r.efficiency_finding(result, by, lang) for by in ("channel", "creator")],
+        *[t.to_html() for t in (r.kpi_table(result, lang), r.lift_table(result, lang), r.cost_table(result, lang), r.top_posts_table(result, lang))],
+        *[t.to_html() for t in (r.funnel_table(result, lang), r.mentions_table(result, lang))],
+        *[r.efficiency_table(result, by, lang).to_html() for by in ("channel", "creator", "content_type")],
+        *result.to_summary(lang)["suggestions"],
+    ]
+    fig = r.lift_figure(result, lang)
+    texts += [t.get_text() for ax in fig.axes for t in (ax.title, ax.yaxis.label, *ax.get_yticklabels(), *ax.get_xticklabels())]
+    texts += [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+    return "\n".join(texts)
+
+
+def test_the_chinese_brief_says_what_the_campaign_added_cost_and_what_to_change(reviews):
+    result = reviews["CMP-AUTUMN-DOUYIN"]
+    text = pb.report.brief(result, "zh")
+    views = next(lift for lift in result.lifts if lift.metric == "views").campaign
+    low, high = (i18n.count(round(v)) for v in (views.ci_low, views.ci_high))
+    assert f"活动带来了约{i18n.count(round(views.absolute))}播放量（在{low}到{high}之间）" in text
+    over = result.cost["spend"] / result.campaign.budget - 1
+    assert f"花费{i18n.money(result.cost['spend'])}（预算{i18n.money(result.campaign.budget)}，超支{over:.0%}）" in text
+    assert f"每个转化{i18n.money(result.cost['cpa'])}" in text and i18n.money(result.cost["cost_per_incremental_conversion"]) in text
+    best, worst = result.channels.dropna(subset=["cpa"]).index[[0, -1]]
+    names = {"kol": "KOL合作", "paid": "付费推广"}
+    assert f"最划算的渠道是{names[best]}（每个转化{i18n.money(result.channels.at[best, 'cpa'])}），最贵的是{names[worst]}" in text
+    assert "下一步：" in text and f"把渠道预算从{names[worst]}转向{names[best]}" in text
+    assert 3 <= text.count("。") <= 5
+    for word in ("p 值", "p-value", "Holm", "显著", "区间", "counterfactual", "placebo"):
+        assert word not in text, word
+    english = pb.report.brief(result, "en")
+    assert f"The campaign added about {views.absolute:,.0f} views (between {views.ci_low:,.0f} and {views.ci_high:,.0f})" in english
+
+
+def test_no_code_reaches_a_chinese_reader_and_no_chinese_an_english_one(reviews):
+    for result in reviews.values():
+        zh, en = _everything(result, "zh"), _everything(result, "en")
+        for code in ("cpa_low", "differs_from_best", "negative_share", "p_value", "image_text", "followers_gained", "True", "False", "douyin", "weibo", "kol"):
+            assert code not in zh, code
+        assert not CJK.search(_without_data(en, result)), CJK.findall(_without_data(en, result))[:20]
+
+
+def test_summary_numbers_do_not_depend_on_the_language_and_suggestions_follow_it(reviews):
+    result = reviews["CMP-AUTUMN-DOUYIN"]
+    zh, en = result.to_summary("zh"), result.to_summary("en")
+    assert json.dumps({**zh, "suggestions": None}) == json.dumps({**en, "suggestions": None})
+    assert len(zh["suggestions"]) == len(en["suggestions"]) and all(CJK.search(s) for s in zh["suggestions"])
+    assert zh["suggestions"][0].startswith("可以再做") and en["suggestions"][0].startswith("Repeat")
+    with pytest.raises(ValueError, match="valid: zh, en"):
+        pb.settings(lang="fr")
+
+
+def test_the_notebook_takes_lang_last_and_has_each_prose_cell_in_both_languages():
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).parents[1] / "notebooks" / "campaign_postmortem.ipynb").read_text(encoding="utf-8"))["cells"]
+    parameters = next(c for c in cells if "parameters" in c["metadata"].get("tags", []))
+    assert "".join(parameters["source"]).splitlines()[-1].startswith('lang: str = "zh"')
+    prose = [c for c in cells if c["cell_type"] == "markdown"]
+    tags = [c["metadata"].get("tags", []) for c in prose]
+    assert tags.count(["lang-zh"]) == tags.count(["lang-en"]) == len(prose) // 2 and all(t in (["lang-zh"], ["lang-en"]) for t in tags)
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in cells if c["cell_type"] == "code")

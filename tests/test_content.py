@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,7 @@ import pytest
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from smkit.data.schema import platform_label
+from smkit import i18n
 from smkit.methods import stats
 from smkit.params import Config
 from smkit.playbooks import content_performance as pb
@@ -110,7 +112,7 @@ def test_a_type_is_not_called_worse_or_acted_on_when_it_does_not_survive_holm():
     effects = effects_mod.holm_calls(_effects_with_one_lucky_interval())
     live = effects.iloc[0]
     assert live["ci_high"] < 1 and live["p_holm"] == pytest.approx(0.3) and live["call"] == "unclear"
-    assert report.reads_as(live["call"], live["ci_low"], live["ci_high"]).startswith("no clear difference")
+    assert report.reads_as(live["call"], live["ci_low"], live["ci_high"], "en").startswith("no clear difference")
     # the plan keeps the current mix: half live, half video
     table = plan.plan(_slots(), effects, {"douyin": {"video": 0.5, "live": 0.5}}, {"douyin": ["x"]}, {"douyin": 4}, PLAN_START, weeks=2)
     assert (table["content_type"] == "live").sum() == (table["content_type"] == "video").sum() == 4
@@ -125,26 +127,30 @@ def test_effects_text_names_the_correction_and_the_uncorrected_hint():
         pb.settings(plan_start=PLAN_START), START, END, pd.DataFrame(index=["douyin"]), effects, *[pd.DataFrame()] * 3, {}, [], *[pd.DataFrame()] * 7
     )
     assert (effects["call"] == "unclear").all()  # nothing is called ...
-    text = report.effects_text(result)
+    text = report.effects_text(result, "en")
     assert "0.60 times" not in text and "1.02 times" not in text  # ... so no ratio is stated as an effect
     assert "Holm" in text and "10" in text  # the correction and the number of comparisons it covers
-    hint = "live on douyin 抖音 (×0.60 [0.38, 0.95])"  # the uncorrected hint, with its interval
+    hint = "live on Douyin (×0.60 [0.38, 0.95])"  # the uncorrected hint, with its interval
     assert hint in text and text.count("×") == 1
-    shown = report.effects_table(dataclasses.replace(result, effects=effects.assign(posts=100, reference_posts=400))).data
-    assert shown.loc[("douyin 抖音", "live"), "reads as"] == report.reads_as("unclear", 0.38, 0.95)
+    assert text.index("<details>") < text.index("Holm")  # the method is folded below the finding
+    shown = report.effects_table(dataclasses.replace(result, effects=effects.assign(posts=100, reference_posts=400)), "en").data
+    assert shown.loc[("Douyin", "live"), "reads as"] == report.reads_as("unclear", 0.38, 0.95, "en")
+    zh = report.effects_table(dataclasses.replace(result, effects=effects.assign(posts=100, reference_posts=400)), "zh").data
+    assert zh.loc[("抖音", "直播"), "结论"] == report.reads_as("unclear", 0.38, 0.95, "zh") == "无明显差异（单看区间不含 1，校正后不成立）"
 
 
 def test_effects_text_says_what_each_platform_adjusted_for(planted):
     adjusted = planted.effects.groupby("platform")["adjusted_for"].first()
     assert adjusted.nunique() > 1  # at scale 1 some platforms cannot carry campaign
-    text = report.effects_text(planted)
+    text = report.effects_text(planted, "en")
     assert "topic and campaign constant" not in text
     for names, platforms in adjusted.groupby(adjusted):
         items = names.split(", ")
         phrase = "posting " + (", ".join(items[:-1]) + " and " + items[-1])
-        assert f"{phrase} on {', '.join(platform_label(p) for p in sorted(platforms.index))}" in text, (phrase, text)
+        assert f"{phrase} on {', '.join(i18n.platform(p, 'en') for p in sorted(platforms.index))}" in text, (phrase, text)
     one = planted.effects.assign(adjusted_for="hour, weekday, topic")
-    assert "Each ratio holds posting hour, weekday and topic constant" in report.adjusted_text(one)
+    assert "Each ratio holds posting hour, weekday and topic constant" in report.adjusted_text(one, "en")
+    assert "每个倍数都控制了发布时段、星期和主题" in report.adjusted_text(one, "zh")
 
 
 def test_per_view_rates_do_not_show_a_reach_effect(planted_store):
@@ -204,11 +210,12 @@ def test_best_slots_never_name_an_hour_nobody_posts_at_a_small_scale(small_store
     assert shared == set(result.grids.loc[result.grids["shared"], "platform"])
     for p in shared:
         assert result.best_hours[p] == result.best_hours[pb.POOLED]
-    text = report.timing_text(result)
-    assert f"no hour has {timing.MIN_HOUR_POSTS} posts" in text and all(platform_label(p) in text for p in shared)
+    text = report.timing_text(result, "en")
+    assert f"no hour has {timing.MIN_HOUR_POSTS} posts" in text and all(i18n.platform(p, "en") in text for p in shared)
     assert result.slots.loc[result.slots["platform"].isin(shared), "shared"].all()
-    shown = report.slots_table(result).data
-    assert shown.loc[platform_label("bilibili"), "how sure"].str.endswith("rhythm of all platforms").all()
+    shown = report.slots_table(result, "en").data
+    assert shown.loc["Bilibili", "how sure"].str.endswith("rhythm of all platforms").all()
+    assert report.slots_table(result, "zh").data.loc["B站", "把握程度"].eq("帖子太少：沿用全平台节奏").all()
 
 
 def test_no_slot_is_confident_without_a_timing_effect(null_timing):
@@ -470,7 +477,8 @@ def test_cadence_finds_saturation_and_keeps_the_pace_without_it():
     assert c.ci_high < 0 and c.elasticity == pytest.approx(-0.8, abs=0.15)
     assert c.recommended_per_week < round(c.current_per_week)
     assert c.saturated and c.saturated_beyond >= 1
-    assert f"beyond {c.saturated_beyond} a day" in report.cadence_reason(c)
+    assert f"beyond {c.saturated_beyond} a day" in report.cadence_reason(c, "en")
+    assert f"一天超过 {c.saturated_beyond} 条后" in report.cadence_reason(c, "zh")
     flat = data.assign(interactions=rng.poisson(500 * rng.gamma(4, 0.25, len(data))).astype(float))
     keep = cadence_mod.cadence(flat, "weibo")
     assert keep.recommended_per_week == round(keep.current_per_week) and keep.modelled and not keep.saturated and keep.saturated_beyond is None
@@ -529,42 +537,46 @@ def test_a_window_too_short_to_model_says_so_and_still_reports(planted_store):
     assert all("at least 30 are needed" in why for why in result.notes.values())
     assert result.to_summary() == {"type_effects": [], "best_slots": [], "cadence": {}, "top_keywords": [], "calendar_rows": 0}
     assert not (result.has_models or result.has_effects or result.has_hours or result.has_cadence or result.has_plan)
-    assert "`start`" in report.effects_text(result)  # says which parameter to widen
-    assert list(report.plan_table(result).data.columns) == ["note"] and report.plan_text(result)  # no plan, said in words
+    assert "`start`" in report.effects_text(result, "en") and "`start`" in report.effects_text(result, "zh")  # says which parameter to widen
+    assert list(report.plan_table(result, "en").data.columns) == ["note"] and report.plan_text(result, "en")  # no plan, said in words
+    assert "至少需要 30 条" in report.data_text(result, "zh") and "at least 30 are needed" in report.data_text(result, "en")
+    assert "请放宽时间窗口" in report.brief(result, "zh") and "发布计划" not in report.brief(result, "zh")
     # asked anyway, a figure of nothing is still a Figure (the notebook checks has_* first)
     assert isinstance(report.timing_figure(result), Figure) and isinstance(report.effects_figure(result), Figure)
 
 
-def test_report_frames_show_no_nan(planted):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_frames_show_no_nan(planted, lang):
     tables = [
-        report.definitions_table(planted),
-        report.effects_table(planted),
-        report.completion_table(planted),
-        report.slots_table(planted),
-        report.cadence_table(planted),
-        report.keywords_table(planted),
-        report.topics_table(planted),
-        report.posts_table(planted, True),
-        report.posts_table(planted, False),
-        report.apart_table(planted),
-        report.plan_table(planted),
+        report.definitions_table(planted, lang),
+        report.effects_table(planted, lang),
+        report.completion_table(planted, lang),
+        report.slots_table(planted, lang),
+        report.cadence_table(planted, lang),
+        report.keywords_table(planted, lang),
+        report.topics_table(planted, lang),
+        report.posts_table(planted, True, lang),
+        report.posts_table(planted, False, lang),
+        report.apart_table(planted, lang),
+        report.plan_table(planted, lang),
     ]
     for table in tables:
         assert isinstance(table, Styler)
         html_text = table.to_html()
         assert "nan" not in html_text.lower().replace("nanjing", ""), html_text[:300]
     for text in (
-        report.intro_text(planted),
-        report.effects_text(planted),
-        report.timing_text(planted),
-        report.cadence_text(planted),
-        report.themes_text(planted),
-        report.scores_text(planted),
-        report.plan_text(planted),
+        report.brief(planted, lang),
+        report.data_text(planted, lang),
+        report.effects_text(planted, lang),
+        report.timing_text(planted, lang),
+        report.cadence_text(planted, lang),
+        report.themes_text(planted, lang),
+        report.scores_text(planted, lang),
+        report.plan_text(planted, lang),
     ):
         assert isinstance(text, str) and "nan" not in text.lower() and text
     for figure in (report.effects_figure, report.hour_figure, report.timing_figure, report.cadence_figure, report.keywords_figure):
-        assert isinstance(figure(planted), Figure)
+        assert isinstance(figure(planted, lang), Figure)
 
 
 # --------------------------------------------------------------------------- the plan's copy, checked before it goes out
@@ -601,14 +613,151 @@ def test_the_plans_copy_is_checked_with_each_platforms_rules():
 def test_the_copy_check_is_reported_as_a_table_a_sentence_or_says_there_is_no_copy(planted):
     from smkit.methods import copy_check
 
-    assert "passed" in report.copy_text(planted) and f"all {len(planted.calendar)} planned posts" in report.copy_text(planted)
+    assert "passed" in report.copy_text(planted, "en") and f"all {len(planted.calendar)} planned posts" in report.copy_text(planted, "en")
+    assert f"全部 {len(planted.calendar)} 条计划内容" in report.copy_text(planted, "zh")
     calendar = planted.calendar.assign(theme=["<b>史上最强</b>福利", *([plan.NO_COPY] * (len(planted.calendar) - 1))])
     found = plan.copy_findings(calendar, copy_check.load_rules())
     flagged = dataclasses.replace(planted, calendar=plan.with_copy_check(calendar, found), copy_findings=found)
     assert flagged.copy_checked == 1 and flagged.has_copy_findings
-    assert report.copy_text(flagged).startswith("**Copy check.** 1 of the 1 planned posts with copy") and "(史上最)" in report.copy_text(flagged)
-    html = report.copy_table(flagged).to_html()
+    assert report.copy_text(flagged, "en").startswith("**Copy check:** 1 of the 1 planned posts with copy") and "(史上最)" in report.copy_text(flagged, "en")
+    html = report.copy_table(flagged, "zh").to_html()
     assert "史上最强" in html and "<b>" not in html and "&lt;b&gt;" in html and "绝对化用语" in html
+    assert "absolute term" in report.copy_table(flagged, "en").to_html()  # the rule's name in words; its reason is the rules table's own
     bare = planted.calendar.assign(theme=plan.NO_COPY)
     none = dataclasses.replace(planted, calendar=plan.with_copy_check(bare, plan.copy_findings(bare, copy_check.load_rules())), copy_findings=pd.DataFrame())
-    assert none.copy_checked == 0 and report.copy_text(none).startswith("**Copy check.** The plan carries no copy")
+    assert none.copy_checked == 0 and report.copy_text(none, "en").startswith("**Copy check:** the plan carries no copy")
+
+
+# --------------------------------------------------------------------------- the report in Chinese and in English
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# Codes of the analysis that must never reach a reader: each is said in words in the report's language.
+CODES = re.compile(r"image_text|behind_scenes|product_launch|user_story|\(any\)|best_hours|topic:[a-z_]|p_value|\bunclear\b")
+ENGLISH = re.compile(r"all platforms|follower|no clear difference|\bvideo\b|\blikes\b|\bMon\b")  # English words a Chinese report must not carry
+
+
+def _everything(result: pb.Result, lang: str) -> str:
+    """Every text, table (HTML) and figure text of the report in ``lang``."""
+    texts = [
+        f(result, lang)
+        for f in (
+            report.brief,
+            report.data_text,
+            report.effects_text,
+            report.completion_text,
+            report.retention_text,
+            report.timing_text,
+            report.cadence_text,
+            report.themes_text,
+            report.scores_text,
+            report.plan_text,
+            report.copy_text,
+        )
+    ]
+    tables = [
+        f(result, lang).to_html()
+        for f in (
+            report.definitions_table,
+            report.effects_table,
+            report.completion_table,
+            report.retention_table,
+            report.retention_links_table,
+            report.slots_table,
+            report.cadence_table,
+            report.keywords_table,
+            report.topics_table,
+            report.apart_table,
+            report.plan_table,
+            report.copy_table,
+        )
+    ] + [report.posts_table(result, best, lang).to_html() for best in (True, False)]
+    figures = []
+    for f in (report.effects_figure, report.hour_figure, report.timing_figure, report.cadence_figure, report.keywords_figure):
+        fig = f(result, lang)
+        figures += [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+        figures += [t.get_text() for ax in fig.axes for t in ax.get_yticklabels() + ax.get_xticklabels()]
+    return "\n".join(texts + tables + figures)
+
+
+def _without_data(text: str, result: pb.Result) -> str:
+    """``text`` without the data's own words: titles, keywords, account names (never translated)."""
+    data = set(result.scores["title"].dropna().astype(str)) | set(result.keywords["keyword"].astype(str)) | set(result.scores["account"].astype(str))
+    for item in sorted(data, key=len, reverse=True):
+        text = text.replace(html.escape(item), "").replace(item, "")
+    return text
+
+
+def test_the_brief_says_what_to_do_with_its_numbers_in_chinese(planted):
+    text = report.brief(planted, "zh")
+    assert CJK.search(text) and not CODES.search(text)
+    called = planted.effects[planted.effects["call"] != "unclear"]
+    assert len(called) == 2
+    for r in called.itertuples():  # the type to post more or less of, where, with its multiplier
+        assert f"{i18n.platform(r.platform)}上{i18n.content_type(r.content_type)}的互动率" in text and f"{r.rate_ratio:.2f} 倍" in text
+        assert ("建议多发" if r.call == "better" else "建议少发") in text
+    peak = planted.best_hours[pb.POOLED]
+    assert f"{peak:02d}:00–{peak + 1:02d}:00" in text  # the best hours
+    for c in planted.cadences:  # the cadence
+        assert f"{i18n.platform(c.platform)} {c.recommended_per_week} 条" in text
+    assert f"**{len(planted.calendar)} 条**" in text and i18n.date(PLAN_START) in text  # the plan's size and start
+    for word in ("Holm", "p 值", "p-value", "区间", "显著", "收缩"):  # no statistical vocabulary in the brief
+        assert word not in text
+    assert 3 <= text.count("。") <= 5
+    english = report.brief(planted, "en")
+    assert not CJK.search(_without_data(english, planted)) and f"{len(planted.calendar)} posts" in english
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_code_is_said_in_words_and_english_has_no_chinese_outside_the_data(planted, lang):
+    shown = _without_data(_everything(planted, lang), planted)
+    assert not CODES.search(shown), CODES.search(shown)
+    if lang == "en":
+        assert not CJK.search(shown), shown[max(CJK.search(shown).start() - 80, 0) : CJK.search(shown).start() + 80]
+    else:
+        assert not ENGLISH.search(shown), ENGLISH.search(shown)
+        assert "幕后花絮" in _everything(planted, lang) and "图文" in shown  # the sample's topic codes and the content types in words
+
+
+def test_keywords_without_a_difference_are_one_sentence_and_only_the_rows_that_differ_are_listed(planted):
+    k = planted.keywords
+    assert len(k) > 20 and not report.keywords_differ(planted)  # the sample plants no keyword effect
+    text = report.themes_text(planted, "zh")
+    assert f"{len(k)} 个关键词在收缩稀有词之后都没有超出偶然的差异" in text and "×1.00（无超出偶然的差异）" not in text
+    assert f"None of the {len(k)} keywords stands out" in report.themes_text(planted, "en")
+    one = k.copy()
+    one.loc[0, ["multiplier", "ci_low", "ci_high"]] = [1.3, 1.1, 1.5]
+    moved = dataclasses.replace(planted, keywords=one)
+    assert report.keywords_differ(moved)
+    shown = report.keywords_table(moved, "zh").data
+    assert shown.index.tolist() == [one.loc[0, "keyword"]] and shown.iloc[0]["收缩后 [区间]"] == "×1.30 [1.10, 1.50]"
+    assert f"其余 {len(k) - 1} 个关键词" in report.themes_text(moved, "zh")
+
+
+def test_topics_show_only_the_platforms_where_they_differ_and_user_topics_stay_as_they_are(planted):
+    table = report.topics_table(planted, "zh")
+    spread = planted.topics.groupby("platform")["ci_low"].apply(lambda s: s.notna().any())
+    assert set(table.data.columns) == {i18n.platform(p) for p in spread.index[spread]}
+    assert "幕后花絮" in table.data.index and "behind_scenes" not in table.data.index
+    assert i18n.platform(spread.index[~spread][0]) in table.caption
+    assert report.topic("behind_scenes", "en") == "behind the scenes" and report.topic("我们的新系列", "en") == "我们的新系列"
+
+
+def test_the_calendar_speaks_the_reports_language_and_the_spreadsheet_keeps_codes(planted, tmp_path):
+    stamp = dt.datetime(2026, 11, 27, 8, tzinfo=dt.UTC)
+    zh = _check_ics(pb.export_plan(planted, tmp_path / "zh", stamp=stamp, lang="zh")["ics"].read_bytes(), len(planted.calendar))
+    en = _check_ics(pb.export_plan(planted, tmp_path / "en", stamp=stamp, lang="en")["ics"].read_bytes(), len(planted.calendar))
+    first = planted.calendar.iloc[0]
+    assert next(x for x in zh if x.startswith("SUMMARY:")) == (
+        f"SUMMARY:{i18n.platform(first['platform'])}：{i18n.content_type(first['content_type'])} · {report.topic(first['theme'], 'zh')}"
+    )
+    assert next(x for x in en if x.startswith("SUMMARY:")).startswith(f"SUMMARY:{i18n.platform(first['platform'], 'en')}: ")
+    assert "X-WR-CALNAME:发布计划" in zh and "X-WR-CALNAME:Publishing plan" in en
+    assert not any(CJK.search(x) for x in en)
+    rows = pd.read_csv(tmp_path / "zh" / "calendar.csv")
+    assert rows["platform"].iloc[0] == first["platform"] and rows["theme"].iloc[0] == first["theme"]  # codes, for machines
+
+
+def test_the_language_is_checked_and_only_presentation_reads_it():
+    with pytest.raises(ValueError, match="valid: zh, en"):
+        pb.settings(lang="fr")
+    assert pb.settings(lang="en").lang == "en" and pb.settings().lang == "zh"

@@ -334,15 +334,16 @@ def test_data_overview_shows_which_platform_reports_which_retention_metric(store
     assert shares.at["kuaishou", "retention_5s"] == 1.0 and shares.at["kuaishou", "cover_ctr"] == 0.0
     assert shares.at["wechat_channels", "completion_rate"] == 1.0 and shares.at["wechat_channels", "cover_ctr"] == 0.0
     assert shares.loc["bilibili"].sum() == 0 and shares.loc["wechat"].sum() == 0
-    html = retention_metrics_table(type("R", (), {"retention_metrics": shares})()).to_html()
-    assert "5s完播率 5-second retention" in html and "67%" in html
+    html = retention_metrics_table(type("R", (), {"retention_metrics": shares})(), "zh").to_html()
+    assert "5秒完播率" in html and "抖音" in html and "67%" in html
+    assert "5-second retention" in retention_metrics_table(type("R", (), {"retention_metrics": shares})(), "en").to_html()
 
 
 def test_data_overview_says_so_when_no_platform_reports_them():
     posts = pd.DataFrame({"platform": ["weibo"], "views": [10], "likes": [1]})
     assert retention_availability(posts).empty
-    html = retention_metrics_table(type("R", (), {"retention_metrics": retention_availability(posts)})()).to_html()
-    assert "no platform in the window reports" in html
+    html = retention_metrics_table(type("R", (), {"retention_metrics": retention_availability(posts)})(), "en").to_html()
+    assert "no platform in the window reports" in html.lower()
 
 
 # --------------------------------------------------------------------------- the content playbook
@@ -453,10 +454,16 @@ def test_the_playbook_shows_retention_only_where_exported_and_keeps_the_summary_
     assert summary["retention"]["platforms"] == ["douyin"]
     link = next(p for p in summary["retention"]["predicts"] if p["metric"] == "retention_5s" and p["outcome"] == "distribution")
     assert link["ratio"] > 1.25 and link["ci_low"] > 1
-    assert "5s完播率 5-second retention" in cp.report.retention_links_table(with_retention).to_html()
-    assert "5s完播率 5-second retention" in cp.report.retention_table(with_retention).to_html()
-    text = cp.report.retention_text(with_retention)
+    assert "5秒完播率" in cp.report.retention_links_table(with_retention, "zh").to_html()
+    assert "5-second retention" in cp.report.retention_links_table(with_retention, "en").to_html()
+    assert (
+        "5秒完播率" in cp.report.retention_table(with_retention, "zh").to_html()
+        and "按时长：15秒以内" in cp.report.retention_table(with_retention, "zh").to_html()
+    )
+    assert "5-second retention" in cp.report.retention_table(with_retention, "en").to_html()
+    text = cp.report.retention_text(with_retention, "en")
     assert "views per post" in text and "nan" not in text.lower()
+    assert "单条播放量" in cp.report.retention_text(with_retention, "zh")
 
     without = posts.drop(columns=["retention_5s", "bounce_2s", "cover_ctr", "duration_seconds"])
     plain = cp.analyze(cp.Inputs(without, None, start, end), s)
@@ -464,7 +471,8 @@ def test_the_playbook_shows_retention_only_where_exported_and_keeps_the_summary_
     plain_summary = plain.to_summary()
     assert "retention" not in plain_summary
     assert {k: v for k, v in summary.items() if k != "retention"} == plain_summary  # nothing else changes
-    assert "No platform in the window exports" in cp.report.retention_text(plain)
+    assert "No platform in the window exports" in cp.report.retention_text(plain, "en")
+    assert "本期没有平台" in cp.report.retention_text(plain, "zh")
 
 
 EXAMPLES = {

@@ -78,3 +78,29 @@ def test_every_message_exists_in_every_language_with_the_same_placeholders():
     assert i18n.text("period", "zh", start="11月1日", end="11月26日") == "11月1日至11月26日"
     with pytest.raises(ValueError, match="valid: zh, en"):
         i18n.text("period", "fr")
+
+
+def _catalogs():
+    import importlib
+    import pkgutil
+
+    import smkit
+
+    found = {}
+    for info in pkgutil.walk_packages(smkit.__path__, "smkit."):
+        if info.name.rpartition(".")[2] in ("messages", "i18n"):
+            module = importlib.import_module(info.name)
+            for name, value in vars(module).items():
+                if isinstance(value, i18n.Catalog):
+                    found[f"{info.name}.{name}"] = value
+    return found
+
+
+def test_every_catalog_has_every_message_in_every_language_with_the_same_placeholders():
+    catalogs = _catalogs()
+    for where, catalog in catalogs.items():
+        assert set(catalog.messages) == set(i18n.LANGUAGES), where
+        keys = {lang: set(table) for lang, table in catalog.messages.items()}
+        assert keys["zh"] == keys["en"], (where, keys["zh"] ^ keys["en"])
+        for key, template in catalog.messages["zh"].items():
+            assert i18n.placeholders(template) == i18n.placeholders(catalog.messages["en"][key]), (where, key)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from smkit import rules, sample, viz
-from smkit.data.schema import platform_label
+from smkit import i18n, rules, sample, viz
 from smkit.params import Config
 from smkit.playbooks import market_analysis as market
 from smkit.playbooks.market_analysis import benchmark, inputs, platform_score, report, voice
@@ -50,11 +50,13 @@ def test_the_planted_underperforming_platform_is_named_and_no_other(planted, no_
     flags = analysis.to_summary()["benchmark_flags"]
     assert [(f["platform"], f["verdict"]) for f in flags] == [(truth["platform_gap"]["platform"], "under-performs")]
     assert flags[0]["ci_low"] < truth["platform_gap"]["multiplier"] < flags[0]["ci_high"]
-    brief, plan = report.brief_text(analysis), report.recommendation_text(analysis)
-    assert "kuaishou" in brief and f"{flags[0]['ratio']:.2f}x" in brief
+    brief, plan = report.brief(analysis, "en"), report.recommendation_text(analysis, "en")
+    assert "Kuaishou" in brief and f"{flags[0]['ratio']:.2f}x" in brief
     assert "Fix before scaling" in plan and f"{flags[0]['ratio']:.2f}x" in plan.split("Fix before scaling")[1]
+    zh = report.brief(analysis, "zh")
+    assert "快手" in zh and f"{flags[0]['ratio']:.2f} 倍" in zh and "kuaishou" not in zh
     assert no_gap.benchmark.flags().empty
-    assert "No platform shows a real engagement gap" in report.brief_text(no_gap)
+    assert "On no platform does" in report.brief(no_gap, "en") and "没有明显差距" in report.brief(no_gap, "zh")
 
 
 def test_summary_has_the_promised_keys_and_a_consistent_plan(planted):
@@ -68,7 +70,7 @@ def test_summary_has_the_promised_keys_and_a_consistent_plan(planted):
     assert [s["score"] for s in scores] == sorted((s["score"] for s in scores), reverse=True)
     assert list(summary["recommended"].values()) == [s["platform"] for s in scores[:3]]
     assert [(p.role, p.platform) for p in analysis.recommended] == list(summary["recommended"].items())
-    bullets = [line for line in report.recommendation_text(analysis).splitlines() if line.startswith("- **")]
+    bullets = [line for line in report.recommendation_text(analysis, "en").splitlines() if line.startswith("- **")]
     assert len(bullets) == 4 * len(analysis.recommended)
     assert all(any(ch.isdigit() for ch in line) for line in bullets), bullets  # every positioning line cites a figure
     for p in analysis.recommended:  # the figures behind the lines are data
@@ -256,6 +258,18 @@ def test_a_platform_without_views_is_named_and_left_out_of_rates_only():
         benchmark.engagement_basis(posts.assign(views=np.nan))
 
 
+def _report_outputs(analysis, lang):
+    """Every report function's output for ``lang``, by name: Markdown, Stylers and Figures."""
+    outputs = {}
+    for name in dir(report):
+        fn = getattr(report, name)
+        if name.startswith("_") or not callable(fn) or getattr(fn, "__module__", "") != report.__name__:
+            continue
+        if name == "brief" or name.rsplit("_", 1)[1] in ("table", "figure", "text", "finding"):
+            outputs[name] = fn(analysis, lang)
+    return outputs
+
+
 def test_report_functions_return_one_type_each(planted):
     from matplotlib.figure import Figure
     from pandas.io.formats.style import Styler
@@ -263,14 +277,51 @@ def test_report_functions_return_one_type_each(planted):
     viz.set_theme()  # the CJK font, as a notebook has it
     analysis, _ = planted
     assert analysis.has_trends and analysis.has_audience
-    for name in dir(report):
-        fn = getattr(report, name)
-        if name.startswith("_") or not callable(fn) or getattr(fn, "__module__", "") != report.__name__:
-            continue
-        kind = {"table": Styler, "figure": Figure, "text": str}[name.rsplit("_", 1)[1]]
-        assert isinstance(fn(analysis), kind), name
-    sov = report.sov_table(analysis).data
+    for lang in i18n.LANGUAGES:
+        for name, out in _report_outputs(analysis, lang).items():
+            kind = {"table": Styler, "figure": Figure, "text": str, "finding": str, "brief": str}[name.rsplit("_", 1)[-1]]
+            assert isinstance(out, kind), name
+    sov = report.sov_table(analysis, "en").data
     assert sov.loc["Lumina", "share"] == pytest.approx(analysis.to_summary()["share_of_voice"]["Lumina"], abs=5e-5)
+    assert report.sov_table(analysis, "zh").data.loc["Lumina", "声量份额"] == sov.loc["Lumina", "share"]
     flags = analysis.to_summary()["benchmark_flags"]
-    gap = report.comparison_table(analysis).data.loc[platform_label(flags[0]["platform"])]
+    gap = report.comparison_table(analysis, "en").data.loc[i18n.platform(flags[0]["platform"], "en")]
     assert (gap["ours / theirs"], gap["low"], gap["high"]) == pytest.approx((flags[0]["ratio"], flags[0]["ci_low"], flags[0]["ci_high"]), abs=5e-4)
+    assert gap["verdict"] == "below competitors"
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+STATISTICS = ("p-value", "p 值", "Holm", "MASE", "draws", "抽样", "Dirichlet", "Wilson", "interval", "区间")
+
+
+def test_the_chinese_brief_says_our_numbers_in_plain_words(planted):
+    analysis, _ = planted
+    summary = analysis.to_summary()
+    brief = report.brief(analysis, "zh")
+    paragraphs = brief.split("\n\n")
+    assert 3 <= len(paragraphs) <= 5 and all(CJK.search(p) for p in paragraphs), brief
+    for brand, share in summary["share_of_voice"].items():  # ours and every competitor's share of voice
+        assert f"{brand} {share:.1%}" in brief or f"**{share:.1%}**" in brief, brand
+    assert f"{summary['net_sentiment']['Lumina']:+.2f}" in brief
+    primary = summary["recommended"]["primary"]
+    assert f"**{i18n.platform(primary)}**" in brief and f"{summary['platform_scores'][0]['score']:.2f}" in brief
+    assert "大多数合理的权重设定" in brief  # the share of draws lives in the method note
+    assert not any(word in brief for word in STATISTICS), brief
+    assert f"{summary['platform_scores'][0]['rank_stability']:.0%}" in report.method_text(analysis, "zh")
+    assert not any(word in report.brief(analysis, "en") for word in STATISTICS)
+
+
+def test_english_output_has_no_chinese_and_chinese_output_no_codes(planted):
+    viz.set_theme()
+    analysis, _ = planted
+    for name, out in _report_outputs(analysis, "en").items():
+        if isinstance(out, str):
+            text = out
+        elif hasattr(out, "to_html"):
+            text = out.to_html()
+        else:
+            text = " ".join(t.get_text() for t in out.findobj(lambda a: hasattr(a, "get_text")))
+        assert not CJK.search(text), (name, CJK.findall(text))
+    zh = " ".join(out if isinstance(out, str) else out.to_html() for out in _report_outputs(analysis, "zh").values() if not hasattr(out, "savefig"))
+    for code in ("image_text", "under-performs", "no clear difference", "kuaishou", "xiaohongshu", "p_value", "rank_stability", "female_share"):
+        assert code not in zh, code

@@ -132,9 +132,17 @@ def test_risk_level_needs_two_factors_at_a_level():
     level, reasons = risk.risk_level({"magnitude": 6.0, "negative_share": 0.10, "velocity": 1.0, "reach": 500.0}, thresholds)
     assert level == 1  # one factor at IV alone does not make a crisis
     level, reasons = risk.risk_level({"magnitude": 2.5, "negative_share": 0.70, "velocity": 4.0, "reach": 2_000_000.0}, thresholds)
-    assert level == 3  # negative share at IV, reach at III, magnitude and velocity at II: two factors reach III
-    assert reasons[1] == "negative share 70% ≥ 65% (level IV)"
-    assert reasons[0] == "mentions over baseline 2.5x ≥ 2.0x (level II)"
+    assert level == 3  # negative share at Ⅰ级, reach at Ⅱ级, magnitude and velocity at Ⅲ级: two factors reach Ⅱ级 (severity 3)
+    assert (reasons[1].factor, reasons[1].value, reasons[1].threshold, reasons[1].severity) == ("negative_share", 0.70, 0.65, 4)  # data
+    assert risk.reason_text(reasons[1], "en") == "negative share 70% ≥ 65% (Level I)"
+    assert risk.reason_text(reasons[0], "en") == "mentions over baseline 2.5x ≥ 2.0x (Level III)"
+    assert risk.reason_text(reasons[1], "zh") == "负面占比 70% ≥ 65%（达Ⅰ级）"
+    assert risk.reason_text(reasons[3], "zh") == "负面作者粉丝数 200万 ≥ 100万（达Ⅱ级）"
+    below = risk.risk_level({"magnitude": 2.5, "negative_share": 0.10, "velocity": float("nan"), "reach": 0.0}, thresholds)[1]
+    assert (
+        risk.reason_text(below[1], "en") == "negative share 10% (below Level III)"
+        and risk.reason_text(below[2], "zh") == "最忙一小时/平日最忙一小时 无数据（未达Ⅲ级）"
+    )
     assert risk.risk_level({"magnitude": 5.0, "negative_share": 0.65, "velocity": 1.0, "reach": 0.0}, thresholds)[0] == 4  # thresholds are inclusive
     assert risk.risk_level({"magnitude": 5.0, "negative_share": 0.0, "velocity": 1.0, "reach": 0.0}, monitor.RiskThresholds(min_factors=1))[0] == 4
 
@@ -209,7 +217,7 @@ def test_summary_and_alerts_json(worlds, tmp_path):
     assert summary["alert_level"] == max(a.level for a in result.alerts) >= 2
     assert set(summary["net_sentiment"]) == {"Lumina", "Vexa", "Orbi"}
     assert summary["volume"]["Lumina"] > summary["volume"]["Orbi"]
-    assert set(summary["alerts"][0]) == {"start", "end", "level", "metric", "magnitude", "reasons"}
+    assert set(summary["alerts"][0]) == {"start", "end", "level", "level_name", "metric", "magnitude", "reasons", "factors"}
     path = result.write_alerts(tmp_path)
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["alert_level"] == summary["alert_level"]
@@ -227,8 +235,9 @@ def test_net_sentiment_in_the_breakdown_is_the_stated_formula(worlds):
 
 def test_incident_brief_and_tables_escape_user_text(worlds):
     result = worlds["crisis"]
-    brief = report.brief(result)
-    assert "Highest risk level" in brief and "weibo" in brief
+    brief = report.brief(result, "en")
+    assert "alert**" in brief and "Weibo" in brief
+    assert "微博" in report.brief(result, "zh")
     alert = result.alerts[-1]
     evil = alert.top_negative.assign(text="<script>x</script>")
     html = report.top_negative_table(monitor.Alert(**{**alert.__dict__, "top_negative": evil})).to_html()
@@ -337,9 +346,10 @@ def test_no_usual_volume_is_said_and_alerts_json_stays_valid(tmp_path):
     (alert,) = result.alerts
     assert alert.usual_volume == 0 and np.isfinite(alert.magnitude) and np.isfinite(alert.velocity)  # over a floor of 1 mention
     assert alert.magnitude == 120 and alert.level == 4  # the factors count towards the level
-    brief = report.brief(result)
+    brief = report.brief(result, "en")
     assert "no usual volume" in brief and not re.search(r"\bnan\b", brief, re.I)
-    assert "no usual volume" in report.alerts_table(result).data.to_string()
+    assert "no usual volume" in report.alerts_table(result, "en").data.to_string()
+    assert "此前没有平日声量" in report.brief(result, "zh")
 
     def refuse(constant):
         raise ValueError(f"invalid JSON constant {constant}")
@@ -352,21 +362,24 @@ def test_no_usual_volume_is_said_and_alerts_json_stays_valid(tmp_path):
 def test_replies_are_labelled_as_over_answered_mentions_with_the_reply_rate(worlds):
     result = worlds["crisis"]
     crisis = max(result.alerts, key=lambda a: a.level)
-    for text in (report.brief(result), report.alert_text(crisis), report.replies_text(result)):
+    for text in (report.alert_text(crisis, "en"), report.replies_text(result, "en")):
         assert "median first reply, answered mentions" in text
         assert re.search(r"answered \(\d+%\)|\d+% answered", text)  # the reply rate beside it
-    assert f"{crisis.reply_rate:.0%} answered" in report.alert_text(crisis)
+    assert f"{crisis.reply_rate:.0%} answered" in report.alert_text(crisis, "en")
+    assert f"({crisis.reply_rate:.0%} answered)" in report.brief(result, "en")  # the brief gives the rate, plainly
+    assert "已回复提及的首次回复中位时间" in report.alert_text(crisis, "zh")
 
 
 def test_a_window_without_any_brand_reply_does_not_crash():
     result = _analyze(_quiet_then_burst(reply=False), dt.date(2026, 2, 1), dt.date(2026, 3, 2))
     assert result.replies["answered"] == 0 and result.replies["median_reply_hours"] is None
-    assert "no brand reply yet" in report.alert_text(result.alerts[0])
+    assert "no brand reply yet" in report.alert_text(result.alerts[0], "en")
 
 
 def test_a_window_past_the_data_says_there_are_no_mentions(sample_store):
     result = _run(sample_store, dt.date(2026, 12, 1), dt.date(2026, 12, 28), history_days=120)
-    assert "no mentions in 2026-12-01 to 2026-12-28" in report.brief(result)
+    assert "no mentions from 1 Dec 2026 to 28 Dec" in report.brief(result, "en")
+    assert "2026年12月1日至12月28日没有提及" in report.brief(result, "zh")
     assert result.breakdown["brand"].empty and result.replies["negative"] == 0
 
 
@@ -413,22 +426,22 @@ def test_fail_at_level_is_evaluated_even_when_another_run_failed(tmp_path, monke
     from smkit.run import cli, runner
 
     monkeypatch.setattr(runner, "run_many", lambda entries, **options: _cli_results(tmp_path, 3))
-    args = cli.build_parser().parse_args(["schedule", "x.yaml", "--fail-at-level", "2", "--quiet"])
+    args = cli.build_parser().parse_args(["schedule", "x.yaml", "--fail-at-level", "II", "--quiet"])  # Ⅱ级 or more severe
     assert cli._run_entries([], args) == 3  # the alert wins over the failed run, so cron never misses a crisis
     err = capsys.readouterr().err
     assert "mon reports alert_level 3" in err and "ops_review failed" in err
-    args = cli.build_parser().parse_args(["schedule", "x.yaml", "--fail-at-level", "4"])
+    args = cli.build_parser().parse_args(["schedule", "x.yaml", "--fail-at-level", "I"])  # only Ⅰ级
     assert cli._run_entries([], args) == 1  # below the level, the failure still shows
     assert "alert_level 3" in capsys.readouterr().err  # the level reached is printed either way
 
 
-@pytest.mark.parametrize("value", ["0", "5", "two"])
-def test_fail_at_level_must_be_one_to_four(value, capsys):
+@pytest.mark.parametrize("value", ["0", "5", "two", "V"])
+def test_fail_at_level_must_be_a_warning_level(value, capsys):
     from smkit.run import cli
 
     with pytest.raises(SystemExit) as exc:
         cli.build_parser().parse_args(["run", "reputation_monitor", "--fail-at-level", value])
-    assert exc.value.code == 2 and "1 to 4" in capsys.readouterr().err
+    assert exc.value.code == 2 and "Ⅰ to Ⅳ" in capsys.readouterr().err
 
 
 def test_word_of_mouth_by_topic_puts_the_crisis_in_safety(worlds):
@@ -438,7 +451,7 @@ def test_word_of_mouth_by_topic_puts_the_crisis_in_safety(worlds):
     frame = monitor.prepare(load("mentions", store=worlds["crisis_store"], start=worlds["year"][0], end=worlds["year"][1]))
     no_topic = _analyze(frame.drop(columns="topic"), *worlds["year"], brand="Lumina")
     assert "topic" not in no_topic.breakdown and not no_topic.has_topics
-    assert "carry no topic" in report.breakdown_table(no_topic, "topic").data.iloc[0, 0]
+    assert "carry no topic" in report.breakdown_table(no_topic, "en", by="topic").data.iloc[0, 0]
 
 
 def test_the_report_returns_one_type_per_function(worlds):
@@ -447,26 +460,35 @@ def test_the_report_returns_one_type_per_function(worlds):
 
     result = worlds["crisis"]
     assert result.has_alerts and result.has_topics and result.has_unanswered
-    assert isinstance(report.monitor_figure(result), Figure)
-    tables = [
-        report.alerts_table(result),
-        report.earned_owned_table(result),
-        report.unanswered_table(result),
-        *(report.breakdown_table(result, by) for by in ("brand", "platform", "topic")),
-        *(report.top_negative_table(a) for a in result.alerts),
-    ]
-    assert all(isinstance(t, Styler) for t in tables)
-    assert report.alerts_table(result).data["mentions"].tolist() == [a.mentions for a in result.alerts]
-    assert report.breakdown_table(result, "brand").data.loc["Lumina", "mentions"] == result.to_summary()["volume"]["Lumina"]
-    texts = [
-        report.brief(result),
-        report.replies_text(result),
-        report.no_alert_text(result),
-        report.no_topic_text(result),
-        report.all_answered_text(result),
-        *(report.alert_text(a) for a in result.alerts),
-    ]
-    assert all(isinstance(t, str) and t for t in texts)
+    for lang in ("zh", "en"):
+        assert isinstance(report.monitor_figure(result, lang), Figure)
+        tables = [
+            report.alerts_table(result, lang),
+            report.response_table(result, lang),
+            report.earned_owned_table(result, lang),
+            report.unanswered_table(result, lang),
+            *(report.breakdown_table(result, lang, by=by) for by in ("brand", "platform", "topic")),
+            *(report.top_negative_table(a, lang) for a in result.alerts),
+        ]
+        assert all(isinstance(t, Styler) for t in tables)
+        texts = [
+            report.brief(result, lang),
+            report.alerts_finding(result, lang),
+            report.response_finding(result, lang),
+            report.word_of_mouth_finding(result, lang),
+            report.replies_text(result, lang),
+            report.no_alert_text(result, lang),
+            report.no_topic_text(result, lang),
+            report.all_answered_text(result, lang),
+            *(report.alert_text(a, lang) for a in result.alerts),
+            *(report.response_text(result, a, lang) for a in result.alerts),
+        ]
+        assert all(isinstance(t, str) and t for t in texts)
+    assert report.alerts_table(result, "en").data["mentions"].tolist() == [a.mentions for a in result.alerts]
+    assert report.alerts_table(result, "zh").data["提及量"].tolist() == [a.mentions for a in result.alerts]
+    assert report.breakdown_table(result, "en", by="brand").data.loc["Lumina", "mentions"] == result.to_summary()["volume"]["Lumina"]
+    with pytest.raises(ValueError, match="valid: zh, en"):
+        report.breakdown_table(result, "brand")  # the language comes second
 
 
 # ---------------------------------------------------------------- response tracking (应对)
@@ -485,8 +507,10 @@ def test_the_planted_crisis_response_is_tracked_in_the_result_the_files_and_the_
     assert (row["recovered_on"], row["recovery_days"]) == (dt.date(2026, 10, 12), 6)
 
     summary = result.to_summary()
-    assert set(summary) == {"brand", "start", "end", "alert_level", "alerts", "net_sentiment", "volume", "response"}
-    assert set(summary["alerts"][0]) == {"start", "end", "level", "metric", "magnitude", "reasons"}  # the alerts key as before
+    assert set(summary) == {"brand", "start", "end", "alert_level", "alert_level_name", "alerts", "net_sentiment", "volume", "response"}
+    assert set(summary["alerts"][0]) == {"start", "end", "level", "level_name", "metric", "magnitude", "reasons", "factors"}
+    assert (summary["alert_level"], summary["alert_level_name"]) == (3, "Ⅱ级 重大（橙色）")  # the planted crisis reads Ⅱ级 (橙色)
+    assert result.to_summary("en")["alert_level_name"] == "Level II (orange, major)"
     assert summary["response"] == [
         {
             "start": "2026-10-06",
@@ -512,20 +536,24 @@ def test_the_planted_crisis_response_is_tracked_in_the_result_the_files_and_the_
         "owners": ["王芳"],
     }
 
-    text = report.response_text(result, alert)
-    assert "Raised 2026-10-06 10:44" in text and "a brand reply at 2026-10-06 14:45, 4.0 hours after" in text
-    assert "Ⅱ级 deadline of 2 hours: **missed**" in text and "Owner: 王芳" in text and "on 2026-10-12, 6 days after the response" in text
-    assert "First official response after 4.0 hours (the 2-hour deadline: missed; owner 王芳)." in report.brief(result)
-    table = report.response_table(result).data
-    assert table.loc["2026-10-06"].to_dict() == {
-        "level": "III (serious)",
+    text = report.response_text(result, alert, "en")
+    assert "Raised 6 Oct 10:44" in text and "a brand reply at 6 Oct 14:45, 4.0 hours after" in text
+    assert "Level II deadline of 2 hours: **missed**" in text and "Owner: 王芳" in text and "on 12 Oct 2026, 6 days after the response" in text
+    brief = report.brief(result, "en")
+    assert "The first official response came 4.0 hours after the alert; the plan gives Level II 2 hours: missed." in brief
+    assert "(owner: 王芳)" in brief
+    zh = report.response_text(result, alert, "zh")
+    assert "预警于 10月6日 10:44 发出" in zh and "预案Ⅱ级时限 2 小时：**超时**" in zh and "负责人：王芳" in zh
+    table = report.response_table(result, "en").data
+    assert table.loc["6 Oct 2026"].to_dict() == {
+        "level": "Level II (orange, major)",
         "owners": "王芳",
-        "raised": "2026-10-06 10:44",
-        "first response": "2026-10-06 14:45 (reply)",
-        "hours": "4.0",
-        "deadline (hours)": "2",
+        "raised": "6 Oct 10:44",
+        "first response": "6 Oct 14:45 (reply)",
+        "hours": 4.02,
+        "deadline (hours)": 2.0,
         "deadline": "missed",
-        "back to baseline": "2026-10-12 (6 days)",
+        "back to baseline": "12 Oct (6 days)",
     }
 
 
@@ -538,7 +566,8 @@ def test_response_deadlines_and_kinds_are_parameters_and_a_store_without_team_or
     inputs = monitor.load(Config(sample_store, *OCTOBER, {}), monitor.settings())
     bare = monitor.analyze(monitor.Inputs(inputs.mentions, *OCTOBER), monitor.settings())  # no posts, no team table
     assert bare.tracking.iloc[0]["owners"] == () and bare.tracking.iloc[0]["response_kind"] == "reply"
-    assert "Owner: no owner in the team table" in report.response_text(bare, bare.alerts[0])
+    assert "Owner: no owner in the team table" in report.response_text(bare, bare.alerts[0], "en")
+    assert "由" not in report.brief(bare, "zh").split("现在要做")[-1]  # no owner named when the team table has none
     for bad, message in (("V:1", "unknown warning level"), ("Ⅰ:0", "above 0 hours")):
         with pytest.raises(ValueError, match=message):
             monitor.settings(respond_within_hours=bad)
@@ -551,4 +580,96 @@ def test_a_window_without_alerts_has_an_empty_response_and_says_so(worlds):
         monitor.prepare(load("mentions", store=worlds["crisis_store"], start="2026-06-01", end="2026-08-31")), dt.date(2026, 8, 1), dt.date(2026, 8, 31)
     )
     assert not quiet.has_alerts and not quiet.has_tracking and quiet.to_summary()["response"] == [] and quiet.alerts_json()["alerts"] == []
-    assert "No alert" in report.response_table(quiet).data.iloc[0, 0]
+    assert "No alert" in report.response_table(quiet, "en").data.iloc[0, 0]
+    assert "无预警" in report.brief(quiet, "zh") and "No alert" in report.brief(quiet, "en")
+
+
+# ---------------------------------------------------------------- the report's language (issue 18)
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _data_strings(result: monitor.Result) -> list[str]:
+    """Everything in the monitor's output that comes from the data (never translated)."""
+    out = [result.brand, *result.breakdown["brand"].index.astype(str)]
+    if result.has_topics:
+        out += list(result.breakdown["topic"].index.astype(str))
+    for a in result.alerts:
+        out += list(a.keywords) + a.top_negative["text"].astype(str).tolist() + a.top_negative["author"].astype(str).tolist()
+    out += [o for _, row in result.responses() for o in row["owners"]]
+    u = result.replies["unanswered"]
+    out += u["text"].astype(str).tolist() + u["author"].astype(str).tolist()
+    return sorted(set(out), key=len, reverse=True)
+
+
+def _without_data(text: str, result: monitor.Result) -> str:
+    from html import escape as html_escape
+
+    for value in _data_strings(result):
+        text = text.replace(html_escape(value), "").replace(value, "")
+    return text
+
+
+def _everything(result: monitor.Result, lang: str) -> str:
+    parts = [
+        report.brief(result, lang),
+        report.alerts_finding(result, lang),
+        report.response_finding(result, lang),
+        report.word_of_mouth_finding(result, lang),
+        report.replies_text(result, lang),
+        report.no_alert_text(result, lang),
+        report.no_topic_text(result, lang),
+        report.all_answered_text(result, lang),
+        report.alerts_table(result, lang).to_html(),
+        report.response_table(result, lang).to_html(),
+        report.earned_owned_table(result, lang).to_html(),
+        report.unanswered_table(result, lang).to_html(),
+        *(report.breakdown_table(result, lang, by=by).to_html() for by in ("brand", "platform", "topic")),
+    ]
+    for a in result.alerts:
+        parts += [report.alert_text(a, lang), report.response_text(result, a, lang), report.top_negative_table(a, lang).to_html()]
+    fig = report.monitor_figure(result, lang)
+    for ax in fig.axes:
+        parts += [ax.get_title(), ax.get_ylabel(), *(t.get_text() for t in ax.get_legend().get_texts())]
+    return "\n".join(parts)
+
+
+def test_the_chinese_brief_says_what_happened_how_it_compares_and_what_to_do_with_its_numbers(sample_store):
+    result = _run(sample_store, *OCTOBER, brand_aliases="露米娜")
+    crisis = result.worst_alert
+    brief = report.brief(result, "zh")
+    assert "Ⅱ级 重大（橙色）预警" in brief and "#F08300" in brief  # the level with its colour
+    assert "2026年10月6日至10月" in brief and "微博" in brief  # when and where
+    assert f"平日的 {crisis.magnitude:.1f}倍" in brief and f"负面占比 {crisis.negative_share:.0%}" in brief  # how far above the usual day
+    assert f"{crisis.unanswered:,} 条未回复" in brief  # how it compares
+    assert "预案对Ⅱ级的时限是 2 小时" in brief and "王芳" in brief and "现在要做" in brief  # what to do, and who
+    assert 3 <= brief.count("。") <= 5  # three to five sentences
+    for word in ("CUSUM", "z-score", "z 分数", "p-value", "nan"):
+        assert word not in brief
+
+
+def test_english_output_has_no_chinese_outside_the_data_and_chinese_output_no_codes(sample_store):
+    result = _run(sample_store, *OCTOBER, brand_aliases="露米娜")
+    en = _without_data(_everything(result, "en") + json.dumps(result.to_summary("en"), ensure_ascii=False, default=str), result)
+    assert not CJK.search(en), CJK.search(en) and en[max(CJK.search(en).start() - 80, 0) : CJK.search(en).start() + 40]
+    zh = _without_data(_everything(result, "zh"), result)
+    for code in ("negative_share", "weibo", "volume and", "(reply)", ">met<", "missed", "pending", "Level", " to "):
+        assert code not in zh, code
+
+
+def test_the_numbers_are_the_same_in_both_languages(sample_store):
+    result = _run(sample_store, *OCTOBER, brand_aliases="露米娜")
+    zh, en = result.to_summary("zh"), result.to_summary("en")
+
+    def numbers(value):
+        if isinstance(value, dict):
+            return {k: numbers(v) for k, v in value.items() if k not in ("level_name", "alert_level_name", "reasons")}
+        if isinstance(value, list):
+            return [numbers(v) for v in value]
+        return value
+
+    assert numbers(zh) == numbers(en) and zh["alerts"][0]["factors"] == en["alerts"][0]["factors"]
+    assert zh["alerts"][0]["reasons"][1] == "负面占比 68% ≥ 65%（达Ⅰ级）" and en["alerts"][0]["reasons"][1] == "negative share 68% ≥ 65% (Level I)"
+    assert monitor.settings(lang="en").lang == "en" and monitor.settings().lang == "zh"
+    with pytest.raises(ValueError, match="valid: zh, en"):
+        monitor.settings(lang="fr")

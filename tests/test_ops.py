@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 
 import duckdb
@@ -15,7 +16,7 @@ from scipy import stats as sps
 from smkit.methods import forecasting
 from smkit.params import Config
 from smkit.playbooks import ops_review as pb
-from smkit.playbooks.ops_review import community, goals, kpis, parameters, report, team
+from smkit.playbooks.ops_review import community, goals, kpis, parameters, present, report, report_people, team
 
 START, END = dt.date(2026, 10, 4), dt.date(2026, 10, 31)
 
@@ -119,20 +120,25 @@ def test_significance_is_called_on_holm_adjusted_p_values():
     assert list(got["p_previous_holm"]) == pytest.approx([0.005, 0.08, 0.09])
     assert got.loc["a", "p_year_holm"] == pytest.approx(0.09) and got.loc["c", "p_year_holm"] == pytest.approx(0.2)
     assert pd.isna(got.loc["b", "p_year_holm"]) and kpis.tests_in(table) == 5
-    assert "significant" not in report._fmt_change("mentions", 0.25, got.loc["b", "p_previous_holm"])  # raw 0.02
+    assert "significant" not in present.change("mentions", 0.25, got.loc["b", "p_previous_holm"], "en")  # raw 0.02
+    assert present.change("mentions", 0.25, got.loc["a", "p_previous_holm"], "en") == "+25.0% (significant)"
+    assert present.change("mentions", 0.25, got.loc["a", "p_previous_holm"], "zh") == "+25.0%（显著）"
 
 
 def test_the_sample_scorecard_calls_significance_after_holm(review):
     k = review.kpis
     raw_only = k[(k["p_previous"] < 0.05) & (k["p_previous_holm"] >= 0.05)]
     assert len(raw_only)  # with a dozen tests, some raw p below 0.05 are not significant once adjusted
-    text, frame = report.kpi_text(review), report.kpi_table(review).data
+    text, frame = report.kpi_text(review, "en"), report.kpi_table(review, "en").data
     changed = text.split("since the previous period")[1].split("No goal is set")[0]
-    assert "Holm" in text and not any(f"{label} (" in changed for label in raw_only["label"])
-    for label in raw_only["label"]:
+    labels = [present.kpi(name, "en") for name in raw_only.index]
+    assert "Holm" not in text and not any(f"{label} (" in changed for label in labels)
+    assert f"scorecard's {kpis.tests_in(k)} tests" in report.kpi_method(review, "en")  # the method note names the adjustment
+    for name, label in zip(raw_only.index, labels):
         cell = frame.xs(label, level="KPI").iloc[0]["vs previous period"]
-        assert "Holm p" in cell and "significant" not in cell
-    assert (frame["vs a year earlier"] == "not compared (see note)").all()  # the data begin less than a year back
+        assert cell == present.change(name, k.loc[name, "change"], None, "en") and "significant" not in cell
+    # the data begin less than a year back: the column is left out and the text says why
+    assert "vs a year earlier" not in frame.columns and "No comparison with the same weeks a year earlier" in text
 
 
 def test_goal_files_are_checked(tmp_path):
@@ -213,10 +219,10 @@ def test_undefined_forecast_figures_read_as_a_dash(review):
     f = next(f for f in review.forecasts if f.metric == "engagements")
     bt = dataclasses.replace(f.backtest, coverage={}, scores=f.backtest.scores * np.nan)
     r = dataclasses.replace(review, forecasts=(dataclasses.replace(f, backtest=bt),))
-    styled, text = report.forecast_table(r), report.forecast_text(r)
+    styled, text, method = report.forecast_method_table(r, "en"), report.forecast_text(r, "en"), report.forecast_method(r, "en")
     table = styled.data
-    assert "nan" not in table.to_string().lower() and "nan" not in styled.to_html().lower() and "nan" not in text.lower()
-    assert table.loc["engagements", "backtest MASE"] == "–" and "undefined" in text
+    assert "nan" not in table.to_string().lower() and "nan" not in styled.to_html().lower() and "nan" not in text.lower() and "nan" not in method.lower()
+    assert table.loc["engagements", "backtest MASE"] == "–" and "undefined" in method
 
 
 # ---------------------------------------------------------------- community
@@ -359,8 +365,9 @@ def test_team_scorecard_on_the_sample(review):
     assert (card["posts"] > 0).all()
     live = card.loc["赵强"]
     assert live["platforms"] == "douyin" and live["own_goals"][0][0] == "posts"  # their own goal, not everyone's
-    assert report.own_goals(live["own_goals"]).startswith("posts")
-    assert report.team_table(review).data.loc["赵强", "own goals"].startswith("posts")
+    assert report_people.own_goals(live["own_goals"], "en").startswith("posts")
+    assert report_people.own_goals(live["own_goals"], "zh").startswith("发帖数")
+    assert report.team_table(review, "en").data.loc["赵强", "own goals"].startswith("posts")
     summary = review.to_summary()
     assert set(summary) == {"kpis", "forecasts", "community", "team", "response_sla"}
     assert set(summary["kpis"]["views"]) == {"actual", "goal", "attainment", "change"}
@@ -376,12 +383,13 @@ def test_a_store_without_the_new_tables_says_so(sample_store, tmp_path):
         con.execute("DROP TABLE team")
         con.execute("DROP TABLE community_activity")
     r = _run(old)
-    assert r.community is None and not r.has_community and "no `community_activity` table" in report.community_note(r)
-    assert r.team.empty and "no `team` table" in report.team_note(r)
-    assert "no `team` table" in report.team_text(r) and not r.has_team
+    assert r.community is None and not r.has_community and "no community_activity table" in report.community_note(r, "en")
+    assert "社群活动表（community_activity）" in report.community_note(r, "zh")
+    assert r.team.empty and "no team table" in report.team_note(r, "en")
+    assert "no team table" in report.team_text(r, "en") and not r.has_team
     summary = r.to_summary()
     assert summary["team"] == [] and summary["community"] == {"active": None, "retention_4w": None, "levels": {}}
-    assert r.alert_tracking.empty and not r.has_sla and summary["response_sla"] == {} and "Crisis response" not in report.overview_text(r)
+    assert r.alert_tracking.empty and not r.has_sla and summary["response_sla"] == {} and "alerts" not in report.brief(r, "en")
     assert len(r.forecasts) == 3 and not r.kpis.empty  # the rest of the review stands
 
 
@@ -399,12 +407,24 @@ def test_report_returns_one_type_per_kind(review):
     from smkit import viz
 
     viz.set_theme()  # the CJK font the figures' labels need
-    for name in ("kpi_table", "forecast_table", "levels_table", "top_table", "team_table", "team_platforms_table", "sla_table"):
-        assert isinstance(getattr(report, name)(review), Styler), name
-    for name in ("overview_text", "kpi_text", "forecast_text", "community_text", "team_text", "sla_text"):
-        assert isinstance(getattr(report, name)(review), str), name
-    assert review.has_forecasts and isinstance(report.forecast_figure(review), Figure)
-    assert review.has_community and isinstance(report.community_figure(review), Figure)
+    for lang in ("zh", "en"):
+        for name in ("kpi_table", "forecast_table", "forecast_method_table", "levels_table", "top_table", "team_table", "team_platforms_table", "sla_table"):
+            assert isinstance(getattr(report, name)(review, lang), Styler), name
+        for name in (
+            "brief",
+            "kpi_text",
+            "kpi_method",
+            "forecast_text",
+            "forecast_method",
+            "community_text",
+            "community_method",
+            "team_text",
+            "team_method",
+            "sla_text",
+        ):
+            assert isinstance(getattr(report, name)(review, lang), str), name
+        assert review.has_forecasts and isinstance(report.forecast_figure(review, lang), Figure)
+        assert review.has_community and isinstance(report.community_figure(review, lang), Figure)
 
 
 # ---------------------------------------------------------------- the crisis response SLA and the forecast intervals
@@ -420,29 +440,129 @@ def test_the_team_scorecard_has_the_sla_of_the_monitors_alerts_per_owner(review,
     pd.testing.assert_frame_equal(t.reset_index(drop=True), monitor.tracking.reset_index(drop=True))
     assert t.iloc[0]["owners"] == ("王芳",) and t.iloc[0]["status"] == "missed" and t.iloc[0]["response_hours"] == 4.02
     assert review.to_summary()["response_sla"] == {"王芳": {"alerts": 1, "met": 0, "missed": 1, "pending": 0, "sla_rate": 0.0, "median_response_hours": 4.02}}
-    card = report.team_table(review).data["crisis response"]
+    card = report.team_table(review, "en").data["crisis response"]
     assert card["王芳"] == "0 met, 1 missed" and (card.drop("王芳") == "no alert").all()
-    assert report.sla_table(review).data.loc["王芳"].to_dict() == {
+    assert report.team_table(review, "zh").data.loc["王芳", "舆情响应"] == "0 次按时，1 次超时"
+    assert report.sla_table(review, "en").data.loc["王芳"].to_dict() == {  # no alert is pending: no column of zeros
         "alerts": 1,
         "met": 0,
         "missed": 1,
-        "pending": 0,
         "share met": "0%",
         "median response (hours)": "4.0",
     }
-    text = report.sla_text(review)
-    assert "1 alert of the reputation monitor touched the window: 0 answered within the response plan's deadline, 1 missed it." in text
-    assert "The alert of 2026-10-06 (王芳): first official response after 4.0 hours against 2 hours, missed." in text
-    assert "Crisis response: 0 of 1 alert answered within the deadline." in report.overview_text(review)
+    text = report.sla_text(review, "en")
+    assert "Reputation alerts that touched the window: 1; 0 answered within the response plan's deadline, 1 missed it." in text
+    assert "The alert of 6 Oct 2026 (Level II (orange, major), 王芳): first official response after 4.0 hours against 2 hours, late." in text
+    zh = report.sla_text(review, "zh")
+    assert "2026年10月6日的预警（Ⅱ级 重大（橙色），王芳）：4.0 小时后首次官方回应，时限 2 小时，超时。" in zh
+    assert "0 of 1 reputation alerts got a first response within the deadline (late: 王芳 4.0 h against 2 h)" in report.brief(review, "en")
+    assert "1 次舆情预警中 0 次在时限内首次回应（超时：王芳 4.0 小时，时限 2 小时）" in report.brief(review, "zh")
     kinder = _run(sample_store, respond_within_hours="II:6")
     assert kinder.sla.loc["王芳", "met"] == 1 and kinder.sla.loc["王芳", "sla_rate"] == 1.0
 
 
 def test_the_forecast_table_says_its_coverage_is_the_models_own_before_calibration(review):
-    table = report.forecast_table(review).data
+    table = report.forecast_method_table(review, "en").data
     assert "backtest days inside the model's own 80% interval" in table.columns and "interval calibration" in table.columns
     for f in review.forecasts:
         scale = f.backtest.interval_scale[f.backtest.chosen]
-        cell = table.loc[f.metric, "interval calibration"]
+        row = present.forecast_metric(f.metric, "en")
+        cell = table.loc[row, "interval calibration"]
         assert cell == (f"widened ×{scale:.2f}" if scale > 1 else f"narrowed ×{scale:.2f}")
-        assert table.loc[f.metric, "backtest days inside the model's own 80% interval"] == f"{f.backtest.coverage[f.backtest.chosen]:.0%}"
+        assert table.loc[row, "backtest days inside the model's own 80% interval"] == f"{f.backtest.coverage[f.backtest.chosen]:.0%}"
+
+
+# ---------------------------------------------------------------- the reader's language
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _figure_texts(fig) -> str:
+    texts = [fig._suptitle.get_text()] if fig._suptitle else []
+    for ax in fig.axes:
+        texts += [ax.get_title(loc="left"), ax.get_xlabel(), ax.get_ylabel()]
+        texts += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        legend = ax.get_legend()
+        texts += [t.get_text() for t in legend.get_texts()] if legend else []
+    return "\n".join(texts)
+
+
+def _everything(review, lang: str) -> str:
+    from smkit import viz
+
+    viz.set_theme()
+    parts = [
+        getattr(report, name)(review, lang)
+        for name in (
+            "brief",
+            "kpi_text",
+            "kpi_method",
+            "forecast_text",
+            "forecast_method",
+            "community_text",
+            "community_method",
+            "team_text",
+            "team_method",
+            "sla_text",
+        )
+    ]
+    parts += [
+        getattr(report, name)(review, lang).to_html()
+        for name in ("kpi_table", "forecast_table", "levels_table", "top_table", "team_table", "team_platforms_table", "sla_table")
+    ]
+    parts += [_figure_texts(report.forecast_figure(review, lang)), _figure_texts(report.community_figure(review, lang))]
+    return "\n".join(parts)
+
+
+def test_the_chinese_brief_says_what_happened_with_its_numbers(review):
+    text = report.brief(review, "zh")
+    k = review.kpis
+    judged = k[k["attainment"].notna()]
+    worst = judged[judged["attainment"] < 1].sort_values("attainment").index[0]
+    assert CJK.search(text) and f"有目标的 {len(judged)} 项指标中 {int((judged['attainment'] >= 1).sum())} 项达标" in text
+    assert f"差距最大的是{present.kpi(worst, 'zh')}：{present.value(worst, k.loc[worst, 'actual'], 'zh')}" in text
+    assert f"完成 {k.loc[worst, 'attainment']:.0%}" in text
+    for f in review.forecasts:
+        assert f"{present.forecast_metric(f.metric, 'zh')} {f.p_meet_goal:.0%}" in text
+    assert f"社群本期活跃成员 {review.community.active:,} 人" in text and f"{review.community.retention_4w:.0%} 在第5周仍活跃" in text
+    assert f"团队 {len(review.team)} 位负责人中" in text and "建议：" in text
+    assert 3 <= text.count("。") <= 5  # three to five sentences
+    for word in ("MASE", "Holm", "p 值", "p-value", "ARIMA"):
+        assert word not in text  # no method words in the brief
+    assert "2026年10月4日至2026年10月31日" in text
+    # the forecasts say their model in words
+    assert any(name in report.forecast_text(review, "zh") for name in ("季节性ARIMA", "指数平滑", "同期值"))
+
+
+def test_chinese_output_has_no_english_codes(review):
+    text = _everything(review, "zh")
+    for code in (
+        "image_text",
+        "share_of_voice",
+        "negative_share",
+        "p_vs_norm",
+        "engagement_index",
+        "seasonal naive",
+        "(0,1,1)",
+        "at start",
+        "points in window",
+        "douyin",
+        "weibo",
+    ):
+        assert code not in text, code
+
+
+def test_english_output_has_no_chinese_outside_the_data(review):
+    text = _everything(review, "en")
+    data = set(review.team.index) | set(review.team["role"].dropna()) | {review.brand}
+    data |= {o for owners in review.alert_tracking["owners"] for o in owners}
+    for value in sorted(data, key=len, reverse=True):
+        text = text.replace(str(value), "")
+    assert not CJK.search(text), CJK.findall(text)[:20]
+    assert "L1 newcomer" in text  # smkit's default level names are its own words, translated
+
+
+def test_lang_is_validated_and_changes_no_number(sample_store):
+    assert pb.settings(lang="en").lang == "en" and pb.settings().lang == "zh"
+    with pytest.raises(ValueError, match="valid: zh, en"):
+        pb.settings(lang="fr")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,8 @@ from smkit.params import Config
 from smkit.playbooks import personas as pb
 from smkit.playbooks.personas import PersonaModel, Preparation, load_model
 from smkit.playbooks.personas.traits import trait_table
+
+CJK = r"[\u4e00-\u9fff]"
 
 
 def planted_audience(n: int = 6000, segments: int = 3, seed: int = 0, structure: bool = True) -> tuple[pd.DataFrame, np.ndarray]:
@@ -72,8 +75,12 @@ def test_no_personas_are_invented_where_there_is_no_structure(method):
     frame, _ = planted_audience(4000, 3, seed=2, structure=False)
     model = PersonaModel(method=method, id_column="member_id", bootstraps=2).fit(frame)
     assert model.k_ == 1 and not model.has_structure_
-    text = pb.report.selection_text(pb.Result(model, frame))
+    result = pb.Result(model, frame)
+    text = pb.report.selection_text(result, "en")
     assert f"gap statistic {model.selection_.loc[1, 'gap']:.3f} at k = 1" in text and "adjusted Rand" not in text
+    brief = pb.report.brief(result, "zh")
+    assert "没有明显的分群" in brief and "4,000" in brief and "gap" not in brief
+    assert "form no clear personas" in pb.report.brief(result, "en")
     assert len(model.personas_) == 1 and model.personas_[0].share == 1.0
 
 
@@ -173,8 +180,10 @@ def test_fixed_k_without_structure_is_flagged():
     frame, _ = planted_audience(3000, 3, seed=2, structure=False)
     model = PersonaModel(id_column="member_id", k=4, bootstraps=1).fit(frame)
     assert not model.has_structure_ and model.k_ == 4
-    text = pb.report.selection_text(pb.Result(model, frame))
+    result = pb.Result(model, frame)
+    text = pb.report.selection_text(result, "en")
     chosen = model.selection_.loc[4]
+    assert "不够清晰或不够稳定" in pb.report.brief(result, "zh") and "Rand" not in pb.report.brief(result, "zh")
     assert f"{chosen['gap']:.3f}" in text and f"adjusted Rand index {chosen['stability_ari']:.2f}" in text and "4 personas" in text
 
 
@@ -190,14 +199,37 @@ def test_run_reads_the_store_or_a_file_and_the_report_has_one_type_per_function(
     result = pb.run(cfg, s)
     frame = smkit.load("audience", store=sample_store)
     assert len(result.audience) == len(frame) and result.k == 4 and result.has_traits
-    tables = [pb.report.preparation_table(result), pb.report.selection_table(result), pb.report.traits_table(result)]
-    assert all(isinstance(t, Styler) for t in tables)
-    assert tables[1].data.loc[4, "gap"] == result.selection.loc[4, "gap"]
-    figures = [pb.report.selection_figure(result), pb.report.heatmap_figure(result), pb.report.projection_figure(result)]
-    assert all(isinstance(f, Figure) for f in figures)
-    cards = pb.report.cards_html(result)
+    for lang in ("zh", "en"):
+        tables = [pb.report.preparation_table(result, lang), pb.report.selection_table(result, lang), pb.report.traits_table(result, lang)]
+        assert all(isinstance(t, Styler) for t in tables)
+        figures = [pb.report.selection_figure(result, lang), pb.report.heatmap_figure(result, lang), pb.report.projection_figure(result, lang)]
+        assert all(isinstance(f, Figure) for f in figures)
+    assert pb.report.selection_table(result, "en").data.loc[4, "gap statistic"] == result.selection.loc[4, "gap"]
+    cards = pb.report.cards_html(result, "en")
     assert all(f"{p.size:,} users" in cards for p in result.personas)
-    assert f"{len(frame):,} users" in pb.report.targeting_text(result)
+    assert f"{len(frame):,} users" in pb.report.targeting_text(result, "en")
+    # the report in Chinese: the brief names the personas and their shares, without statistics
+    brief = pb.report.brief(result, "zh")
+    largest = max(result.personas, key=lambda p: p.size)
+    assert 3 <= len(brief.split("\n\n")) <= 5 and all(re.search(CJK, line) for line in brief.split("\n\n"))
+    assert f"「{largest.name_zh}」" in brief and f"{largest.share:.1%}" in brief and "4 类用户画像" in brief
+    assert not any(word in brief for word in ("gap", "Rand", "轮廓", "silhouette", "Holm", "p 值"))
+    zh_cards = pb.report.cards_html(result, "zh")
+    assert all(p.name_zh in zh_cards for p in result.personas) and "users" not in zh_cards and "overall" not in zh_cards
+    # in English, no Chinese outside the data (the audience's own values, such as regions)
+    data = sorted(
+        {str(v) for c in frame.columns if frame[c].dtype == object or str(frame[c].dtype) == "str" for v in frame[c].dropna().unique()}, key=len, reverse=True
+    )
+    texts = [pb.report.brief(result, "en"), pb.report.method_text(result, "en"), cards, pb.report.targeting_text(result, "en")]
+    texts += [t.to_html() for t in (pb.report.preparation_table(result, "en"), pb.report.selection_table(result, "en"), pb.report.traits_table(result, "en"))]
+    texts += [
+        " ".join(a.get_text() for a in f.findobj(lambda a: hasattr(a, "get_text")))
+        for f in (pb.report.heatmap_figure(result, "en"), pb.report.projection_figure(result, "en"))
+    ]
+    for text in texts:
+        for value in data:
+            text = text.replace(value, "")
+        assert not re.search(CJK, text), re.findall(CJK, text)
     paths = pb.save_outputs(result, tmp_path)
     saved = pd.read_csv(paths["assignments"], encoding="utf-8-sig")
     assert saved["persona"].tolist() == result.model.labels_.tolist()

@@ -104,7 +104,7 @@ def test_cli_rejects_unknown_parameter_with_the_valid_list(books, tmp_path):
 
 def test_a_run_leaves_a_complete_dated_folder(books, tmp_path):
     reports = tmp_path / "reports"
-    m = runner.run("toy", {"n": "5"}, date="2026-11-20", reports=reports, quiet=True)
+    m = runner.run("toy", {"n": "5"}, date="2026-11-20", reports=reports, quiet=True, lang="en")
     folder = reports / "2026-11-20" / "toy"
     assert m.status == "ok", m.error
     assert sorted(p.name for p in folder.iterdir()) == ["kernel.log", "manifest.json", "notebook.ipynb", "report.html", "summary.json"]
@@ -121,13 +121,38 @@ def test_a_run_leaves_a_complete_dated_folder(books, tmp_path):
     assert "visible text 5" in page
     assert page.count("data:image/png;base64") == 1  # the figure, embedded once
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
-    assert "<td><code>n</code></td><td>5</td><td>how many</td>" in page  # parameters table
+    assert "<td><code class='smkit-param'>n</code></td><td>5</td><td>how many</td>" in page  # parameters table
     assert "injected-parameters" not in page and "# Parameters" not in page
-    assert "<a href='#checks'>Checks</a>" in page and 'id="checks"' in page  # table of contents
-    assert f"data fingerprint {m.fingerprint}" in page and "smkit 0.1.0" in page and "commit " in page
+    assert "Contents" not in page.split("<body")[1] and "<nav" not in page  # no table of contents: the title, then the content
+    # the parameters and the run record close the report, in a folded appendix
+    appendix = page.index("<details class='smkit-appendix'><summary>How this report was made</summary>")
+    assert page.index("<h1>Toy</h1>") < page.index("<h2>Checks</h2>") < page.index("visible text 5") < appendix < page.index("smkit-param")
+    assert f"<th>Data fingerprint</th><td>{m.fingerprint}</td>" in page and "<th>smkit version</th><td>0.1.0</td>" in page and "<th>Commit</th>" in page
+    assert "<script" not in page and "https://" not in page.split("<body")[0]  # nothing fetched from the network
 
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert "2026-11-20/toy/report.html" in index and ">ok<" in index
+
+
+def test_a_report_keeps_the_markdown_of_its_language(books, tmp_path):
+    """Cells tagged lang-zh / lang-en are kept only in a report of that language; untagged cells always."""
+    nb = nbformat.read(books / "toy.ipynb", as_version=4)
+    nb.cells[0] = nbformat.v4.new_markdown_cell("# 玩具\n\n测试用的玩具。", metadata={"tags": ["lang-zh"]})
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell("# Toy\n\nA toy for tests.", metadata={"tags": ["lang-en"]}))
+    nb.cells.append(nbformat.v4.new_markdown_cell("Kept in both: 2026-11-20"))
+    nb.cells.append(nbformat.v4.new_markdown_cell("Method details for the appendix.", metadata={"tags": ["appendix", "lang-en"]}))
+    nbformat.write(nb, books / "toy.ipynb")
+    reports = tmp_path / "reports"
+    for lang in ("zh", "en"):
+        runner.run("toy", date="2026-11-20", reports=reports, quiet=True, label=f"toy-{lang}", lang=lang)
+    zh = (reports / "2026-11-20" / "toy-zh" / "report.html").read_text(encoding="utf-8")
+    en = (reports / "2026-11-20" / "toy-en" / "report.html").read_text(encoding="utf-8")
+    assert "<h1>玩具</h1>" in zh and "A toy for tests" not in zh and "Method details" not in zh and "Kept in both" in zh
+    assert "<h1>Toy</h1>" in en and "测试用的玩具" not in en and "Kept in both" in en
+    assert "本报告的生成方式" in zh and "<th>数据指纹</th>" in zh and '<html lang="zh-CN">' in zh
+    assert en.index("How this report was made") < en.index("Method details for the appendix.")  # a cell tagged appendix moves there
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert "<th>Headline</th>" in index and "in Chinese" in index  # the index in the newest run's language, other runs marked
 
 
 def test_same_label_twice_keeps_both_unless_overwrite(books, tmp_path):
@@ -154,6 +179,22 @@ def test_parallel_runs_with_the_same_label_keep_both(books, tmp_path):
     assert sorted(p.name for p in day.iterdir()) == ["same", "same-2"]
 
 
+def test_a_folder_moved_into_place_while_claiming_is_not_taken_twice(tmp_path, monkeypatch):
+    # the race behind parallel runs with one label: the other run moves "same"
+    # into place and lets go of its claim between our first look and our lock
+    lock = runner._lock_claim
+
+    def other_run_finishes_first(claim):
+        if claim.name == ".claim-same":
+            (tmp_path / "same").mkdir(exist_ok=True)
+        return lock(claim)
+
+    monkeypatch.setattr(runner, "_lock_claim", other_run_finishes_first)
+    with runner._claimed_folder(tmp_path, "same", overwrite=False) as final:
+        assert final.name == "same-2"
+    assert not list(tmp_path.glob(".claim-*"))
+
+
 def test_a_failing_playbook_in_a_schedule_does_not_stop_the_others(books, tmp_path):
     schedule = tmp_path / "morning.yml"
     schedule.write_text(
@@ -162,16 +203,23 @@ def test_a_failing_playbook_in_a_schedule_does_not_stop_the_others(books, tmp_pa
     )
     reports = tmp_path / "reports"
     proc = subprocess.run(
-        [sys.executable, "-m", "smkit.run.cli", "schedule", str(schedule), "--reports", str(reports), "--date", "2026-11-21", "--quiet", "--jobs", "2"],
+        [sys.executable, "-m", "smkit.run.cli", "schedule", str(schedule), "--reports", str(reports), "--date", "2026-11-21", "--jobs", "2", "--lang", "en"],
         capture_output=True,
         text=True,
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].split()[:4] == ["playbook", "label", "status", "seconds"]
-    status = {ln.split()[1]: ln.split()[2] for ln in lines[1:]}
+    status = {ln.split()[1]: ln.split()[2] for ln in lines[1:-1]}
     assert status == {"broken": "failed", "toy-big": "ok", "missing": "failed"}
     assert "unknown playbook 'missing'" in proc.stdout
+    assert lines[-1] == f"reports index: {reports / 'index.html'}"  # the last line names the index
+    # one line when each run starts and one when it ends, never a progress bar
+    progress = proc.stderr.splitlines()
+    assert sorted(ln.split()[2] for ln in progress if ln.startswith("▶ started")) == ["broken", "toy"]
+    finished = [ln for ln in progress if "finished" in ln]
+    assert len(finished) == 2 and any(ln.startswith("✓ finished  toy (toy-big)") and " s  ok" in ln for ln in finished)
+    assert "Executing" not in proc.stderr and "cell/s" not in proc.stderr and "\r" not in proc.stderr
     failed = reports / "2026-11-21" / "broken"
     manifest = json.loads((failed / "manifest.json").read_text())
     assert manifest["status"] == "failed" and "planted failure" in manifest["error"]
@@ -179,7 +227,7 @@ def test_a_failing_playbook_in_a_schedule_does_not_stop_the_others(books, tmp_pa
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors and errors[0]["evalue"] == "planted failure"
     page = (failed / "report.html").read_text(encoding="utf-8")
-    assert "This run failed" in page and "planted failure" in page
+    assert "This run failed." in page and "planted failure" in page
     assert "Traceback" not in page  # the traceback stays in notebook.ipynb
     assert "<title>broken · smkit</title>" in page
     assert json.loads((reports / "2026-11-21" / "toy-big" / "summary.json").read_text())["n"] == 9
@@ -198,7 +246,86 @@ def test_index_lists_runs_newest_first(tmp_path):
         folder.mkdir(parents=True)
         (folder / "manifest.json").write_text(json.dumps({"playbook": "x", "status": status, "duration_seconds": 1.5, "start": day}))
     page = build_index(tmp_path).read_text()
-    assert page.index("2026-11-02") < page.index("2026-11-01") and ">failed<" in page
+    assert page.index("2026-11-02") < page.index("2026-11-01") and ">失败<" in page and ">成功<" in page
+    assert ">failed<" in build_index(tmp_path, "en").read_text()
+
+
+@pytest.mark.parametrize(
+    ("playbook", "summary", "zh", "en"),
+    [
+        ("reputation_monitor", {"alert_level": 3}, "最高预警：Ⅱ级 重大（橙色）", "highest warning: Level II (orange, major)"),
+        ("reputation_monitor", {"alert_level": 0}, "无预警", "no warning"),
+        (
+            "market_analysis",
+            {"brand": "Lumina", "share_of_voice": {"Lumina": 0.4493}, "recommended": {"primary": "weibo"}},
+            "Lumina声量份额 44.9%；首选平台：微博",
+            "Lumina share of voice 44.9%; first platform: Weibo",
+        ),
+        (
+            "ab_test",
+            {"experiment_id": "EXP-1", "decision": {"treatment": {"decision": "do not ship"}}},
+            "EXP-1 · treatment：不上线",
+            "EXP-1 · treatment: do not ship",
+        ),
+        (
+            "ops_review",
+            {"kpis": {"views": {"goal": 9, "attainment": 0.9}, "mentions": {"goal": 1, "attainment": 1.2}, "x": {"goal": None}}},
+            "KPI 达标 1/2 项",
+            "1 of 2 KPIs on target",
+        ),
+        (
+            "data_overview",
+            {"window": {"start": "2026-10-04", "end": "2026-10-31"}, "posts_in_window": 435, "views_in_window": 9753664},
+            "10月4日至2026年10月31日：435 条帖子，975万 次播放",
+            "4 Oct to 31 Oct 2026: 435 posts, 9,753,664 views",
+        ),
+        (
+            "personas",
+            {
+                "k": 4,
+                "has_structure": True,
+                "personas": [{"name": "Gamers", "name_zh": "游戏玩家", "share": 0.2}, {"name": "Designers", "name_zh": "设计师", "share": 0.35}],
+            },
+            "4 类用户画像，最大一类“设计师”占 35.0%",
+            "4 personas, the largest, “Designers”, 35.0%",
+        ),
+        (
+            "content_performance",
+            {"type_effects": [{"platform": "xiaohongshu", "content_type": "video", "rate_ratio": 1.81, "ci_low": 1.27}], "calendar_rows": 164},
+            "互动最突出：小红书短视频（1.81 倍）；发布计划 164 条",
+            "strongest format: video on Xiaohongshu (×1.81); publishing plan of 164 posts",
+        ),
+        (
+            "campaign_postmortem",
+            {
+                "campaign_id": "CMP-1",
+                "kpis": {"views": {"target": 3, "attainment": 1.25}, "conversions": {"target": 15, "attainment": 0.3}},
+                "lift": {"views": {"relative": 0.311}},
+            },
+            "CMP-1 · KPI 达标 1/2 项；播放增量 +31.1%",
+            "CMP-1 · 1 of 2 KPIs on target; views lift +31.1%",
+        ),
+        ("ops_review", {}, "", ""),
+        ("reputation_monitor", {"alert_level": "high"}, "", ""),
+    ],
+)
+def test_each_playbook_has_a_headline_read_from_its_summary(playbook, summary, zh, en):
+    from smkit.run.report_html import headline
+
+    assert headline(playbook, summary, "zh") == zh
+    assert headline(playbook, summary, "en") == en
+
+
+def test_the_index_names_runs_in_the_report_language_with_their_headline(tmp_path):
+    folder = tmp_path / "2026-11-02" / "reputation_monitor"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"playbook": "reputation_monitor", "status": "ok", "duration_seconds": 3.0, "start": "x", "lang": "zh"}))
+    (folder / "summary.json").write_text(json.dumps({"alert_level": 3}))
+    page = build_index(tmp_path).read_text()
+    assert ">口碑与危机预警</a>" in page and "最高预警：Ⅱ级 重大（橙色）" in page and "<th>要点</th>" in page
+    assert page.index("2026-11-02/reputation_monitor/report.html") < page.index("2026-11-02/reputation_monitor/notebook.ipynb")
+    english = build_index(tmp_path, "en").read_text()
+    assert ">Reputation and crisis monitor</a>" in english and "Level II (orange, major)" in english and "in Chinese" in english
 
 
 def test_every_playbook_runs_on_the_sample_and_escapes_hostile_titles(tmp_path, sample_store, monkeypatch):
@@ -217,7 +344,7 @@ def test_every_playbook_runs_on_the_sample_and_escapes_hostile_titles(tmp_path, 
     ingest([hostile], "posts", store=store, platform="douyin", account="Lumina", now=NOW)
     reports = tmp_path / "reports"
     for book in catalog.list_playbooks():
-        m = runner.run(book.name, store=str(store), reports=reports, date="2026-11-22", quiet=True)
+        m = runner.run(book.name, store=str(store), reports=reports, date="2026-11-22", quiet=True, lang="en")
         assert m.status == "ok", (book.name, m.error)
         page = (reports / "2026-11-22" / book.name / "report.html").read_text(encoding="utf-8")
         assert "<script>alert(" not in page
@@ -233,6 +360,21 @@ def test_every_playbook_runs_on_the_sample_and_escapes_hostile_titles(tmp_path, 
     ab = json.loads((reports / "2026-11-22" / "ab_test" / "summary.json").read_text())
     assert ab["experiment_id"] == "EXP-TITLE-02" and ab["decision"]["treatment"]["decision"] != "ship"
     assert {r["metric"] for r in ab["results"]} == {"clicks/impressions", "watch_seconds", "converted", "hides"}
+
+
+def test_lang_is_zh_or_en_and_set_by_the_command_line_and_schedules(books, tmp_path):
+    book = catalog.read_playbook(ROOT / "notebooks" / "data_overview.ipynb")
+    if "lang" in {p.name for p in book.parameters}:
+        with pytest.raises(catalog.ParameterError, match="parameter lang must be zh or en"):
+            catalog.coerce_parameters(book, {"lang": "fr"})
+    bad = tmp_path / "s.yml"
+    bad.write_text("runs:\n  - playbook: toy\n    lang: fr\n", encoding="utf-8")
+    with pytest.raises(catalog.ParameterError, match="run 1: lang must be zh or en"):
+        runner.load_schedule(bad)
+    bad.write_text("runs:\n  - playbook: toy\n    lang: en\n", encoding="utf-8")
+    assert runner.load_schedule(bad)[0]["lang"] == "en"
+    proc = subprocess.run([sys.executable, "-m", "smkit.run.cli", "run", "toy", "--lang", "en", "-p", "lang", "zh"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "disagree" in proc.stderr
 
 
 def test_notebooks_are_committed_without_outputs():

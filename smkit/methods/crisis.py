@@ -11,13 +11,17 @@ playbook imports no other playbook, so the detection lives here.
 - **Negative share**: a one-sided CUSUM of the daily negative count against the
   share in the 8 weeks before, skipping the last week
   (:func:`smkit.methods.anomaly.cusum`).
-- **Risk levels** I to IV from four factors, each compared with thresholds
-  for levels II, III and IV (:class:`RiskThresholds`): magnitude (peak
-  mentions over the usual day), negative share, velocity (the alert's busiest
-  hour against the usual busiest hour of a day) and reach (followers of the
-  distinct authors of negative mentions, each counted once). The level is the
-  highest at which at least ``min_factors`` factors reach their threshold;
-  every alert is at least I.
+- **Risk levels** in the Chinese emergency-warning convention, Ⅳ级 一般 (蓝色)
+  to Ⅰ级 特别重大 (红色) (:func:`smkit.i18n.level_name`), carried as a
+  *severity* that grows with danger: 1 = Ⅳ级, 2 = Ⅲ级, 3 = Ⅱ级, 4 = Ⅰ级. Four
+  factors are each compared with thresholds for severities 2, 3 and 4
+  (Ⅲ级, Ⅱ级, Ⅰ级; :class:`RiskThresholds`): magnitude (peak mentions over the
+  usual day), negative share, velocity (the alert's busiest hour against the
+  usual busiest hour of a day) and reach (followers of the distinct authors of
+  negative mentions, each counted once). The severity is the highest at which
+  at least ``min_factors`` factors reach their threshold; every alert is at
+  least 1 (Ⅳ级). Why an alert has its level is kept as data (:class:`Reason`:
+  factor, value, threshold met, severity); reports write it in their language.
 
 An alert spans the alarm days and the following days still elevated. Alarms
 are per day: an hourly run re-evaluates the current day so far.
@@ -41,19 +45,37 @@ HISTORY_DAYS = 120  # days before a window read for the baselines (the monitor's
 
 # ---------------------------------------------------------------- risk levels
 
-LEVEL_NAMES = {0: "none", 1: "I (watch)", 2: "II (moderate)", 3: "III (serious)", 4: "IV (critical)"}
+# Severity: 0 no alert, 1 = Ⅳ级 一般 (蓝色), 2 = Ⅲ级 较大 (黄色), 3 = Ⅱ级 重大 (橙色), 4 = Ⅰ级 特别重大 (红色);
+# the names are smkit.i18n.level_name's, in the report's language.
+SEVERITIES = (1, 2, 3, 4)
 FACTORS = ("magnitude", "negative_share", "velocity", "reach")
-FACTOR_LABELS = {
-    "magnitude": "mentions over baseline",
-    "negative_share": "negative share",
-    "velocity": "busiest hour over the usual busiest hour",
-    "reach": "followers of the authors of negative mentions",
-}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an alert has its level, for one factor (data; a report writes the
+    sentence in its language): the factor's ``value`` (None when unknown), the
+    highest ``threshold`` it reached (None when it reached none) and the
+    ``severity`` that threshold stands for (1 = Ⅳ级 when it reached none, up to
+    4 = Ⅰ级)."""
+
+    factor: str
+    value: float | None
+    threshold: float | None
+    severity: int
+
+    @property
+    def met(self) -> bool:
+        """Whether the factor reached a threshold (severity 2, Ⅲ级, or more)."""
+        return self.threshold is not None
+
+    def to_dict(self) -> dict:
+        return {"factor": self.factor, "value": _num(self.value, 4), "threshold": self.threshold, "severity": self.severity}
 
 
 @dataclass(frozen=True)
 class RiskThresholds:
-    """Thresholds of each factor for levels II, III and IV (defaults in the README)."""
+    """Thresholds of each factor for severities 2, 3 and 4, i.e. Ⅲ级, Ⅱ级 and Ⅰ级 (defaults in the README)."""
 
     magnitude: tuple[float, float, float] = (2.0, 3.0, 5.0)  # peak-day mentions over baseline
     negative_share: tuple[float, float, float] = (0.35, 0.50, 0.65)  # negative mentions over all, alert days
@@ -65,17 +87,9 @@ class RiskThresholds:
         for name in FACTORS:
             values = getattr(self, name)
             if len(values) != 3 or list(values) != sorted(values):
-                raise ValueError(f"{name} needs three increasing thresholds (II, III, IV), got {values}")
+                raise ValueError(f"{name} needs three increasing thresholds (for Ⅲ级, Ⅱ级, Ⅰ级), got {values}")
         if not 1 <= self.min_factors <= 4:
             raise ValueError(f"min_factors must be 1 to 4, got {self.min_factors}")
-
-
-def _fmt(name: str, value: float) -> str:
-    if name == "negative_share":
-        return f"{value:.0%}"
-    if name == "reach":
-        return f"{value:,.0f}"
-    return f"{value:.1f}x"
 
 
 def _known(value: float | None) -> bool:
@@ -87,20 +101,16 @@ def grades(factors: dict[str, float], thresholds: RiskThresholds = RiskThreshold
     return {name: 1 + sum(value >= t for t in getattr(thresholds, name)) if _known(value) else 1 for name, value in factors.items()}
 
 
-def risk_level(factors: dict[str, float], thresholds: RiskThresholds = RiskThresholds()) -> tuple[int, list[str]]:
-    """The level (1 to 4) of an alert and the reasons, each naming a factor, its
-    value and the threshold it met (the reasons are part of summary.json)."""
+def risk_level(factors: dict[str, float], thresholds: RiskThresholds = RiskThresholds()) -> tuple[int, list[Reason]]:
+    """The severity (1 = Ⅳ级 to 4 = Ⅰ级) of an alert and, per factor, why
+    (:class:`Reason`: its value and the highest threshold it met)."""
     graded = grades(factors, thresholds)
     level = max([lv for lv in (4, 3, 2) if sum(g >= lv for g in graded.values()) >= thresholds.min_factors] or [1])
     reasons = []
     for name, value in factors.items():
         g = graded[name]
-        if g >= 2:
-            limit = getattr(thresholds, name)[g - 2]
-            reasons.append(f"{FACTOR_LABELS[name]} {_fmt(name, value)} ≥ {_fmt(name, limit)} (level {'I II III IV'.split()[g - 1]})")
-        else:
-            shown = _fmt(name, value) if _known(value) else "not available"
-            reasons.append(f"{FACTOR_LABELS[name]} {shown} (below level II)")
+        limit = float(getattr(thresholds, name)[g - 2]) if g >= 2 else None
+        reasons.append(Reason(name, float(value) if _known(value) else None, limit, int(g)))
     return level, reasons
 
 
@@ -144,7 +154,7 @@ class Alert:
     velocity: float
     reach: float
     mentions: int
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]  # one per factor, in FACTORS order
     platforms: tuple[str, ...]
     keywords: tuple[str, ...]
     top_negative: pd.DataFrame = field(repr=False, compare=False)
@@ -164,7 +174,9 @@ class Alert:
         return bool(np.isfinite(self.usual_volume) and self.usual_volume > 0)
 
     def to_dict(self) -> dict:
-        """The alert as ``alerts.json`` holds it (missing numbers are null)."""
+        """The alert as data (missing numbers are null); ``factors``: why it has its
+        level, one :class:`Reason` per factor. The reputation monitor's files add
+        ``level_name`` and ``reasons`` (sentences) in the run's language."""
         return {
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
@@ -177,7 +189,7 @@ class Alert:
             "velocity": _num(self.velocity, 3),
             "reach": int(self.reach),
             "mentions": self.mentions,
-            "reasons": list(self.reasons),
+            "factors": [r.to_dict() for r in self.reasons],
             "platforms": list(self.platforms),
             "keywords": list(self.keywords),
             "negative_mentions": self.negatives,

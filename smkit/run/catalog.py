@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from smkit import paths
+from smkit.i18n import LANGUAGES
 from smkit.params import parse_date, parse_path
 
 # Parameters that are paths: given relative, they are taken from where the user
@@ -194,6 +195,8 @@ def _convert(param: Parameter, value: Any, playbook: str, valid: str) -> Any:
             raise fail()
         return number
     text = str(value)
+    if param.name == "lang" and text not in LANGUAGES:
+        raise ParameterError(f"{playbook}: parameter lang must be {' or '.join(LANGUAGES)} (the report's language), got {value!r}")
     try:
         if param.name in ("start", "end") or param.name.endswith("_date"):
             parse_date(text, param.name)
@@ -222,3 +225,4 @@ class Manifest:
     store: str
     fingerprint: str
     folder: str
+    lang: str = "zh"  # the language of report.html (the playbook's ``lang``, or ``--lang`` for a playbook without one)

@@ -76,10 +76,12 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
-    """Run the entries with the shared options and print the table. Exit 3
-    when ``--fail-at-level`` is met (even if another run failed, so cron never
-    misses an alert), else 4 when a notification could not be delivered, else
-    1 if any run failed, else 0."""
+    """Run the entries with the shared options, print the table and the
+    index's path. Exit 3 when ``--fail-at-level`` is met (even if another run
+    failed, so cron never misses an alert), else 4 when a notification could
+    not be delivered, else 1 if any run failed, else 0."""
+    from smkit import i18n
+    from smkit.run.messages import TERMINAL
     from smkit.run.runner import effective_jobs, level_reached, report_day, results_table, run_many
 
     plan = None
@@ -113,20 +115,26 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
     jobs = effective_jobs(args.jobs, len(entries))
     if jobs < args.jobs:
         print(f"smkit: running {jobs} at once (--jobs {args.jobs} capped at the runs, the cores and SMKIT_MAX_JOBS)", file=sys.stderr)
-    options = {"date": args.date, "reports": args.reports, "store": args.store, "quiet": args.quiet, "overwrite": args.overwrite}
+    options = {"date": args.date, "reports": args.reports, "store": args.store, "quiet": args.quiet, "overwrite": args.overwrite, "lang": args.lang}
     results = run_many(entries, jobs=jobs, **options)
-    print(results_table(results))
+    lang = args.lang or _entries_language(entries)
+    print(results_table(results, lang))
     failed = [r for r in results if r["status"] != "ok"]
     if failed and args.quiet:
         for r in failed:
             print(f"smkit: {r['playbook']} failed: {r['error']}", file=sys.stderr)
     reached = []
     if args.fail_at_level is not None:
+        threshold = f"{i18n.LEVEL_NUMERALS[args.fail_at_level]}级"
         for label, value in level_reached(results, 0):  # every run that reports a level, met or not
             met = value >= args.fail_at_level
-            print(f"smkit: {label} reports alert_level {value} ({'at or above' if met else 'below'} {args.fail_at_level})", file=sys.stderr)
+            name = f"{i18n.LEVEL_NUMERALS[value]}级, {i18n.level_name(value, 'en')}" if value in i18n.LEVEL_NUMERALS else "no warning"
+            print(f"smkit: {label} reports alert_level {value} ({name}): {'reaches' if met else 'does not reach'} --fail-at-level {threshold}", file=sys.stderr)
             reached += [label] if met else []
     undelivered = _notify(results, plan, args) if plan is not None else False
+    from smkit import paths
+
+    print(TERMINAL("index", lang, path=Path(args.reports or paths.reports_dir()) / "index.html"))
     if reached:
         return 3
     if undelivered:
@@ -148,7 +156,7 @@ def _notify(results: list[dict], plan, args: argparse.Namespace) -> bool:
     for r in results:
         if r.get("status") != "ok" or not r.get("folder"):
             continue
-        outcome = notify_folder(r["folder"], plan, store=r.get("store") or None, lang=args.lang)
+        outcome = notify_folder(r["folder"], plan, store=r.get("store") or None, lang=r.get("lang") or args.lang or "zh")
         for line in outcome.lines():
             print(f"smkit: {line}", file=sys.stderr)
         manifest = Path(r["folder"]) / "manifest.json"
@@ -162,14 +170,20 @@ def _notify(results: list[dict], plan, args: argparse.Namespace) -> bool:
     return failed
 
 
+def _entries_language(entries: list[dict]) -> str:
+    """The language of the terminal's table when ``--lang`` is not given: the entries' own, if they agree, else Chinese."""
+    langs = {e.get("lang") or (e.get("parameters") or {}).get("lang") for e in entries}
+    return langs.pop() if len(langs) == 1 and langs <= {"zh", "en"} else "zh"
+
+
 def _alert_level(text: str) -> int:
+    """The severity of a warning level written as a person writes it (Ⅱ, II, 2, Ⅱ级, level II)."""
+    from smkit.i18n import parse_level
+
     try:
-        value = int(text)
+        return parse_level(text)
     except ValueError:
-        value = 0
-    if not 1 <= value <= 4:
-        raise argparse.ArgumentTypeError(f"expected a risk level from 1 to 4 (I to IV), got {text!r}")
-    return value
+        raise argparse.ArgumentTypeError(f"expected a warning level Ⅰ to Ⅳ (I to IV, or 1 to 4; Ⅰ is the most severe), got {text!r}") from None
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -184,17 +198,26 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 raise catalog.ParameterError("--all runs every playbook with its defaults; -p and --label need one PLAYBOOK")
             books = catalog.list_playbooks()
             for book in books:  # check every playbook before any kernel starts
-                catalog.coerce_parameters(book, {"store": args.store} if args.store else {})
+                catalog.coerce_parameters(book, {**_language(book, args), **({"store": args.store} if args.store else {})})
             entries = [{"playbook": book.name} for book in books]
         else:
             params = dict(args.parameter or [])
+            if args.lang and params.get("lang", args.lang) != args.lang:
+                raise catalog.ParameterError(f"--lang {args.lang} and -p lang {params['lang']} disagree; give the language once")
             book = catalog.find_playbook(args.playbook)
-            catalog.coerce_parameters(book, {**params, **({"store": args.store} if args.store else {})})
+            catalog.coerce_parameters(book, {**_language(book, args), **params, **({"store": args.store} if args.store else {})})
             entries = [{"playbook": args.playbook, "label": args.label, "parameters": params}]
     except catalog.ParameterError as exc:
         print(f"smkit run: {exc}", file=sys.stderr)
         return 2
     return _run_entries(entries, args)
+
+
+def _language(book, args: argparse.Namespace) -> dict:
+    """``{"lang": ...}`` for a playbook that takes a ``lang`` parameter when ``--lang`` is given."""
+    from smkit.run.runner import has_language
+
+    return {"lang": args.lang} if args.lang and has_language(book) else {}
 
 
 def _cmd_schedule(args: argparse.Namespace) -> int:
@@ -263,15 +286,33 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", help="DuckDB store passed to every playbook (default: the default store)")
     p.add_argument("--jobs", type=int, default=1, help="runs at once (separate processes)")
     p.add_argument("--overwrite", action="store_true", help="replace a same-day run with the same label instead of adding -2, -3 ...")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--quiet", action="store_true", help="no line when each run starts and ends; only the closing table and the index's path")
     p.add_argument(
         "--fail-at-level",
         type=_alert_level,
-        metavar="N",
-        help="exit 3 when a run's summary.json has alert_level N (1 to 4) or higher, even if another run failed (exit 1); for cron to act on a risk level",
+        metavar="LEVEL",
+        help=(
+            "exit 3 when a run reports a warning at LEVEL or more severe, even if another run failed (exit 1); for cron to act on a risk level. "
+            "Levels follow the Chinese emergency convention, Ⅰ级 the most severe: Ⅰ (I, 1) 特别重大 red, Ⅱ (II, 2) 重大 orange, "
+            "Ⅲ (III, 3) 较大 yellow, Ⅳ (IV, 4) 一般 blue. --fail-at-level II exits 3 at Ⅱ级 or Ⅰ级 "
+            "(summary.json's alert_level is the severity, growing with danger: 4 = Ⅰ级 ... 1 = Ⅳ级, 0 none)"
+        ),
     )
     p.add_argument("--notify", metavar="PLAN", help="response plan (YAML): send new alerts to its channels; exit 4 when a delivery failed")
-    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of notifications (default zh)")
+    p.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        help="report language, zh (Chinese, the playbooks' default) or en (English): sets every playbook's lang parameter "
+        "(a schedule entry's lang: wins), and the language of notifications, the index and this command's output",
+    )
+
+
+CRON_EXAMPLE = """examples:
+  smkit run reputation_monitor --lang en
+  smkit run --all --jobs 2
+cron, every hour; mail when the monitor reaches Ⅱ级 (orange) or Ⅰ级 (red):
+  0 * * * * cd /path/to/smkit && .venv/bin/smkit run reputation_monitor --overwrite --quiet --fail-at-level II; [ $? -eq 3 ] && mail -s "Lumina 预警 Ⅱ级+" ops@example.com < /dev/null
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -319,7 +360,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="also print the ingest report as JSON")
     p.set_defaults(func=_cmd_ingest)
 
-    p = sub.add_parser("run", help="run a playbook (or --all) into reports/<date>/<label>/")
+    p = sub.add_parser(
+        "run",
+        help="run a playbook (or --all) into reports/<date>/<label>/",
+        epilog=CRON_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("playbook", nargs="?", help="notebook name in notebooks/, without .ipynb")
     p.add_argument("--all", action="store_true", help="run every playbook with its defaults")
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
@@ -327,7 +373,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(p)
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("schedule", help="run the playbooks listed under 'runs:' in a YAML file")
+    p = sub.add_parser(
+        "schedule",
+        help="run the playbooks listed under 'runs:' in a YAML file",
+        description="Run the playbooks listed under 'runs:' in a YAML file; each entry has a playbook and optionally a label, lang (zh or en) and parameters.",
+        epilog=CRON_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file", help="schedule file (YAML)")
     _add_run_options(p)
     p.set_defaults(func=_cmd_schedule)

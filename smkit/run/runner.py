@@ -2,8 +2,8 @@
 
 ``run`` executes ``notebooks/PLAYBOOK.ipynb`` into
 ``REPORTS/<date>/<label>/`` holding ``notebook.ipynb`` (the full record),
-``report.html`` (for readers who do not read code), ``summary.json`` (the key
-figures the notebook saved) and ``manifest.json``. A run writes into a hidden
+``report.html`` (for readers who do not read code, in the run's language),
+``summary.json`` (the key figures the notebook saved) and ``manifest.json``. A run writes into a hidden
 temporary folder and is moved into place only when complete, so an
 interrupted run never looks like a finished report. The runner knows nothing
 of any one analysis.
@@ -29,11 +29,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from smkit import __version__, paths
+from smkit import __version__, i18n, paths
 from smkit.data.store import fingerprint, resolve_store
 from smkit.params import parse_date, parse_path
 from smkit.playbook import REPORT_DIR_ENV
 from smkit.run.catalog import Manifest, ParameterError, Playbook, coerce_parameters, find_playbook
+from smkit.run.messages import TERMINAL, playbook_name
 from smkit.sample import ensure_default_store
 
 KERNEL = "python3"
@@ -56,7 +57,7 @@ def git_commit() -> str:
 @contextlib.contextmanager
 def _kernel_stderr_to(path: Path):
     """Send the kernel process's stderr (start-up chatter, C-level warnings) to a
-    log in the run folder, while this process's own stderr (progress bars,
+    log in the run folder, while this process's own stderr (progress lines,
     errors) still reaches the terminal."""
     sys.stderr.flush()
     saved = os.dup(2)
@@ -86,16 +87,20 @@ def _claimed_folder(day_dir: Path, label: str, overwrite: bool):
     while True:
         name = label if n == 1 else f"{label}-{n}"
         claim = day_dir / f".claim-{name}"
-        taken = (day_dir / name).exists() and not overwrite
-        if not taken:
-            fd = _lock_claim(claim)
-            if fd is not None:
-                try:
-                    yield day_dir / name
-                finally:
-                    claim.unlink(missing_ok=True)
-                    os.close(fd)
-                return
+        fd = None if (day_dir / name).exists() and not overwrite else _lock_claim(claim)
+        # look again once the claim is held: another run may have moved its folder
+        # into place and let go of this claim between the first look and the lock
+        if fd is not None and (day_dir / name).exists() and not overwrite:
+            claim.unlink(missing_ok=True)
+            os.close(fd)
+            fd = None
+        if fd is not None:
+            try:
+                yield day_dir / name
+            finally:
+                claim.unlink(missing_ok=True)
+                os.close(fd)
+            return
         n += 1
 
 
@@ -165,8 +170,15 @@ def run(
     store: str | None = None,
     overwrite: bool = False,
     quiet: bool = False,
+    lang: str | None = None,
 ) -> Manifest:
     """Execute one playbook into its dated report folder and return its manifest.
+
+    ``lang`` (``zh`` or ``en``) sets the playbook's ``lang`` parameter unless
+    ``parameters`` set it; a playbook without one runs as it is, and ``lang``
+    is then only the language of the run layer's own words (report banner and
+    appendix, index, terminal). Unless ``quiet``, one line goes to stderr when
+    the run starts and one when it ends (seconds, status).
 
     Parameter errors raise :class:`ParameterError` before any kernel starts;
     a notebook that fails still leaves its folder, with the failing cell in
@@ -178,9 +190,14 @@ def run(
 
     book = find_playbook(playbook)
     given = dict(parameters or {})
+    if lang is not None and lang not in i18n.LANGUAGES:
+        raise ParameterError(f"--lang must be {' or '.join(i18n.LANGUAGES)}, got {lang!r}")
+    if lang is not None and has_language(book) and "lang" not in given:
+        given["lang"] = lang
     if store is not None:
         given["store"] = store
     params = coerce_parameters(book, given)
+    report_lang = report_language(book, params, lang)
     try:
         day = report_day(date)
     except ValueError as exc:
@@ -197,12 +214,42 @@ def run(
     tmp = day_dir / f".tmp-{label}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     held = _hold_folder(tmp)
+    name = f"{playbook_name(book.name, report_lang)} ({label})"
+    if not quiet:
+        _say(TERMINAL("started", report_lang, name=name))
     try:
-        manifest = _execute(pm, book, params, tmp, day_dir, label, overwrite, quiet, store_path)
+        manifest = _execute(pm, book, params, tmp, day_dir, label, overwrite, store_path, report_lang)
     finally:
         os.close(held)
-    build_index(reports_dir)
+    build_index(reports_dir, report_lang)
+    if not quiet:
+        ok = manifest.status == "ok"
+        status = TERMINAL("ok" if ok else "failed", report_lang) + ("" if ok else f": {manifest.error}")
+        _say(TERMINAL("finished", report_lang, mark="✓" if ok else "✗", name=name, seconds=f"{manifest.duration_seconds:.1f}", status=status))
     return manifest
+
+
+def has_language(book: Playbook) -> bool:
+    """Whether the playbook takes a ``lang`` parameter."""
+    return any(p.name == "lang" for p in book.parameters)
+
+
+def report_language(book: Playbook, params: dict[str, Any], lang: str | None = None) -> str:
+    """The language of a run's report: its ``lang`` parameter (given or the
+    default), else ``lang``, else Chinese."""
+    if has_language(book):
+        value = params.get("lang", next(p.default for p in book.parameters if p.name == "lang"))
+        if value in i18n.LANGUAGES:
+            return value
+    return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def _say(line: str) -> None:
+    """One whole line on stderr in a single write, so lines of parallel runs never interleave."""
+    try:
+        os.write(2, (line + "\n").encode("utf-8", "replace"))
+    except OSError:
+        pass
 
 
 def _wait_for_store(store_path: Path) -> str | None:
@@ -216,7 +263,7 @@ def _wait_for_store(store_path: Path) -> str | None:
     return None
 
 
-def _execute(pm, book: Playbook, params: dict[str, Any], tmp: Path, day_dir: Path, label: str, overwrite: bool, quiet: bool, store_path: Path) -> Manifest:
+def _execute(pm, book: Playbook, params: dict[str, Any], tmp: Path, day_dir: Path, label: str, overwrite: bool, store_path: Path, lang: str) -> Manifest:
 
     started = dt.datetime.now().astimezone()
     t0 = time.perf_counter()
@@ -233,7 +280,7 @@ def _execute(pm, book: Playbook, params: dict[str, Any], tmp: Path, day_dir: Pat
                 str(tmp / "notebook.ipynb"),
                 parameters=params,
                 kernel_name=KERNEL,
-                progress_bar=not quiet,
+                progress_bar=False,  # bars of parallel runs print over each other; run() prints one line per run instead
                 log_output=False,
                 cwd=str(book.path.parent),
             )
@@ -250,7 +297,7 @@ def _execute(pm, book: Playbook, params: dict[str, Any], tmp: Path, day_dir: Pat
         else:
             os.environ[REPORT_DIR_ENV] = previous
     with _claimed_folder(day_dir, label, overwrite) as final:
-        return _finish(tmp, final, book, params, status, error, started, t0, store_path)
+        return _finish(tmp, final, book, params, status, error, started, t0, store_path, lang)
 
 
 class StoreBusy(Exception):
@@ -258,7 +305,16 @@ class StoreBusy(Exception):
 
 
 def _finish(
-    tmp: Path, final: Path, book: Playbook, params: dict[str, Any], status: str, error: str | None, started: dt.datetime, t0: float, store_path: Path
+    tmp: Path,
+    final: Path,
+    book: Playbook,
+    params: dict[str, Any],
+    status: str,
+    error: str | None,
+    started: dt.datetime,
+    t0: float,
+    store_path: Path,
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> Manifest:
     """Write the manifest and HTML into the temporary folder and move it into place."""
     from smkit.run.report_html import write_report
@@ -276,6 +332,7 @@ def _finish(
         store=str(store_path),
         fingerprint=_safe_fingerprint(store_path),
         folder=str(final),
+        lang=lang,
     )
     if (tmp / "notebook.ipynb").exists():
         write_report(tmp / "notebook.ipynb", tmp / "report.html", book, manifest)
@@ -303,6 +360,7 @@ def _safe_fingerprint(store_path: Path) -> str:
 
 
 def _run_entry(entry: dict[str, Any], options: dict[str, Any]) -> Manifest | dict[str, Any]:
+    options = {**options, "lang": entry.get("lang") or options.get("lang")}  # a schedule entry's lang: wins over --lang
     try:
         return run(entry["playbook"], entry.get("parameters") or {}, label=entry.get("label"), **options)
     except Exception as exc:  # a broken entry must not stop the others
@@ -313,6 +371,7 @@ def _run_entry(entry: dict[str, Any], options: dict[str, Any]) -> Manifest | dic
             "error": f"{type(exc).__name__}: {exc}",
             "duration_seconds": 0.0,
             "folder": "",
+            "lang": options.get("lang") or i18n.DEFAULT_LANGUAGE,
         }
 
 
@@ -360,8 +419,10 @@ def run_many(entries: Sequence[dict[str, Any]], *, jobs: int = 1, **options: Any
 
 
 def load_schedule(path: str | Path) -> list[dict[str, Any]]:
-    """Read a schedule file: a ``runs:`` list of ``playbook``, optional ``label``
-    and ``parameters`` (and an optional top-level ``notify:``, see :func:`schedule_notify`)."""
+    """Read a schedule file: a ``runs:`` list of ``playbook``, optional ``label``,
+    ``lang`` (``zh`` or ``en``: the playbook's ``lang`` parameter, over
+    ``--lang``) and ``parameters`` (and an optional top-level ``notify:``, see
+    :func:`schedule_notify`)."""
     doc = _read_schedule(path)
     runs = doc.get("runs") if isinstance(doc, dict) else None
     if not isinstance(runs, list) or not runs:
@@ -372,9 +433,11 @@ def load_schedule(path: str | Path) -> list[dict[str, Any]]:
     for i, entry in enumerate(runs, 1):
         if not isinstance(entry, dict) or "playbook" not in entry:
             raise ParameterError(f"{path}: run {i} needs a 'playbook'")
-        unknown = set(entry) - {"playbook", "label", "parameters"}
+        unknown = set(entry) - {"playbook", "label", "lang", "parameters"}
         if unknown:
-            raise ParameterError(f"{path}: run {i} has unknown keys {sorted(unknown)}; allowed: playbook, label, parameters")
+            raise ParameterError(f"{path}: run {i} has unknown keys {sorted(unknown)}; allowed: playbook, label, lang, parameters")
+        if "lang" in entry and entry["lang"] not in i18n.LANGUAGES:
+            raise ParameterError(f"{path}: run {i}: lang must be {' or '.join(i18n.LANGUAGES)} (the report's language), got {entry['lang']!r}")
         if not isinstance(entry.get("parameters") or {}, dict):
             raise ParameterError(f"{path}: run {i}: 'parameters' must be a mapping")
         for name, value in (entry.get("parameters") or {}).items():
@@ -462,8 +525,11 @@ def _check_expansion(path: Path, doc: Any) -> None:
 
 
 def level_reached(results: Sequence[dict[str, Any]], threshold: int, key: str = "alert_level") -> list[tuple[str, int]]:
-    """Runs whose ``summary.json`` has ``key`` at or above ``threshold``, as
-    (label, value): how a scheduler acts on a level any playbook reports."""
+    """Runs whose ``summary.json`` has a warning level at least as severe as
+    ``threshold``, as (label, severity): how a scheduler acts on a level any
+    playbook reports. Both are severities (:func:`smkit.i18n.parse_level`),
+    which grow with danger: 4 is Ⅰ级, the most severe, 1 is Ⅳ级, 0 no warning;
+    ``threshold`` 0 lists every run that reports a level."""
     reached = []
     for r in results:
         path = Path(r.get("folder") or "") / "summary.json"
@@ -474,10 +540,21 @@ def level_reached(results: Sequence[dict[str, Any]], threshold: int, key: str = 
     return reached
 
 
-def results_table(results: Sequence[dict[str, Any]]) -> str:
-    """A plain-text table of runs for the terminal and cron mail."""
-    rows = [("playbook", "label", "status", "seconds", "folder / error")]
+def results_table(results: Sequence[dict[str, Any]], lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """A plain-text table of runs for the terminal and cron mail, in ``lang``."""
+    t = TERMINAL
+    rows = [tuple(t(k, lang) for k in ("col_playbook", "col_label", "col_status", "col_seconds", "col_folder"))]
     for r in results:
-        rows.append((str(r["playbook"]), str(r["label"]), r["status"], f"{r['duration_seconds']:.1f}", r["error"] if r["status"] != "ok" else r["folder"]))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths)) + "  " + row[4] for row in rows)
+        ok = r["status"] == "ok"
+        rows.append(
+            (str(r["playbook"]), str(r["label"]), t("ok" if ok else "failed", lang), f"{r['duration_seconds']:.1f}", str(r["folder"] if ok else r["error"]))
+        )
+    widths = [max(_width(row[i]) for row in rows) for i in range(4)]
+    return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row[:4], widths)) + "  " + row[4] for row in rows)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -94,15 +94,15 @@ def infer_metrics(
 
 
 def usable(frame: pd.DataFrame, name: str, aggregated: bool) -> str:
-    """Why ``name`` cannot be analysed on ``frame`` (empty when it can)."""
+    """Why ``name`` cannot be analysed on ``frame``, a :class:`.codes.Note` (empty when it can)."""
     column, _, denominator = name.partition("/")
     missing = [c for c in (column, denominator) if c and c not in frame]
     if missing:
-        return f"no {missing[0]} column"
+        return codes.Note(codes.NO_COLUMN, column=missing[0])
     if aggregated and denominator and not all(c in frame for c in (f"{column}_sq", f"{denominator}_sq", f"{column}_{denominator}_prod")):
-        return f"aggregated rows without {column}_sq, {denominator}_sq and {column}_{denominator}_prod"
+        return codes.Note(codes.RATIO_NEEDS_SQUARES, column=column, denominator=denominator)
     if aggregated and not denominator and f"{column}_sq" not in frame and not (frame[column] <= frame["units"]).all():
-        return f"sums above the units and no {column}_sq column"
+        return codes.Note(codes.SUMS_NEED_SQUARES, column=column)
     return ""
 
 
@@ -117,11 +117,11 @@ def adapt_metrics(
     goals = []
     for name in names:
         why = usable(frame, name, aggregated)
-        (notes.append(f"{name}: skipped ({why})") if why else goals.append(name))
+        (notes.append(codes.Note(codes.SKIPPED, name=name, why=why)) if why else goals.append(name))
     kept_guards = []
     for name in guardrails:
         why = usable(frame, name, aggregated)
-        (notes.append(f"guardrail {name}: skipped ({why})") if why else kept_guards.append(name))
+        (notes.append(codes.Note(codes.GUARDRAIL_SKIPPED, name=name, why=why)) if why else kept_guards.append(name))
     if len(goals) < len(list(names)) or not goals:
         taken = {n.partition("/")[0] for n in goals + kept_guards}
         for metric in infer_metrics(frame, None, kept_guards, lower_is_better, aggregated=False) if not aggregated else []:
@@ -135,10 +135,10 @@ def adapt_metrics(
                     continue
                 goals.append(column)
         if goals:
-            notes.append(f"analysed the metric columns the data has: {', '.join(goals)}")
+            notes.append(codes.Note(codes.ANALYSED_INSTEAD, metrics=", ".join(goals)))
     for name in lower_is_better:
         if usable(frame, name, aggregated) and name not in guardrails and name not in names:
-            notes.append(f"lower-is-better {name}: not in the data")
+            notes.append(codes.Note(codes.LOWER_MISSING, name=name))
     return infer_metrics(frame, goals, kept_guards, lower_is_better, aggregated), tuple(notes)
 
 

@@ -1,4 +1,7 @@
-"""The codes an analysis records instead of sentences; :mod:`.report` words them."""
+"""The codes an analysis records instead of sentences; :mod:`.report` words them
+in the reader's language (:mod:`.messages`)."""
+
+from __future__ import annotations
 
 # Why a comparison has no test (``Comparison.issue``).
 FEW_UNITS = "few_units"  # a variant has fewer than two units with a value
@@ -17,3 +20,28 @@ EARLY_INCLUDES_ZERO = "early_includes_zero"  # read early, the always-valid inte
 BETTER = "better"  # significantly better
 WORSE = "worse"  # significantly worse
 NO_EFFECT = "no_effect"  # no significant effect
+
+# Notes on the metrics asked for (``Result.metric_notes``) and why a metric is not usable.
+NO_COLUMN = "no_column"  # the data has no such column
+RATIO_NEEDS_SQUARES = "ratio_needs_squares"  # aggregated rows lack a ratio's sums of squares and products
+SUMS_NEED_SQUARES = "sums_need_squares"  # aggregated sums above the units and no sum of squares
+SKIPPED = "skipped"  # a goal metric left out (``why``: one of the three above)
+GUARDRAIL_SKIPPED = "guardrail_skipped"  # a guardrail left out
+ANALYSED_INSTEAD = "analysed_instead"  # the data's own metric columns analysed instead
+LOWER_MISSING = "lower_missing"  # a lower-is-better metric not in the data
+
+
+class Note(str):
+    """A note about a metric: equal to its English sentence (as errors and logs
+    show it) and carrying its ``code`` and ``values``, so a report words it in
+    the reader's language (:func:`.report.metric_note_text`)."""
+
+    code: str
+    values: dict
+
+    def __new__(cls, code: str, **values: object) -> Note:
+        from .messages import T
+
+        note = super().__new__(cls, T(f"note_{code}", "en", **values))
+        note.code, note.values = code, values
+        return note

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from smkit import i18n
 from smkit.methods.stats import MULTIPLE_TESTING_METHODS
 from smkit.params import Config, parse_date, parse_list, parse_mapping, parse_path
 
@@ -46,6 +47,7 @@ class Settings:
     design_power: float = 0.8
     design_variants: int = 2
     design_daily_traffic: int | None = 5000
+    lang: str = i18n.DEFAULT_LANGUAGE  # the report's language (presentation only: the analysis never reads it)
 
 
 def settings(
@@ -68,6 +70,7 @@ def settings(
     design_power: float = 0.8,
     design_variants: int = 2,
     design_daily_traffic: int | None = 5000,
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> Settings:
     """Validate the notebook's parameters. Lists are comma-separated
     (``clicks/impressions, watch_seconds``; ``a/b`` is a ratio metric); empty
@@ -112,6 +115,7 @@ def settings(
         design_power=float(design_power),
         design_variants=int(design_variants),
         design_daily_traffic=int(design_daily_traffic) if design_daily_traffic else None,
+        lang=i18n.check_language(str(lang)),
     )
 
 

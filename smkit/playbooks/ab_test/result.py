@@ -66,7 +66,7 @@ class Decision:
     ratio and no goal)."""
 
     variant: str
-    decision: str  # ship, do not ship, keep running
+    decision: str  # ship, do not ship, keep running: a stable code (summary.json keeps it); report.decision_name words it
     rule: str
     metric: str | None = None
 
@@ -106,7 +106,7 @@ class Result:
     plan: Design | None = None  # the next test's design
     reach: Design | None = None  # the effect this experiment's sample could detect
     reach_error: str = ""  # why ``reach`` is None
-    metric_notes: tuple[str, ...] = ()  # metrics asked for that the data cannot carry, and what was analysed instead
+    metric_notes: tuple[str, ...] = ()  # metrics asked for that the data cannot carry, and what was analysed instead (codes.Note)
 
     @property
     def srm_mismatch(self) -> bool:
@@ -131,12 +131,18 @@ class Result:
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([asdict(c) for c in self.comparisons])
 
-    def to_summary(self) -> dict:
-        """The ``summary.json`` figures of the A/B playbook."""
+    def to_summary(self, lang: str = "zh") -> dict:
+        """The ``summary.json`` figures of the A/B playbook. Per variant,
+        ``decision`` is the stable code (``ship``, ``do not ship``, ``keep
+        running``); ``decision_name`` and ``reason`` are the words in ``lang``
+        (the numbers do not depend on it)."""
         return {
             "experiment_id": self.experiment_id,
             "control": self.control,
             "srm_p_value": self.srm_p_value,
-            "decision": {d.variant: {"decision": d.decision, "reason": report.reason_text(self, d)} for d in self.decisions},
+            "decision": {
+                d.variant: {"decision": d.decision, "decision_name": report.decision_name(d.decision, lang), "reason": report.reason_text(self, d, lang)}
+                for d in self.decisions
+            },
             "results": [{k: getattr(c, k) for k in SUMMARY_KEYS} for c in self.comparisons],
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from smkit import i18n
 from smkit.params import parse_list
 
 # account_daily metrics whose incremental lift is estimated, the main one first
@@ -27,6 +28,7 @@ class Settings:
     top_n: int = 10  # how many top posts to list
     lift_metrics: tuple[str, ...] = LIFT_METRICS
     seed: int = 0
+    lang: str = i18n.DEFAULT_LANGUAGE  # the report's language (presentation only: the analysis never reads it)
 
 
 def settings(
@@ -38,6 +40,7 @@ def settings(
     top_n: int = 10,
     lift_metrics: str | Sequence[str] | None = None,
     seed: int = 0,
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> Settings:
     """Validate the notebook's parameters; ``lift_metrics`` is a list such as
     ``"views, clicks"`` (empty or ``None`` for all of :data:`LIFT_METRICS`)."""
@@ -51,4 +54,6 @@ def settings(
     if int(top_n) < 1:
         raise ValueError(f"top_n must be at least 1, got {top_n}")
     metrics = parse_list(lift_metrics) or LIFT_METRICS
-    return Settings(str(campaign_id).strip(), brand, int(pre_days), int(halo_days), float(alpha), int(top_n), metrics, int(seed))
+    return Settings(
+        str(campaign_id).strip(), brand, int(pre_days), int(halo_days), float(alpha), int(top_n), metrics, int(seed), i18n.check_language(str(lang))
+    )

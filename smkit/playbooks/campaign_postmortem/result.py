@@ -60,8 +60,9 @@ class Result:
             raise ValueError(f"unknown breakdown {by!r}; valid: {', '.join(tables)}")
         return tables[by]
 
-    def to_summary(self) -> dict:
-        """The ``summary.json`` figures of the campaign post-mortem."""
+    def to_summary(self, lang: str = "zh") -> dict:
+        """The ``summary.json`` figures of the campaign post-mortem; the
+        suggestion sentences in ``lang`` (the numbers do not depend on it)."""
         return {
             "campaign_id": self.campaign.campaign_id,
             "kpis": {
@@ -81,5 +82,5 @@ class Result:
             },
             "cost": {k: self.cost.get(k) for k in ("cpm", "cpe", "cpc", "cpa", "roi")},
             "channels": [{"channel": str(i), "spend": r["spend"], "conversions": r["conversions"], "cpa": r["cpa"]} for i, r in self.channels.iterrows()],
-            "suggestions": [suggestion_text(s) for s in self.suggestions],
+            "suggestions": [suggestion_text(s, lang) for s in self.suggestions],
         }

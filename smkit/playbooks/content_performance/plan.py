@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from smkit.data.safe_csv import write_csv
-from smkit.data.schema import platform_label
 from smkit.methods import copy_check
 
+from . import messages
 from .effects import holm_calls
+from .messages import ANY, T
 from .timing import rank_slots
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 CALENDAR_CSV = "calendar.csv"
 CALENDAR_ICS = "calendar.ics"
 PLAN_COLUMNS = ["date", "time", "start", "platform", "content_type", "theme", "expected_rate", "confident", "thin"]
-NO_COPY = "(any)"  # the theme of a slot whose platform has no topics: the plan carries no copy for it
+NO_COPY = ANY  # "(any)": the theme of a slot whose platform has no topics: the plan carries no copy for it
 COPY_COLUMNS = ["date", "time", "platform", "theme", "term", "rule", "reason", "suggestion"]
 
 
@@ -67,7 +68,7 @@ def plan(
                 used_days[s["weekday"]] = used_days.get(s["weekday"], 0) + 1
         chosen.sort(key=lambda s: (s["weekday"], s["hour"]))
         types = _type_sequence(platform, effects, mix.get(platform, {}), k * weeks)
-        topic_list = themes.get(platform) or ["(any)"]
+        topic_list = themes.get(platform) or [NO_COPY]
         i = 0
         for week in range(weeks):
             for s in chosen:
@@ -138,7 +139,7 @@ def with_copy_check(calendar: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFr
 
 def _type_sequence(platform: str, effects: pd.DataFrame, mix: dict[str, float], n: int) -> list[str]:
     if not mix:
-        return ["(any)"] * n
+        return [ANY] * n
     weights = dict(mix)
     if not effects.empty:
         for _, e in effects[effects["platform"] == platform].iterrows():
@@ -189,9 +190,11 @@ def _fold(line: str) -> list[str]:
     return [out[0]] + [" " + part for part in out[1:]]
 
 
-def to_ics(table: pd.DataFrame, stamp: dt.datetime | None = None, duration_minutes: int = 30, name: str = "Publishing plan") -> str:
+def to_ics(table: pd.DataFrame, stamp: dt.datetime | None = None, duration_minutes: int = 30, name: str | None = None, lang: str = "zh") -> str:
     """The plan as an iCalendar (RFC 5545) text: CRLF lines folded at 75
-    octets, times in UTC, a stable UID per slot, DTSTAMP."""
+    octets, times in UTC, a stable UID per slot, DTSTAMP; the calendar's name,
+    each event's SUMMARY and DESCRIPTION in ``lang`` (platform, content type
+    and a sample topic in words; a user's own theme as it is)."""
     stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     lines = [
         "BEGIN:VCALENDAR",
@@ -199,16 +202,21 @@ def to_ics(table: pd.DataFrame, stamp: dt.datetime | None = None, duration_minut
         "PRODID:-//smkit//content performance//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_ics_escape(name)}",
+        f"X-WR-CALNAME:{_ics_escape(name if name is not None else T('ics_name', lang))}",
     ]
     for _, row in table.iterrows():
         start = pd.Timestamp(row["start"]).tz_convert("UTC")
         end = start + pd.Timedelta(minutes=duration_minutes)
         key = f"{row['platform']}|{start.isoformat()}"
         uid = hashlib.sha1(key.encode("utf-8")).hexdigest()[:20] + "@smkit"
-        sure = "confident slot" if row["confident"] else ("thin data: platform pattern" if row["thin"] else "best estimate, not yet confident")
-        summary = f"{platform_label(row['platform'])}: {row['content_type']} · {row['theme']}"
-        description = f"Content type: {row['content_type']}. Theme: {row['theme']}. Slot: {sure}."
+        sure = T("ics_confident" if row["confident"] else ("ics_thin" if row["thin"] else "ics_estimate"), lang)
+        words = {
+            "platform": messages.platform(row["platform"], lang),
+            "type": messages.content_type(row["content_type"], lang),
+            "theme": messages.topic(row["theme"], lang),
+        }
+        summary = T("ics_summary", lang, **words)
+        description = T("ics_description", lang, type=words["type"], theme=words["theme"], sure=sure)
         lines += [
             "BEGIN:VEVENT",
             f"UID:{uid}",
@@ -225,11 +233,12 @@ def to_ics(table: pd.DataFrame, stamp: dt.datetime | None = None, duration_minut
     return "".join(part + "\r\n" for line in lines for part in _fold(line))
 
 
-def export_plan(result: Result, folder: Path, stamp: dt.datetime | None = None) -> dict[str, Path]:
-    """Write :data:`CALENDAR_CSV` and :data:`CALENDAR_ICS` into ``folder``; their paths by kind (``csv``, ``ics``)."""
+def export_plan(result: Result, folder: Path, stamp: dt.datetime | None = None, lang: str | None = None) -> dict[str, Path]:
+    """Write :data:`CALENDAR_CSV` (codes, for machines) and :data:`CALENDAR_ICS`
+    (in ``lang``, the run's language by default) into ``folder``; their paths by kind (``csv``, ``ics``)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     csv = calendar_csv(result.calendar, folder / CALENDAR_CSV)
     ics = folder / CALENDAR_ICS
-    ics.write_bytes(to_ics(result.calendar, stamp).encode("utf-8"))
+    ics.write_bytes(to_ics(result.calendar, stamp, lang=lang or result.settings.lang).encode("utf-8"))
     return {"csv": csv, "ics": ics}

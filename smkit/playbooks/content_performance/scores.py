@@ -20,8 +20,10 @@ SCORE_COLUMNS = [
     "per",
     "rate",
 ]
-BEST_HOURS_TRAIT = "posted in the platform's best hours"
-WEEKEND_TRAIT = "posted at the weekend"
+# Traits of the best and the worst posts, as codes (the report says them in words)
+BEST_HOURS_TRAIT = "best_hours"  # posted in the platform's best hours
+WEEKEND_TRAIT = "weekend"  # posted at the weekend
+TOPIC_TRAIT = "topic:"  # followed by the topic: the post is about it
 
 
 def post_scores(data: pd.DataFrame) -> pd.DataFrame:
@@ -49,7 +51,7 @@ def what_sets_apart(scores: pd.DataFrame, best_hours: dict[str, set[int]], share
             out[BEST_HOURS_TRAIT] = float(best.mean())
         out[WEEKEND_TRAIT] = float((frame["weekday"] >= 5).mean())
         for topic, s in frame["topic"].value_counts(normalize=True).items():
-            out[f"topic {topic}"] = float(s)
+            out[f"{TOPIC_TRAIT}{topic}"] = float(s)
         return out
 
     t, b = traits(top), traits(bottom)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from smkit import i18n
 from smkit.params import parse_date, parse_list
 from smkit.rules import engagement_parts
 
@@ -27,6 +28,7 @@ class Settings:
     min_slot_posts: int = 3
     top_n: int = 10
     brand_aliases: tuple[str, ...] = ()  # more names of the brand, left out of keywords with the account names
+    lang: str = i18n.DEFAULT_LANGUAGE  # the report's language (presentation only: the analysis never reads it)
 
 
 def settings(
@@ -41,12 +43,15 @@ def settings(
     top_n: int = 10,
     today: dt.date | None = None,
     brand_aliases: str = "",
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> Settings:
     """Validate the playbook's parameters. ``account`` ``all`` means every
     account; ``plan_start`` empty means the Monday after ``today``;
     ``account``, ``platforms`` and ``brand_aliases`` are lists (``露米娜，Lumi``
     is two names); ``brand_aliases`` are names of the brand left out of the
-    keywords, besides the account names."""
+    keywords, besides the account names; ``lang`` is the report's language
+    (``zh`` or ``en``)."""
+    i18n.check_language(lang)
     if per not in EXPOSURES:
         raise ValueError(f"unknown exposure {per!r}; valid: {', '.join(EXPOSURES)}")
     engagement_parts(engagement, "weibo")  # raises on an unknown part
@@ -72,4 +77,5 @@ def settings(
         min_slot_posts=min_slot_posts,
         top_n=top_n,
         brand_aliases=parse_list(brand_aliases),
+        lang=lang,
     )

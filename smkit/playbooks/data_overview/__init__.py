@@ -5,8 +5,10 @@ Backs ``notebooks/data_overview.ipynb``, the first thing to read after an
 ingest (plan chapter 6: collect, clean, organise).
 
     cfg = setup(store=store, start=start, end=end)
-    result = run(cfg, settings(account="Lumina", top_n=10))
-    result.to_summary(); report.top_posts_table(result)
+    result = run(cfg, settings(account="Lumina", top_n=10, lang="zh"))
+    result.to_summary(); report.brief(result, "zh"); report.top_posts_table(result, "zh")
+
+Reports are written in ``s.lang`` (every sentence from :mod:`.messages`).
 """
 
 from __future__ import annotations

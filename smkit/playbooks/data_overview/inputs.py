@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from smkit import requirements
+from smkit import i18n, requirements
 from smkit.data import store as store_mod
 from smkit.params import Config
 
@@ -16,17 +16,19 @@ from smkit.params import Config
 @dataclass(frozen=True)
 class Settings:
     """``account``: the brand's own account, for the daily views chart (empty:
-    every account); ``top_n``: how many top posts to list."""
+    every account); ``top_n``: how many top posts to list; ``lang``: the
+    report's language (``zh`` or ``en``; the figures never depend on it)."""
 
     account: str = ""
     top_n: int = 10
+    lang: str = i18n.DEFAULT_LANGUAGE
 
 
-def settings(account: str = "", top_n: int = 10) -> Settings:
+def settings(account: str = "", top_n: int = 10, lang: str = i18n.DEFAULT_LANGUAGE) -> Settings:
     """Validate the notebook's parameters."""
     if int(top_n) < 1:
         raise ValueError(f"top_n must be at least 1, got {top_n}")
-    return Settings(str(account or "").strip(), int(top_n))
+    return Settings(str(account or "").strip(), int(top_n), i18n.check_language(lang))
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         scores=scores,
         recommended=recommend(scores, posts, bench, fit, inputs.audience, s.target, brand),
         missing=NEEDS.missing(inputs.present),
+        alpha=alpha,
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from smkit import paths, requirements
+from smkit import i18n, paths, requirements
 from smkit.params import Config, parse_list, parse_mapping, parse_path
 
 from .audience import Target
@@ -32,6 +32,7 @@ class Settings:
     draws: int = 2000
     seed: int = 0
     facts: Path | None = None  # the platform facts table; None for the shipped reference table
+    lang: str = i18n.DEFAULT_LANGUAGE  # the report's language (presentation only: the analysis never reads it)
 
 
 def _amounts(value: str | None, name: str, example: str, valid: Sequence[str] | None = None) -> dict[str, float]:
@@ -54,6 +55,7 @@ def settings(
     draws: int = 2000,
     seed: int = 0,
     facts: str | Path = "",
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> Settings:
     """Validate and parse the notebook's parameters (lists and mappings as :mod:`smkit.params` reads them)."""
     if not str(brand).strip():
@@ -75,6 +77,7 @@ def settings(
         draws=int(draws),
         seed=int(seed),
         facts=parse_path(facts, "facts", must_exist=True),
+        lang=i18n.check_language(lang),
     )
 
 

@@ -35,6 +35,7 @@ class Result:
     scores: PlatformScores
     recommended: tuple[Positioning, ...]
     missing: dict[str, str] = field(default_factory=dict)  # section -> the sentence shown instead
+    alpha: float = 0.05  # the tests' level (1 - alpha is the intervals' level)
 
     def has(self, section: str) -> bool:
         """The store holds what ``section`` needs (else :attr:`missing` says which export would fill it)."""
@@ -49,6 +50,11 @@ class Result:
     def has_trends(self) -> bool:
         """Whether the window holds a complete week, so that weekly growth was fitted."""
         return not self.trends.empty
+
+    @property
+    def has_directions(self) -> bool:
+        """Whether any weekly trend rises or falls clearly (else the trends are one sentence, without a table)."""
+        return self.has_trends and bool(self.trends["direction"].isin(["rising", "falling"]).any())
 
     @property
     def has_audience(self) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from smkit import i18n
 from smkit.methods.response import DEFAULT_DEADLINE_HOURS, RESPONSE_KINDS, parse_deadlines, parse_kinds
 from smkit.params import parse_mapping, parse_path
 
@@ -30,6 +31,7 @@ class Settings:
     # the crisis response SLA: hours to the first official response by severity (4 = Ⅰ级), and what counts as one
     deadlines: tuple[tuple[int, float], ...] = tuple(DEFAULT_DEADLINE_HOURS.items())
     response_kinds: tuple[str, ...] = RESPONSE_KINDS
+    lang: str = i18n.DEFAULT_LANGUAGE  # the report's language (presentation only; the analysis never reads it)
 
     @property
     def deadline_hours(self) -> dict[int, float]:
@@ -71,10 +73,12 @@ def settings(
     top_n: int = 10,
     respond_within_hours: str = "",
     response_kinds: str | tuple[str, ...] = "reply,post",
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> Settings:
     """Validate the notebook's parameters. ``goals`` empty means the default
     goals file; ``respond_within_hours`` and ``response_kinds`` are the
-    reputation monitor's (the SLA of the team scorecard)."""
+    reputation monitor's (the SLA of the team scorecard); ``lang`` is the
+    report's language (``zh`` or ``en``)."""
     horizon_days, top_n, interval = int(horizon_days), int(top_n), float(interval)
     if horizon_days < 7:
         raise ValueError(f"horizon_days must be at least 7 (a weekly season), got {horizon_days}")
@@ -90,4 +94,5 @@ def settings(
         top_n=top_n,
         deadlines=tuple(parse_deadlines(respond_within_hours).items()),
         response_kinds=parse_kinds(response_kinds),
+        lang=i18n.check_language(str(lang)),
     )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from smkit import i18n
 from smkit.params import parse_list, parse_path
 
 from .models import METHODS
@@ -28,6 +29,7 @@ class Settings:
     k_max: int = 8
     seed: int = 0
     bootstraps: int = 4  # bootstrap refits per k for the stability check
+    lang: str = i18n.DEFAULT_LANGUAGE  # the report's language (presentation only: the analysis never reads it)
 
 
 def settings(
@@ -39,6 +41,7 @@ def settings(
     k_max: int = 8,
     seed: int = 0,
     bootstraps: int = 4,
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> Settings:
     """Validate the notebook's parameters; ``features`` is a list such as
     ``"age, gender"``; ``k`` 0 (or ``None``) chooses k from the data."""
@@ -63,4 +66,5 @@ def settings(
         k_max=int(k_max),
         seed=int(seed),
         bootstraps=int(bootstraps),
+        lang=i18n.check_language(lang),
     )

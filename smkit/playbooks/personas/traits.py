@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from smkit import i18n
 from smkit.data.schema import PLATFORM_ZH
 from smkit.methods import stats
 
@@ -105,11 +106,13 @@ def name(top: pd.DataFrame) -> tuple[str, str]:
         if t["column"] == t["value"]:  # numeric
             level = "high" if t["in_persona"] > t["overall"] else "low"
             words_en.append(f"{level} {t['column'].replace('_', ' ')}")
-            words_zh.append(f"{zh(level)}{zh(t['column'])}")
+            words_zh.append(f"{zh(t['column'])}偏{zh(level)}")
         else:
-            words_en.append(str(t["value"]).replace("_", " "))
-            words_zh.append(zh(str(t["value"])))
-    return " · ".join(words_en).capitalize(), "·".join(words_zh)
+            value = str(t["value"])
+            words_en.append(i18n.platform(value, "en") if value in i18n.PLATFORMS["en"] else value.replace("_", " "))
+            words_zh.append(i18n.platform(value, "zh") if value in i18n.PLATFORMS["zh"] else zh(value))
+    en = " · ".join(words_en)
+    return en[:1].upper() + en[1:], "·".join(words_zh)
 
 
 def describe_personas(traits: pd.DataFrame, labels: np.ndarray) -> list[Persona]:

@@ -4,11 +4,13 @@ Backs ``notebooks/reputation_monitor.ipynb`` (plan chapters 5 and 8: 品牌口�
 危机预警, 风险等级). It answers: what do people say about the brand, is anything
 going wrong, how serious is it and why. Every alert comes from rules anyone can
 read: a volume detector and a CUSUM of the negative share
-(:mod:`smkit.methods.anomaly`, see :mod:`.alerts`), and a risk level I to IV
-from four factors (:mod:`.risk`).
+(:mod:`smkit.methods.anomaly`, see :mod:`.alerts`), and a warning level in the
+Chinese convention, Ⅳ级 一般 (蓝色) to Ⅰ级 特别重大 (红色), from four factors
+(:mod:`.risk`). Reports are written in ``s.lang`` (:mod:`.messages`).
 
     cfg = setup(store=store, start=start, end=end, window_table="mentions", window_where=EARNED_SQL)
-    result = run(cfg, settings(brand="Lumina", brand_aliases="露米娜，Lumi"))
+    result = run(cfg, settings(brand="Lumina", brand_aliases="露米娜，Lumi", lang="zh"))
+    report.brief(result, "zh")
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from smkit.playbooks.reputation_monitor.inputs import Inputs, load, prepare
 from smkit.playbooks.reputation_monitor.needs import NEEDS
 from smkit.playbooks.reputation_monitor.parameters import Settings, settings
 from smkit.playbooks.reputation_monitor.result import Result
-from smkit.playbooks.reputation_monitor.risk import LEVEL_NAMES, RiskThresholds
+from smkit.playbooks.reputation_monitor.risk import RiskThresholds, level_name
 
 __all__ = [
     "NEEDS",
-    "LEVEL_NAMES", "Alert", "Inputs", "Result", "RiskThresholds", "Settings", "alerts", "analyze", "load", "prepare", "report", "response", "risk",
-    "run", "settings", "word_of_mouth",
+    "Alert", "Inputs", "Result", "RiskThresholds", "Settings", "alerts", "analyze", "load", "prepare", "report", "response", "risk",
+    "level_name", "run", "settings", "word_of_mouth",
 ]  # fmt: skip
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from smkit import i18n
 from smkit.methods import anomaly
 from smkit.methods.response import DEFAULT_DEADLINE_HOURS, RESPONSE_KINDS, parse_deadlines, parse_kinds
 from smkit.params import parse_list
@@ -26,6 +27,7 @@ class Settings:
     # hours to the first official response by severity (4 = Ⅰ级 ... 1 = Ⅳ级), as (severity, hours) pairs
     deadlines: tuple[tuple[int, float], ...] = tuple(DEFAULT_DEADLINE_HOURS.items())
     response_kinds: tuple[str, ...] = RESPONSE_KINDS  # what counts as an official response: reply, post
+    lang: str = i18n.DEFAULT_LANGUAGE  # the report's language (zh or en); the analysis never depends on it
 
     @property
     def deadline_hours(self) -> dict[int, float]:
@@ -56,6 +58,7 @@ def settings(
     thresholds: RiskThresholds | None = None,
     respond_within_hours: str = "",
     response_kinds: str | tuple[str, ...] = "reply,post",
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> Settings:
     """Validate the notebook's parameters. ``brand_aliases`` are separated by
     any list separator (``露米娜，Lumi`` is two names); ``thresholds``, when
@@ -63,7 +66,8 @@ def settings(
     ``respond_within_hours`` changes response deadlines by warning level in
     the Chinese convention (``Ⅰ:1,Ⅱ:2,Ⅲ:12,Ⅳ:24``, Ⅰ/I/1 the most severe;
     levels not named keep their default); ``response_kinds`` is what counts
-    as an official response (``reply``, ``post``)."""
+    as an official response (``reply``, ``post``); ``lang`` the report's
+    language (``zh`` or ``en``)."""
     brand = str(brand).strip()
     if not brand:
         raise ValueError("brand must name the brand as it appears in the mentions table")
@@ -82,4 +86,5 @@ def settings(
         top_n=int(_number(top_n, "top_n", float, 0)),
         deadlines=tuple(parse_deadlines(respond_within_hours).items()),
         response_kinds=parse_kinds(response_kinds),
+        lang=i18n.check_language(lang),
     )

@@ -73,8 +73,8 @@ def track_result(
     return track(result.alerts, inputs.mentions, posts, result.brand, team=team, deadline_hours=deadline_hours, accounts=accounts, kinds=kinds)
 
 
-def alerts_with_response(result: Result, tracking: pd.DataFrame | None = None) -> list[dict]:
+def alerts_with_response(result: Result, tracking: pd.DataFrame | None = None, lang: str = "zh") -> list[dict]:
     """Each alert as alerts.json holds it, plus ``response`` (:func:`response_fields`),
     the key :mod:`smkit.run.notify` reads to tell an answered alert; ``tracking``
     defaults to the run's own (``result.tracking``)."""
-    return result.alerts_with_response(tracking)
+    return result.alerts_with_response(tracking, lang)

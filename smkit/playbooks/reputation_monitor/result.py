@@ -1,4 +1,12 @@
-"""The monitor's result, its summary.json and its alerts.json."""
+"""The monitor's result, its summary.json and its alerts.json.
+
+Both files carry each alert's severity as a number that grows with danger
+(``alert_level`` / ``level``: 0 none, 1 = Ⅳ级 一般 (蓝色) ... 4 = Ⅰ级 特别重大
+(红色)) beside its name in the run's language (``alert_level_name`` /
+``level_name``). Why an alert has its level is kept twice: ``factors``, one
+record per factor (``factor``, ``value``, ``threshold`` met or null,
+``severity`` that threshold stands for), and ``reasons``, the same as
+sentences in the run's language."""
 
 from __future__ import annotations
 
@@ -9,11 +17,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from smkit import i18n
 from smkit.methods.response import TRACKING_COLUMNS, response_fields
 from smkit.playbooks.reputation_monitor.alerts import Alert
-from smkit.playbooks.reputation_monitor.risk import LEVEL_NAMES, RiskThresholds
+from smkit.playbooks.reputation_monitor.risk import RiskThresholds, level_name, reason_text
 
-SUMMARY_ALERT_KEYS = ("start", "end", "level", "metric", "magnitude", "reasons")
+SUMMARY_ALERT_KEYS = ("start", "end", "level", "level_name", "metric", "magnitude", "reasons", "factors")
+
+
+def alert_record(alert: Alert, lang: str = i18n.DEFAULT_LANGUAGE) -> dict:
+    """The alert as the monitor's files hold it: :meth:`Alert.to_dict` plus its
+    level's name and the reasons as sentences in ``lang``."""
+    return {**alert.to_dict(), "level_name": level_name(alert.level, lang), "reasons": [reason_text(r, lang) for r in alert.reasons]}
 
 
 def _no_tracking() -> pd.DataFrame:
@@ -93,43 +108,44 @@ class Result:
             )
         return out
 
-    def alerts_with_response(self, tracking: pd.DataFrame | None = None) -> list[dict]:
-        """Each alert as alerts.json holds it, with ``response`` (the tracking as
+    def alerts_with_response(self, tracking: pd.DataFrame | None = None, lang: str = i18n.DEFAULT_LANGUAGE) -> list[dict]:
+        """Each alert as alerts.json holds it (:func:`alert_record`), with ``response`` (the tracking as
         :func:`smkit.methods.response.response_fields` writes it) when tracked."""
         t = self.tracking if tracking is None else tracking
         if len(t) != len(self.alerts):
-            return [a.to_dict() for a in self.alerts]
-        return [{**a.to_dict(), "response": response_fields(row)} for a, row in zip(self.alerts, t.to_dict("records"))]
+            return [alert_record(a, lang) for a in self.alerts]
+        return [{**alert_record(a, lang), "response": response_fields(row)} for a, row in zip(self.alerts, t.to_dict("records"))]
 
-    def to_summary(self) -> dict:
-        """What summary.json holds."""
+    def to_summary(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict:
+        """What summary.json holds; names and reasons in ``lang``, every number the same in each language."""
         by_brand = self.breakdown["brand"]
         return {
             "brand": self.brand,
             "start": self.start,
             "end": self.end,
             "alert_level": self.alert_level,
-            "alerts": [{k: a.to_dict()[k] for k in SUMMARY_ALERT_KEYS} for a in self.alerts],
+            "alert_level_name": level_name(self.alert_level, lang),
+            "alerts": [{k: alert_record(a, lang)[k] for k in SUMMARY_ALERT_KEYS} for a in self.alerts],
             "net_sentiment": {b: (None if pd.isna(v) else round(float(v), 4)) for b, v in by_brand["net_sentiment"].items()},
             "volume": {b: int(v) for b, v in by_brand["mentions"].items()},
             "response": self.response_summary(),
         }
 
-    def alerts_json(self) -> dict:
+    def alerts_json(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict:
         """What ``alerts.json`` holds: the level, each alert in full, and the thresholds used."""
         return {
             "brand": self.brand,
             "window": [self.start.isoformat(), self.end.isoformat()],
             "alert_level": self.alert_level,
-            "level_name": LEVEL_NAMES[self.alert_level],
-            "alerts": self.alerts_with_response(),
+            "level_name": level_name(self.alert_level, lang),
+            "alerts": self.alerts_with_response(lang=lang),
             "thresholds": asdict(self.thresholds),
             "detector": self.detector,
         }
 
-    def write_alerts(self, folder: Path) -> Path:
-        """Write ``alerts.json`` into ``folder``."""
+    def write_alerts(self, folder: Path, lang: str = i18n.DEFAULT_LANGUAGE) -> Path:
+        """Write ``alerts.json`` into ``folder`` (names and reasons in ``lang``)."""
         path = Path(folder) / "alerts.json"
         # allow_nan=False: a NaN would make the file invalid JSON; missing numbers are null (see Alert.to_dict).
-        path.write_text(json.dumps(self.alerts_json(), ensure_ascii=False, indent=2, default=str, allow_nan=False), encoding="utf-8")
+        path.write_text(json.dumps(self.alerts_json(lang), ensure_ascii=False, indent=2, default=str, allow_nan=False), encoding="utf-8")
         return path

@@ -6,6 +6,7 @@ import pandas as pd
 
 from smkit import rules
 
+NO_TOPIC = "(no topic)"  # the topic row of mentions without one (the report names it)
 COLUMNS = ["mentions", "positive_share", "neutral_share", "negative_share", "net_sentiment"]
 
 
@@ -32,11 +33,12 @@ def breakdown(m: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
 
 def earned_owned(window: pd.DataFrame, brand: str) -> pd.DataFrame:
     """Earned (others' mentions of the brand) against owned (the brand's own
-    replies) in the window, with each one's engagement (likes, comments and shares)."""
+    replies) in the window, with each one's engagement (likes, comments and
+    shares); rows ``earned`` and ``owned`` (the report names them)."""
     ours = window[window["brand"] == brand]
     owned = rules.is_reply(ours)
     rows = []
-    for name, part in (("earned (others about the brand)", ours[~owned]), ("owned (the brand's replies)", ours[owned])):
+    for name, part in (("earned", ours[~owned]), ("owned", ours[owned])):
         # A part no platform reported counts as 0, so a mention without figures still weighs in the mean.
         eng = rules.interactions(part, rules.CROSS_PLATFORM_ENGAGEMENT).fillna(0)
         rows.append({"source": name, "mentions": len(part), "engagement": float(eng.sum()), "engagement_per_mention": float(eng.mean()) if len(part) else None})
@@ -51,5 +53,5 @@ def tables(window: pd.DataFrame, brand: str) -> dict[str, pd.DataFrame]:
     ours = organic[organic["brand"] == brand]
     out = {"brand": breakdown(organic, "brand"), "platform": breakdown(ours, "platform"), "earned_owned": earned_owned(window, brand)}
     if "topic" in ours and ours["topic"].notna().any():
-        out["topic"] = breakdown(ours.assign(topic=ours["topic"].fillna("(no topic)")), "topic")
+        out["topic"] = breakdown(ours.assign(topic=ours["topic"].fillna(NO_TOPIC)), "topic")
     return out
