@@ -150,7 +150,7 @@ def test_every_playbook_on_every_table_set_runs_or_is_refused_in_one_line(playbo
             assert "\n" not in message and f"the {CORE[playbook]} table" in message and "smkit ingest FILE --table" in message, message
             outcome[_label(tables)] = "refused"
             continue
-        text = run_in_process(book.path, params, tmp_path / _label(tables))
+        text = run_in_process(book.path, {**params, "lang": "en"}, tmp_path / _label(tables))  # the sentences below are the English ones
         assert not [w for w in BAD if w in text], (playbook, tables)
         outcome[_label(tables)] = "ok"
         if playbook == "data_overview" and "posts" not in tables:
@@ -177,13 +177,16 @@ def test_a_brand_left_empty_on_a_store_of_several_brands_is_refused_listing_them
 @pytest.mark.slow
 def test_market_analysis_on_posts_and_mentions_says_where_follower_growth_would_be(table_sets, tmp_path):
     book = catalog.find_playbook("market_analysis")
-    params = catalog.coerce_parameters(book, {"store": str(table_sets["posts+mentions"]), "brand": "Lumina"})
+    params = catalog.coerce_parameters(book, {"store": str(table_sets["posts+mentions"]), "brand": "Lumina", "lang": "en"})
     text = run_in_process(book.path, params, tmp_path / "market")
     assert text.count(GROWTH_SENTENCE) == 1
     at = text.index(GROWTH_SENTENCE)
-    assert "followers / 30 days" in text[text.rfind("<table", 0, at) : at]  # right after the accounts table, where growth would be
+    from smkit.playbooks.market_analysis.messages import T as market_words
+
+    before = text[text.rfind("<table", 0, at) : at]  # right after the accounts table, where growth would be
+    assert market_words("col_posts_week", "en") in before and market_words("col_growth", "en") not in before  # no growth column to show
     # with account_daily the sentence is gone
-    full = run_in_process(book.path, catalog.coerce_parameters(book, {"store": str(table_sets["all"]), "brand": "Lumina"}), tmp_path / "all")
+    full = run_in_process(book.path, catalog.coerce_parameters(book, {"store": str(table_sets["all"]), "brand": "Lumina", "lang": "en"}), tmp_path / "all")
     assert "No account_daily" not in full and "followers / 30 days" in full
 
 
@@ -301,7 +304,7 @@ def test_a_variant_with_zero_successes_is_not_estimated(aggregated):
     c = r.comparisons[0]
     assert c.p_value is None and c.rel_lift is None and not c.ok
     assert (r.decisions[0].decision, r.decisions[0].rule) == ("keep running", "untestable")
-    assert ab_test.report.note_text(c, "en").startswith("converted cannot be estimated because no unit converted in treatment")
+    assert ab_test.report.note_text(c, "en").startswith("conversion rate cannot be estimated because no unit converted in treatment")
 
 
 def test_zero_successes_in_control_is_not_estimated_either():

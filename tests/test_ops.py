@@ -384,7 +384,7 @@ def test_a_store_without_the_new_tables_says_so(sample_store, tmp_path):
         con.execute("DROP TABLE community_activity")
     r = _run(old)
     assert r.community is None and not r.has_community and "no community_activity table" in report.community_note(r, "en")
-    assert "社群活动表（community_activity）" in report.community_note(r, "zh")
+    assert "数据中没有社群活动表" in report.community_note(r, "zh")
     assert r.team.empty and "no team table" in report.team_note(r, "en")
     assert "no team table" in report.team_text(r, "en") and not r.has_team
     summary = r.to_summary()

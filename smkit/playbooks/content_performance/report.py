@@ -19,7 +19,7 @@ from smkit.viz import escape
 
 from .cadence import Cadence
 from .figures import cadence_figure, effects_figure, hour_figure, keywords_figure, timing_figure
-from .messages import T, code, content_type, listing, platform
+from .messages import T, code, content_type, listing, platform, topic, weekday
 from .model import POOLED
 from .report_common import _cap, _details, _note, _parts, _per, _rate, _ratio, _reason, _slot_label, _x
 from .report_themes import (
@@ -41,6 +41,8 @@ from .retention import LENGTHS
 from .timing import MIN_HOUR_POSTS, busy_hours
 
 __all__ = [
+    "topic",
+    "weekday",
     "adjusted_text",
     "apart_table",
     "brief",

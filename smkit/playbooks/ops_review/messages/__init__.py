@@ -150,7 +150,7 @@ T = i18n.Catalog(
             "top_none": "本期没有成员获得积分",
             "levels_caption": "各等级成员数：期初与期末",
             "community_method": (
-                "数据来自 `community_activity`。成员在数据中首次活跃的那一周算“新成员”，之后算“老成员”。"
+                "数据来自社群活动表。成员在数据中首次活跃的那一周算“新成员”，之后算“老成员”。"
                 "“同期群”指同一周加入的成员；留存是其中在之后每一周仍活跃的比例（尚未到来的周留空）。"
                 "积分按参数中的规则累计自数据第一天起的全部行为；等级是积分达到的最高门槛。"
             ),
@@ -202,8 +202,8 @@ T = i18n.Catalog(
                 "产出是本期发布的帖子数。篇均互动（点赞 + 评论 + 分享 + 收藏）与“平台均值”相比：即本期同平台所有账号帖子的平均互动；"
                 "互动指数是两者之比。“与平台均值相比”用单样本 t 检验判断每篇帖子互动与平台均值之比是否偏离 1（至少 5 篇，p < 0.05 为明显）。"
                 "回复时长是品牌在该负责人所负责平台上对已回复用户提及的首次回复时长中位数。个人目标来自目标文件中带负责人的行。"
-                "舆情响应是本期声誉监测的预警（以相同方法、默认设置检测）是否在所属等级的时限内（`respond_within_hours`）得到首次官方回应："
-                "预警计入其平台在 team 表中的负责人；首次官方回应是品牌对预警期间用户提及的回复，或品牌在该平台的发帖（`response_kinds`）。"
+                "舆情响应是本期声誉监测的预警（以相同方法、默认设置检测）是否在所属等级的回应时限内得到首次官方回应："
+                "预警计入其平台在 team 表中的负责人；首次官方回应是品牌对预警期间用户提及的回复，或品牌在该平台的发帖（可用参数设置只算回复）。"
             ),
             # the crisis response
             "sla_none": "{period}没有声誉监测预警，因此没有到期的响应时限。",
@@ -358,7 +358,7 @@ T = i18n.Catalog(
             "top_none": "no member earned points in the window",
             "levels_caption": "Members per level at the start and the end of the window",
             "community_method": (
-                "From `community_activity`. A member is new in the week of their first activity in the data and returning after it. "
+                "From community_activity. A member is new in the week of their first activity in the data and returning after it. "
                 "A cohort is the members who joined in one week; retention is the share of them active in each later week (empty where the "
                 "week has not happened yet). Points add up every action since the first day of data by the rules in the parameters; the level "
                 "is the highest whose threshold the points reach."
@@ -412,8 +412,8 @@ T = i18n.Catalog(
                 "norm says whether a one-sample t-test finds the ratio of each post's engagement to the norm different from 1 (five posts at least, p below 0.05). "
                 "Reply time is the brand's median time to first reply to the answered mentions on the platforms the owner runs. Own goals come from rows of "
                 "the goals file with an owner. Crisis response is the reputation monitor's alerts in the window (detected the same way, with its default "
-                "settings) answered within the deadline for their level (`respond_within_hours`): an alert counts for the owners of its platforms in the team "
-                "table; the first official response is a brand reply to a mention made during the alert, or a brand post on its platform (`response_kinds`)."
+                "settings) answered within the deadline for their level (respond_within_hours): an alert counts for the owners of its platforms in the team "
+                "table; the first official response is a brand reply to a mention made during the alert, or a brand post on its platform (response_kinds)."
             ),
             "sla_none": "No alert of the reputation monitor touched {period}, so no response deadline was due.",
             "sla_finding": "**Reputation alerts that touched the window: {alerts}; {met} answered within the response plan's deadline, {missed} missed it{pending}.**",
