@@ -79,6 +79,10 @@ def table(
     label and index label that came from the data is HTML-escaped, numbers
     formatted by ``formats`` (a format per column, or one for all), missing
     values shown as ``na_rep``. Tests read the numbers from ``.data``."""
+    if frame.index.nlevels == 1 and frame.index.name is not None and frame.columns.nlevels == 1 and frame.columns.name is None and not hide_index:
+        # a named index would take a header row of its own, under the column labels;
+        # as the columns' name it sits in the corner cell, on the same row
+        frame = frame.rename_axis(index=None, columns=frame.index.name)
     styled = frame.style.format(escape="html", na_rep=na_rep)
     if formats:
         if isinstance(formats, dict):

@@ -30,3 +30,15 @@ def test_the_bundled_font_has_the_platform_names():
     cmap = font.get_charmap()
     for char in "微博抖音小红书快手视频号哔哩领英播放量点赞评论转发收藏":
         assert ord(char) in cmap, char
+
+
+def test_a_named_index_shares_the_header_row_with_the_column_labels():
+    import pandas as pd
+
+    from smkit.viz import table
+
+    frame = pd.DataFrame({"结束": ["10月9日"], "提及量": [647]}, index=pd.Index(["10月6日"], name="开始"))
+    head = table(frame).to_html().split("<thead>")[1].split("</thead>")[0]
+    assert head.count("<tr>") == 1  # one header row, not a second one for the index name
+    assert head.index("开始") < head.index("结束") < head.index("提及量")
+    assert frame.index.name == "开始"  # the caller's frame is left as it was
