@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from smkit.data.schema import AGE_BANDS, PLATFORM_ZH
+from smkit.sample.people import REGIONS, SEGMENTS
 
 CREATOR_PLATFORMS = {"weibo": 0.25, "douyin": 0.3, "xiaohongshu": 0.3, "bilibili": 0.15}
 # Engagements (likes + comments + shares) per post per follower at 100k followers.
@@ -45,32 +46,25 @@ N_CREATORS = 240
 N_BOUGHT_FOLLOWERS = 14
 N_BOUGHT_LIKES = 8
 ON_TARGET_SHARE = 1 / 3
-REGIONS = ("华东", "华南", "华北", "华中", "西南", "西北", "东北")
 _FIRST = ("小鹿", "阿杰", "米粒", "橙子", "北北", "大王", "糖糖", "木子", "七七", "安安", "豆豆", "小周", "阿花", "老许", "饭团", "一一", "可乐", "青柠")
 _SECOND = ("家居日记", "的生活", "测评", "好物分享", "爱设计", "研究所", "Vlog", "聊数码", "的小窝", "选物", "改造记", "说")
 # The sample's past campaign partners (smkit.sample.owned.KOLS): the list holds them on Douyin, honest.
 PAST_PARTNERS = ("光影小鹿", "家居阿木", "TechLiang", "设计师Momo", "宝妈日记", "极客老周", "Luna灯光实验室", "租房改造王")
 
 
-def target_shares(audience: pd.DataFrame) -> dict[str, float]:
-    """The brand audience's female share, age bands and region shares, from the audience table."""
-    out: dict[str, float] = {}
-    if "gender" in audience:
-        out["female_share"] = float((audience["gender"] == "female").mean())
-    if "age" in audience:
-        bands = age_band(audience["age"])
-        for band in AGE_BANDS:
-            out[band] = float((bands == band).mean())
-    if "region" in audience:
-        for region, share in audience["region"].value_counts(normalize=True).items():
-            out[f"region:{region}"] = float(share)
+def target_shares() -> dict[str, float]:
+    """The sample brand audience's expected female share, age bands and region shares
+    (from the persona segments the audience table is drawn from, so the creator list
+    does not depend on the audience's size)."""
+    from scipy.stats import norm
+
+    female = sum(seg["share"] * seg["female"] for seg in SEGMENTS.values())
+    edges = (-np.inf, 17.5, 24.5, 34.5, 44.5, np.inf)  # ages are whole years, rounded
+    out = {"female_share": float(female)}
+    for k, band in enumerate(AGE_BANDS):
+        out[band] = float(sum(seg["share"] * (norm.cdf(edges[k + 1], *seg["age"]) - norm.cdf(edges[k], *seg["age"])) for seg in SEGMENTS.values()))
+    out.update({f"region:{r}": 1 / len(REGIONS) for r in REGIONS})
     return out
-
-
-def age_band(age: pd.Series) -> pd.Series:
-    """Ages in years to the creator table's age bands."""
-    edges = [-np.inf, 18, 25, 35, 45, np.inf]
-    return pd.cut(pd.to_numeric(age, errors="coerce"), edges, right=False, labels=list(AGE_BANDS)).astype(object)
 
 
 def _names(rng: np.random.Generator, n: int) -> list[str]:
@@ -103,7 +97,7 @@ def _audience_mix(rng: np.random.Generator, target: dict[str, float], on_target:
     return female, ages, region, share
 
 
-def creators(rng: np.random.Generator, audience: pd.DataFrame, end: pd.Timestamp, bought: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def creators(rng: np.random.Generator, end: pd.Timestamp, bought: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """The raw creator list, its follower history (both with Chinese headers) and the truth.
 
     ``bought=False`` makes the null world: every creator honest.
@@ -142,7 +136,7 @@ def creators(rng: np.random.Generator, audience: pd.DataFrame, end: pd.Timestamp
     price = np.array([PRICE_PER_10K[p] for p in platform]) * (reported / 1e4) ** 0.85 * np.exp(rng.normal(0, 0.3, n))
     price = np.where(price >= 10000, np.round(price, -3), np.round(price, -2)).clip(200)
 
-    target = target_shares(audience)
+    target = target_shares()
     on_target = rng.random(n) < ON_TARGET_SHARE
     mixes = [_audience_mix(rng, target, bool(t)) for t in on_target]
 

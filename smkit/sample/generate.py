@@ -71,7 +71,7 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
     # The creator list takes its own stream, apart from the spawned children, so
     # every table above stays byte-identical whatever the creator list draws.
     rng_creators = np.random.default_rng(np.random.SeedSequence([seed, 221]))
-    creator_list, creator_history, creator_truth = _creators(rng_creators, audience, end_day)
+    creator_list, creator_history, creator_truth = _creators(rng_creators, end_day)
 
     truth = {
         "seed": seed,

@@ -4,8 +4,8 @@ Each eligible creator (not suspicious, with a price and an estimate) is one
 item: its cost is its price for one post, its value the expected engagements
 of that post, weighted by audience fit under the ``fit_engagements``
 objective. The set with the largest total value whose prices fit the budget
-is found exactly as an integer program (``scipy.optimize.milp``, HiGHS
-branch and bound), not by ranking: a ranking by followers or by value per
+is found exactly by dynamic programming over the budget (see
+:func:`knapsack`), not by ranking: a ranking by followers or by value per
 yuan can leave money unspent or miss a better combination.
 
 Tiers follow the usual Chinese industry bands of followers: 头部 head (1M
@@ -30,27 +30,51 @@ def tier(followers: pd.Series) -> pd.Series:
     return out
 
 
+MAX_CELLS = 200_000  # budget steps the dynamic programme keeps; above, prices are rounded up to coarser steps
+
+
 def knapsack(values: np.ndarray, costs: np.ndarray, budget: float) -> np.ndarray:
     """The 0-1 choice with the largest total value whose total cost is within ``budget``.
 
-    Items with a cost above the budget or a value of zero or less are never chosen.
+    Exact dynamic programming over the budget in steps of :func:`budget_unit`
+    yuan: the greatest common divisor of the prices and the budget (100 yuan
+    for prices quoted in hundreds), or, when that would need more than
+    ``MAX_CELLS`` steps, ``budget / MAX_CELLS`` with prices rounded up, so a
+    chosen set never exceeds the budget. Items with a value of zero or less,
+    or a price above the budget, are never chosen.
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
     values, costs = np.asarray(values, dtype=float), np.asarray(costs, dtype=float)
     chosen = np.zeros(len(values), dtype=bool)
     ok = np.isfinite(values) & np.isfinite(costs) & (values > 0) & (costs <= budget) & (costs >= 0)
     if not ok.any():
         return chosen
-    v, c = values[ok], costs[ok]
-    scale = v.max()
-    res = milp(
-        -v / scale, constraints=LinearConstraint(c[None, :], -np.inf, budget), integrality=np.ones(len(v)), bounds=Bounds(0, 1), options={"mip_rel_gap": 1e-9}
-    )
-    if res.x is None:
-        raise RuntimeError(f"the knapsack solver failed: {res.message}")
-    chosen[np.flatnonzero(ok)] = res.x > 0.5
+    unit = budget_unit(costs[ok], budget)
+    steps = int(np.floor(budget / unit + 1e-9))
+    weights = np.ceil(np.where(ok, costs, 0) / unit - 1e-9).astype(np.int64)
+    best = np.zeros(steps + 1)  # best[c]: the largest value within c steps of budget
+    keep = np.zeros((len(values), steps + 1), dtype=bool)
+    for i in np.flatnonzero(ok):
+        w = int(weights[i])
+        if w > steps:
+            continue
+        with_item = best[: steps + 1 - w] + values[i]
+        better = with_item > best[w:] + 1e-12
+        keep[i, w:] = better
+        best[w:] = np.where(better, with_item, best[w:])
+    left = steps
+    for i in np.flatnonzero(ok)[::-1]:
+        if keep[i, left]:
+            chosen[i] = True
+            left -= int(weights[i])
     return chosen
+
+
+def budget_unit(costs: np.ndarray, budget: float) -> float:
+    """The dynamic programme's step in yuan (see :func:`knapsack`)."""
+    amounts = np.append(np.asarray(costs, dtype=float), budget)
+    whole = np.round(amounts).astype(np.int64)
+    unit = float(np.gcd.reduce(whole[whole > 0])) if np.allclose(whole, amounts) and (whole > 0).any() else 1.0
+    return max(unit, budget / MAX_CELLS)
 
 
 def by_followers(followers: np.ndarray, costs: np.ndarray, budget: float) -> np.ndarray:
