@@ -34,7 +34,8 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
     usable = (followers > 0) & (own > 0)
     norm = eng.fit_norm(c, usable)
     est = eng.expected_engagements(c, norm)
-    flags = sig.raise_signals(sig.engagement_z(c, norm), sig.ratio_z(c), jumps := sig.follower_jumps(c, inputs.history))
+    eng_z, rat_z, jumps = sig.engagement_z(c, norm), sig.ratio_z(c), sig.follower_jumps(c, inputs.history)
+    flags = sig.raise_signals(eng_z, rat_z, jumps)
     fit = audience_fit(c, inputs.target)
     price = pd.to_numeric(c["price"], errors="coerce").astype(float)
 
@@ -52,8 +53,8 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
     out["expected_cpe"] = price / out["expected"]
     out["cpe_low"] = price / out["expected_high"]
     out["cpe_high"] = price / out["expected_low"]
-    out["engagement_z"] = sig.engagement_z(c, norm)
-    out["ratio_z"] = sig.ratio_z(c)
+    out["engagement_z"] = eng_z
+    out["ratio_z"] = rat_z
     out = out.join(jumps[["jump_share", "jump_date"]]).join(flags)
     out["eligible"] = ~out["suspicious"] & (price > 0) & out["expected"].notna()
     weight = out["fit"].fillna(out["fit"].median()) if s.objective == "fit_engagements" and out["fit"].notna().any() else pd.Series(1.0, index=out.index)
