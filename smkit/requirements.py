@@ -32,6 +32,8 @@ EXPORTS = {
     "experiments": "the A/B test export (experiment_id, variant, metrics)",
     "community_activity": "the community activity export (member, day, action)",
     "team": "the team roster (account, owner, role)",
+    "creators": "a KOL platform's creator list (nickname, platform, followers, average engagement, price, audience)",
+    "creator_daily": "a KOL platform's follower history per creator (date, creator, followers)",
 }
 
 

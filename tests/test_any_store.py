@@ -32,7 +32,7 @@ matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
 SMKIT = Path(sys.executable).parent / "smkit"
-TABLES = ("posts", "account_daily", "audience", "mentions", "campaigns", "experiments", "community_activity", "team")
+TABLES = ("posts", "account_daily", "audience", "mentions", "campaigns", "experiments", "community_activity", "team", "creators", "creator_daily")
 SETS = [(t,) for t in TABLES] + [
     ("posts", "account_daily"),
     ("posts", "mentions"),
@@ -42,6 +42,7 @@ SETS = [(t,) for t in TABLES] + [
     ("account_daily", "community_activity"),
     ("posts", "team"),
     ("posts", "audience"),
+    ("creators", "audience"),
     TABLES,
 ]
 # What each playbook does with each table set (with brand/account given): run, or be refused for its core table.
@@ -54,6 +55,7 @@ CORE = {
     "content_performance": "posts",
     "reputation_monitor": "mentions",
     "ops_review": "account_daily",
+    "kol_selection": "creators",
 }
 FAST = {"personas": {"k": 3}}  # a fixed k keeps the matrix quick
 GROWTH_SENTENCE = (

@@ -40,6 +40,7 @@ PLAYBOOKS = (
     "campaign_postmortem",
     "reputation_monitor",
     "ops_review",
+    "kol_selection",
 )
 DAY = "2026-12-01"
 LEVEL_AT = {"zh": "II", "en": "I"}  # the zh run must exit 3 on the planted Ⅱ级 crisis, the en run must not
@@ -91,6 +92,7 @@ DATA_COLUMNS = {
     "account_daily": ("account",),
     "team": ("owner", "account", "post_id"),
     "experiments": ("experiment_id", "variant"),
+    "creators": ("creator", "category", "top_region"),
 }
 BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "th", "caption", "summary"}
 

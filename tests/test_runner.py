@@ -305,7 +305,14 @@ def test_index_lists_runs_newest_first(tmp_path):
             "CMP-1 · KPI 达标 1/2 项；播放增量 +31.1%",
             "CMP-1 · 1 of 2 KPIs on target; views lift +31.1%",
         ),
+        (
+            "kol_selection",
+            {"budget": 200000, "expected_engagements": 204321.4, "n_shortlisted": 34, "n_suspicious": 27},
+            "预算 ¥200,000：34 位达人，预计 20.4万 次互动；27 位可疑",
+            "budget ¥200,000: 34 creators, about 204,321 engagements; 27 suspicious",
+        ),
         ("ops_review", {}, "", ""),
+        ("kol_selection", {"budget": 1000}, "", ""),
         ("reputation_monitor", {"alert_level": "high"}, "", ""),
     ],
 )

@@ -318,7 +318,9 @@ def _parse(series: pd.Series, kind: str, tz: str) -> parsing.Parsed:
         return parsing.parse_count(series)
     if kind == RATE:
         return parsing.parse_rate(series)
-    if kind in (AMOUNT, SCORE):
+    if kind == AMOUNT:
+        return parsing.parse_amount(series)
+    if kind == SCORE:
         return parsing.parse_number(series)
     if kind == INTEGER:
         parsed = parsing.parse_number(series)

@@ -111,6 +111,18 @@ def parse_number(series: pd.Series, *, percent: bool = False) -> Parsed:
     return Parsed(values, bad, lower)
 
 
+_CURRENCY = re.compile(r"^\s*(?:[¥￥]|RMB|CNY)\s*|\s*(?:元|RMB|CNY)\s*$", re.IGNORECASE)
+
+
+def parse_amount(series: pd.Series) -> Parsed:
+    """Money as exported: ``¥3,000``, ``￥1.2万``, ``3000元``, ``3k``; the currency
+    sign or word is dropped (every amount is in yuan), the rest read by :func:`parse_number`."""
+    if series.dtype.kind in "biufb":
+        return parse_number(series)
+    text = series.astype("string").str.replace(_CURRENCY, "", regex=True)
+    return parse_number(text.where(series.notna()))
+
+
 def parse_count(series: pd.Series) -> Parsed:
     """Whole non-negative counts as nullable integers.
 

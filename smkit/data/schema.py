@@ -145,6 +145,10 @@ RETENTION_LABELS = {
     "profile_visits": "主页访问 profile visits",
 }
 
+# A creator's audience by age, in the bands the KOL platforms' audience
+# portraits use (蒲公英 and 巨量星图 style); shares of the creator's followers.
+AGE_BANDS = ("age_under_18", "age_18_24", "age_25_34", "age_35_44", "age_45_plus")
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -265,6 +269,36 @@ TABLES: dict[str, Table] = {
             },
             required=("date", "platform", "user_id", "action"),
             key=("date", "platform", "user_id", "action"),
+        ),
+        Table(
+            name="creators",
+            description="one row per creator (KOL) and platform, as the KOL platforms export a creator list",
+            columns={
+                "platform": TEXT,
+                "creator": TEXT,
+                "creator_id": TEXT,
+                "category": TEXT,
+                "followers": COUNT,
+                "avg_likes": AMOUNT,
+                "avg_comments": AMOUNT,
+                "avg_shares": AMOUNT,
+                "posts_30d": COUNT,
+                "price": AMOUNT,
+                "female_share": RATE,
+                "male_share": RATE,
+                **{column: RATE for column in AGE_BANDS},
+                "top_region": TEXT,
+                "top_region_share": RATE,
+            },
+            required=("platform", "creator"),
+            key=("platform", "creator"),
+        ),
+        Table(
+            name="creator_daily",
+            description="one row per day, platform and creator: the follower count a KOL platform's account history shows",
+            columns={"date": DATE, "platform": TEXT, "creator": TEXT, "followers": COUNT},
+            required=("date", "platform", "creator", "followers"),
+            key=("date", "platform", "creator"),
         ),
         Table(
             name="team",

@@ -33,6 +33,7 @@ TIME_COLUMNS = {
     "mentions": "published_at",
     "experiments": "assigned_at",
     "community_activity": "date",
+    "creator_daily": "date",
 }
 
 

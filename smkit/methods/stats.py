@@ -351,3 +351,32 @@ def weekly_growth(counts: Sequence[float], alpha: float = 0.05) -> dict[str, flo
         "p_value": float(fit.pvalues[1]),
         "weeks": len(y),
     }
+
+
+@dataclass(frozen=True)
+class Shrunk:
+    """Normal-normal empirical Bayes estimates (see :func:`shrink_known_variance`)."""
+
+    estimate: np.ndarray  # posterior means
+    variance: np.ndarray  # posterior variances (the prior mean's uncertainty included)
+    weight: np.ndarray  # the weight on the prior mean, B = v / (v + tau2): 1 is full shrinkage
+    tau2: float  # the spread of the true values around their prior means (method of moments)
+
+
+def shrink_known_variance(y: np.ndarray, v: np.ndarray, prior: np.ndarray, tau2: float | None = None, prior_variance: np.ndarray | float = 0.0) -> Shrunk:
+    """Shrink estimates ``y`` with known sampling variances ``v`` toward prior means ``prior``.
+
+    The model is normal-normal: ``y_i ~ N(theta_i, v_i)``, ``theta_i ~ N(prior_i, tau2)``.
+    ``tau2`` not given is the method-of-moments estimate ``max(0, mean((y - prior)^2 - v))``
+    (the prior means taken as known). Each estimate moves toward its prior by the weight
+    ``B_i = v_i / (v_i + tau2)``: an estimate from few observations (large ``v_i``) moves
+    most. The posterior variance is ``(1 - B_i) v_i`` plus ``B_i^2`` times the prior
+    mean's own variance ``prior_variance``.
+    """
+    y, v, prior = (np.asarray(a, dtype=float) for a in (y, v, prior))
+    if tau2 is None:
+        tau2 = float(max(np.mean((y - prior) ** 2 - v), 0.0)) if len(y) else 0.0
+    weight = v / (v + tau2) if tau2 > 0 else np.ones_like(v)
+    estimate = weight * prior + (1 - weight) * y
+    variance = (1 - weight) * v + weight**2 * np.asarray(prior_variance, dtype=float)
+    return Shrunk(estimate, variance, weight, float(tau2))

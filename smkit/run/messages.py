@@ -20,6 +20,7 @@ NAMES = Catalog(
             "campaign_postmortem": "营销活动复盘",
             "reputation_monitor": "口碑与危机预警",
             "ops_review": "运营复盘",
+            "kol_selection": "达人（KOL）筛选",
         },
         "en": {
             "data_overview": "Data overview",
@@ -30,6 +31,7 @@ NAMES = Catalog(
             "campaign_postmortem": "Campaign post-mortem",
             "reputation_monitor": "Reputation and crisis monitor",
             "ops_review": "Operations review",
+            "kol_selection": "KOL selection",
         },
     }
 )
@@ -154,6 +156,7 @@ HEADLINES = Catalog(
             "metric_engagements": "互动",
             "monitor_level": "最高预警：{level}",
             "monitor_none": "无预警",
+            "kol_shortlist": "预算 {budget}：{n} 位达人，预计 {engagements} 次互动；{suspicious} 位可疑",
             "separator": "；",
         },
         "en": {
@@ -175,6 +178,7 @@ HEADLINES = Catalog(
             "metric_engagements": "engagements",
             "monitor_level": "highest warning: {level}",
             "monitor_none": "no warning",
+            "kol_shortlist": "budget {budget}: {n} creators, about {engagements} engagements; {suspicious} suspicious",
             "separator": "; ",
         },
     }

@@ -332,6 +332,20 @@ def _headline_monitor(s: dict, lang: str) -> str:
     return HEADLINES("monitor_level", lang, level=i18n.level_name(level, lang))
 
 
+def _headline_kol(s: dict, lang: str) -> str:
+    budget, engagements = _number(s.get("budget")), _number(s.get("expected_engagements"))
+    if budget is None or engagements is None:
+        return ""
+    return HEADLINES(
+        "kol_shortlist",
+        lang,
+        budget=i18n.money(budget, lang),
+        n=int(s.get("n_shortlisted") or 0),
+        engagements=i18n.count(round(engagements), lang),
+        suspicious=int(s.get("n_suspicious") or 0),
+    )
+
+
 HEADLINE: dict[str, Callable[[dict, str], str]] = {
     "data_overview": _headline_data_overview,
     "market_analysis": _headline_market,
@@ -341,6 +355,7 @@ HEADLINE: dict[str, Callable[[dict, str], str]] = {
     "campaign_postmortem": _headline_campaign,
     "reputation_monitor": _headline_monitor,
     "ops_review": _headline_ops,
+    "kol_selection": _headline_kol,
 }
 
 

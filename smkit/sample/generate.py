@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from smkit.sample.creators import creators as _creators
 from smkit.sample.listening import _mentions, _planted_share_of_voice
 from smkit.sample.owned import _account_daily, _campaigns, _market_factor, _posts
 from smkit.sample.people import _audience, _community, _experiments, _team
@@ -67,6 +68,10 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
     experiments, experiment_truth = _experiments(rng_experiments, scale, end_day)
     community, community_truth = _community(rng_community, dates, scale)
     team = _team(posts)
+    # The creator list takes its own stream, apart from the spawned children, so
+    # every table above stays byte-identical whatever the creator list draws.
+    rng_creators = np.random.default_rng(np.random.SeedSequence([seed, 221]))
+    creator_list, creator_history, creator_truth = _creators(rng_creators, end_day)
 
     truth = {
         "seed": seed,
@@ -105,6 +110,7 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
         "experiments": experiment_truth,
         "personas": segment_truth,
         "community": community_truth,
+        "creators": creator_truth,
     }
     return {
         "posts": posts,
@@ -115,6 +121,8 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
         "experiments": experiments,
         "community_activity": community,
         "team": team,
+        "creators": creator_list,
+        "creator_daily": creator_history,
         "truth": truth,
         "truth_segments": segments,
     }
