@@ -32,6 +32,9 @@ EXPORTS = {
     "experiments": "the A/B test export (experiment_id, variant, metrics)",
     "community_activity": "the community activity export (member, day, action)",
     "team": "the team roster (account, owner, role)",
+    "events": "the community event plan (event_id, type, start_at)",
+    "point_redemptions": "the points mall's redemption export (member, day, points)",
+    "feedback": "the feedback or ticket export (feedback_id, received_at, text, status)",
 }
 
 

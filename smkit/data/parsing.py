@@ -111,6 +111,17 @@ def parse_number(series: pd.Series, *, percent: bool = False) -> Parsed:
     return Parsed(values, bad, lower)
 
 
+_CURRENCY = re.compile(r"^\s*(?:¥|￥|RMB|CNY)\s*|\s*(?:元|RMB|CNY)\s*$", re.IGNORECASE)
+
+
+def parse_amount(series: pd.Series) -> Parsed:
+    """Money as exported: ``¥1,200``, ``￥3.5万``, ``800元`` and ``RMB 500`` read as yuan, as plain numbers do."""
+    if series.dtype.kind in "biufb":
+        return parse_number(series)
+    text = series.astype("string").str.replace(_CURRENCY, "", regex=True)
+    return parse_number(text.where(series.notna()))
+
+
 def parse_count(series: pd.Series) -> Parsed:
     """Whole non-negative counts as nullable integers.
 

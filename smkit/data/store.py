@@ -33,6 +33,9 @@ TIME_COLUMNS = {
     "mentions": "published_at",
     "experiments": "assigned_at",
     "community_activity": "date",
+    "events": "start_at",
+    "point_redemptions": "date",
+    "feedback": "received_at",
 }
 
 

@@ -15,7 +15,19 @@ from smkit.data.ingest import ingest
 from smkit.data.store import default_store_path, lock_timeout
 from smkit.sample.generate import write
 
-SAMPLE_TABLES = ("posts", "account_daily", "audience", "mentions", "campaigns", "experiments", "community_activity", "team")
+SAMPLE_TABLES = (
+    "posts",
+    "account_daily",
+    "audience",
+    "mentions",
+    "campaigns",
+    "experiments",
+    "community_activity",
+    "team",
+    "events",
+    "point_redemptions",
+    "feedback",
+)
 
 
 def build_sample_store(store: str | Path | None = None, *, seed: int = 7, scale: float = 1.0, quiet: bool = True, without: Iterable[str] = ()) -> Path:

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from smkit.sample.community_ops import community_ops
 from smkit.sample.listening import _mentions, _planted_share_of_voice
 from smkit.sample.owned import _account_daily, _campaigns, _market_factor, _posts
 from smkit.sample.people import _audience, _community, _experiments, _team
@@ -67,6 +68,10 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
     experiments, experiment_truth = _experiments(rng_experiments, scale, end_day)
     community, community_truth = _community(rng_community, dates, scale)
     team = _team(posts)
+    # Events, redemptions and feedback draw from their own stream (not a spawned
+    # child), so every table above keeps its bytes; only the lifting events'
+    # extra members are added to community_activity on their days.
+    events, community, redemptions, feedback, community_ops_truth = community_ops(seed, dates, scale, community)
 
     truth = {
         "seed": seed,
@@ -105,6 +110,7 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
         "experiments": experiment_truth,
         "personas": segment_truth,
         "community": community_truth,
+        "community_ops": community_ops_truth,
     }
     return {
         "posts": posts,
@@ -115,6 +121,9 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
         "experiments": experiments,
         "community_activity": community,
         "team": team,
+        "events": events,
+        "point_redemptions": redemptions,
+        "feedback": feedback,
         "truth": truth,
         "truth_segments": segments,
     }
