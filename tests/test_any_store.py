@@ -54,6 +54,7 @@ CORE = {
     "content_performance": "posts",
     "reputation_monitor": "mentions",
     "ops_review": "account_daily",
+    "community": "community_activity",
 }
 FAST = {"personas": {"k": 3}}  # a fixed k keeps the matrix quick
 GROWTH_SENTENCE = (

@@ -40,6 +40,7 @@ PLAYBOOKS = (
     "campaign_postmortem",
     "reputation_monitor",
     "ops_review",
+    "community",
 )
 DAY = "2026-12-01"
 LEVEL_AT = {"zh": "II", "en": "I"}  # the zh run must exit 3 on the planted Ⅱ级 crisis, the en run must not

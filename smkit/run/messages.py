@@ -20,6 +20,7 @@ NAMES = Catalog(
             "campaign_postmortem": "营销活动复盘",
             "reputation_monitor": "口碑与危机预警",
             "ops_review": "运营复盘",
+            "community": "社群运营",
         },
         "en": {
             "data_overview": "Data overview",
@@ -30,6 +31,7 @@ NAMES = Catalog(
             "campaign_postmortem": "Campaign post-mortem",
             "reputation_monitor": "Reputation and crisis monitor",
             "ops_review": "Operations review",
+            "community": "Community",
         },
     }
 )

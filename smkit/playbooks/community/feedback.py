@@ -56,6 +56,8 @@ class Feedback:
     accuracy: float | None  # of the keywords on items whose category the export gave
     open: int
     oldest_open_days: float | None
+    median_first: float | None  # hours, over every category
+    median_resolution: float | None
 
 
 def prepare(feedback: pd.DataFrame, keywords: Sequence[tuple[str, Sequence[str]]]) -> pd.DataFrame:
@@ -129,4 +131,11 @@ def feedback_loop(feedback: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
         accuracy=accuracy,
         open=int(w["open"].sum()),
         oldest_open_days=float(ages.max()) if len(ages) else None,
+        median_first=_median(w["hours_to_first_response"]),
+        median_resolution=_median(w["hours_to_resolution"]),
     )
+
+
+def _median(values: pd.Series) -> float | None:
+    values = values.dropna()
+    return float(values.median()) if len(values) else None
