@@ -157,7 +157,9 @@ def events_text(result: Result, lang: str) -> str:
             )
         )
     sep = "；" if lang == "zh" else "; "
-    text = T("events_text", lang, interval=i18n.percent(ev.interval, 0), types=sep.join(lines) + ("。" if lang == "zh" else "."))
+    joined = sep.join(lines)
+    joined = joined[:1].upper() + joined[1:]  # a sentence of its own in English
+    text = T("events_text", lang, interval=i18n.percent(ev.interval, 0), types=joined + ("。" if lang == "zh" else "."))
     if len(ev.skipped):
         text += ("" if lang == "zh" else " ") + T("events_skipped", lang, n=len(ev.skipped), days=result.pre_days)
     return text
