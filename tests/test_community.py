@@ -323,3 +323,11 @@ def test_bad_parameters_name_what_is_wrong(tmp_path):
     bad.write_text("rule,value\nexpiry_days,soon\nyuan_per_point,0.01\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"rules.csv, row 2: value 'soon' of expiry_days is not a number"):
         settings(rules=str(bad))
+
+
+def test_the_reports_index_names_a_community_run_by_its_members():
+    from smkit.run.report_html import headline
+
+    assert headline("community", {"active_members": 1921, "at_risk": 240}, "zh") == "活跃成员 1,921 人，240 人有流失风险"
+    assert headline("community", {"active_members": 1921, "at_risk": 240}, "en") == "1,921 active members, 240 at risk of leaving"
+    assert headline("community", {"active_members": 12, "at_risk": None}, "en") == ""

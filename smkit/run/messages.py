@@ -156,6 +156,7 @@ HEADLINES = Catalog(
             "metric_engagements": "互动",
             "monitor_level": "最高预警：{level}",
             "monitor_none": "无预警",
+            "community": "活跃成员 {active} 人，{at_risk} 人有流失风险",
             "separator": "；",
         },
         "en": {
@@ -177,6 +178,7 @@ HEADLINES = Catalog(
             "metric_engagements": "engagements",
             "monitor_level": "highest warning: {level}",
             "monitor_none": "no warning",
+            "community": "{active} active members, {at_risk} at risk of leaving",
             "separator": "; ",
         },
     }
