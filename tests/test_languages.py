@@ -92,6 +92,10 @@ DATA_COLUMNS = {
     "account_daily": ("account",),
     "team": ("owner", "account", "post_id"),
     "experiments": ("experiment_id", "variant"),
+    "community_activity": ("user_id",),
+    "events": ("event_id", "name"),
+    "point_redemptions": ("reward",),
+    "feedback": ("feedback_id", "category", "text"),
 }
 BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "th", "caption", "summary"}
 
