@@ -34,6 +34,9 @@ EXPORTS = {
     "team": "the team roster (account, owner, role)",
     "creators": "a KOL platform's creator list (nickname, platform, followers, average engagement, price, audience)",
     "creator_daily": "a KOL platform's follower history per creator (date, creator, followers)",
+    "events": "the community event plan (event_id, type, start_at)",
+    "point_redemptions": "the points mall's redemption export (member, day, points)",
+    "feedback": "the feedback or ticket export (feedback_id, received_at, text, status)",
 }
 
 

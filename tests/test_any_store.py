@@ -56,6 +56,7 @@ CORE = {
     "reputation_monitor": "mentions",
     "ops_review": "account_daily",
     "kol_selection": "creators",
+    "community": "community_activity",
 }
 FAST = {"personas": {"k": 3}}  # a fixed k keeps the matrix quick
 GROWTH_SENTENCE = (

@@ -41,6 +41,7 @@ PLAYBOOKS = (
     "reputation_monitor",
     "ops_review",
     "kol_selection",
+    "community",
 )
 DAY = "2026-12-01"
 LEVEL_AT = {"zh": "II", "en": "I"}  # the zh run must exit 3 on the planted Ⅱ级 crisis, the en run must not
@@ -93,6 +94,10 @@ DATA_COLUMNS = {
     "team": ("owner", "account", "post_id"),
     "experiments": ("experiment_id", "variant"),
     "creators": ("creator", "category", "top_region"),
+    "community_activity": ("user_id",),
+    "events": ("event_id", "name"),
+    "point_redemptions": ("reward",),
+    "feedback": ("feedback_id", "category", "text"),
 }
 BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "th", "caption", "summary"}
 

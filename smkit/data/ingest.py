@@ -183,7 +183,8 @@ def prepare(
         if empty.any():
             reasons[empty] += f"{column} is missing; "
     report.notes.extend(schema.content_type_notes(out.get("content_type", ())))  # unknown forms, before they become "other"
-    _normalise_categories(out, reasons)
+    _normalise_categories(out, reasons, table)
+    _check_order(out, reasons, table)
     if LOWER_BOUND_COLUMN in spec.columns:
         out[LOWER_BOUND_COLUMN] = None if lower is None else lower.str.lstrip(";")
     _derive_keys(out, table)
@@ -383,7 +384,23 @@ def _map_unique(series: pd.Series, func) -> pd.Series:
     return pd.Series(mapped.take(codes), index=series.index)  # code -1 (missing) takes the None
 
 
-def _normalise_categories(out: pd.DataFrame, reasons: pd.Series) -> None:
+# Times of one row that must not run backwards: (earlier, later) per table.
+ORDERED_TIMES = {
+    "events": (("start_at", "end_at"),),
+    "feedback": (("received_at", "first_response_at"), ("received_at", "resolved_at")),
+}
+
+
+def _check_order(out: pd.DataFrame, reasons: pd.Series, table: str) -> None:
+    """A feedback answered before it came, or an event that ends before it starts, is a broken row."""
+    for first, then in ORDERED_TIMES.get(table, ()):
+        if first in out and then in out:
+            bad = (out[then] < out[first]).fillna(False).astype(bool)
+            if bad.any():
+                reasons[bad] += f"{then} is before {first}; "
+
+
+def _normalise_categories(out: pd.DataFrame, reasons: pd.Series, table: str = "") -> None:
     if "platform" in out:
         out["platform"] = _map_unique(out["platform"], schema.normalise_platform)
         odd = out["platform"].notna() & ~out["platform"].str.fullmatch(PLATFORM_NAME).fillna(False).astype(bool)
@@ -400,6 +417,10 @@ def _normalise_categories(out: pd.DataFrame, reasons: pd.Series) -> None:
         out["channel"] = mapped
     if "action" in out:
         out["action"] = _map_unique(out["action"], schema.normalise_action)
+    if table == "events" and "type" in out:
+        out["type"] = _map_unique(out["type"], schema.normalise_event_type)
+    if table == "feedback" and "status" in out:
+        out["status"] = _map_unique(out["status"], schema.normalise_feedback_status)
 
 
 def _derive_keys(out: pd.DataFrame, table: str) -> None:

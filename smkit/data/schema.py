@@ -301,6 +301,52 @@ TABLES: dict[str, Table] = {
             key=("date", "platform", "creator"),
         ),
         Table(
+            name="events",
+            description="one row per community event (活动): its type, where and when it ran, its cost and participants",
+            columns={
+                "event_id": TEXT,
+                "name": TEXT,
+                "type": TEXT,
+                "platform": TEXT,
+                "start_at": TIMESTAMP,
+                "end_at": TIMESTAMP,
+                "cost": AMOUNT,
+                "participants": COUNT,
+            },
+            required=("event_id", "type", "start_at"),
+            key=("event_id",),
+        ),
+        Table(
+            name="point_redemptions",
+            description="one row per member, day and reward redeemed with points (积分兑换)",
+            columns={
+                "date": DATE,
+                "platform": TEXT,
+                "user_id": TEXT,
+                "reward": TEXT,
+                "points": COUNT,
+            },
+            required=("date", "user_id", "points"),
+            key=("date", "platform", "user_id", "reward"),
+        ),
+        Table(
+            name="feedback",
+            description="one row per piece of user feedback (用户反馈): when it came, what it says, when it was answered and resolved",
+            columns={
+                "feedback_id": TEXT,
+                "platform": TEXT,
+                "author": TEXT,
+                "received_at": TIMESTAMP,
+                "category": TEXT,
+                "text": TEXT,
+                "status": TEXT,
+                "first_response_at": TIMESTAMP,
+                "resolved_at": TIMESTAMP,
+            },
+            required=("feedback_id", "received_at"),
+            key=("platform", "feedback_id"),
+        ),
+        Table(
             name="team",
             description="who owns what: an account (on one platform or all) or a single post, mapped to an owner and role",
             columns={
@@ -347,6 +393,77 @@ def normalise_action(value: str) -> str:
     """Map a community action as exported (签到, 点赞, Check-in ...) to its identifier."""
     text = str(value).strip().lower()
     return text if text in ACTIONS else ACTION_ALIASES.get(text, text)
+
+
+# Community event types (活动类型) as stored; exported names are mapped by
+# :func:`normalise_event_type`, unknown ones kept lower-cased.
+EVENT_TYPES = ("online_discussion", "offline_meetup", "lecture", "lucky_draw", "qa", "poll", "challenge")
+EVENT_TYPE_ALIASES = {
+    "线上讨论": "online_discussion",
+    "话题讨论": "online_discussion",
+    "online discussion": "online_discussion",
+    "discussion": "online_discussion",
+    "线下聚会": "offline_meetup",
+    "线下活动": "offline_meetup",
+    "见面会": "offline_meetup",
+    "offline meet-up": "offline_meetup",
+    "offline meetup": "offline_meetup",
+    "meetup": "offline_meetup",
+    "专题讲座": "lecture",
+    "讲座": "lecture",
+    "直播讲座": "lecture",
+    "talk": "lecture",
+    "抽奖": "lucky_draw",
+    "幸运抽奖": "lucky_draw",
+    "lucky draw": "lucky_draw",
+    "giveaway": "lucky_draw",
+    "问答": "qa",
+    "有问必答": "qa",
+    "q&a": "qa",
+    "ama": "qa",
+    "投票": "poll",
+    "vote": "poll",
+    "挑战": "challenge",
+    "挑战赛": "challenge",
+}
+
+# Feedback status (处理状态) as stored: open, responded (answered, not yet
+# resolved) or resolved; exported words are mapped, unknown ones kept lower-cased.
+FEEDBACK_STATUSES = ("open", "responded", "resolved")
+FEEDBACK_STATUS_ALIASES = {
+    "待处理": "open",
+    "未处理": "open",
+    "新建": "open",
+    "new": "open",
+    "pending": "open",
+    "处理中": "responded",
+    "已回复": "responded",
+    "跟进中": "responded",
+    "in progress": "responded",
+    "replied": "responded",
+    "已解决": "resolved",
+    "已完成": "resolved",
+    "已关闭": "resolved",
+    "关闭": "resolved",
+    "closed": "resolved",
+    "done": "resolved",
+    "solved": "resolved",
+}
+
+
+def _normalise(value: str, known: tuple[str, ...], aliases: dict[str, str]) -> str:
+    text = " ".join(str(value).strip().lower().split())
+    return text if text in known else aliases.get(text, text.replace(" ", "_"))
+
+
+def normalise_event_type(value: str) -> str:
+    """Map an event type as exported (线上讨论, 抽奖, Q&A ...) to its identifier."""
+    return _normalise(value, EVENT_TYPES, EVENT_TYPE_ALIASES)
+
+
+def normalise_feedback_status(value: str) -> str:
+    """Map a feedback status as exported (已解决, 处理中, Closed ...) to open, responded or resolved."""
+    return _normalise(value, FEEDBACK_STATUSES, FEEDBACK_STATUS_ALIASES)
 
 
 def get_table(name: str) -> Table:

@@ -34,6 +34,9 @@ TIME_COLUMNS = {
     "experiments": "assigned_at",
     "community_activity": "date",
     "creator_daily": "date",
+    "events": "start_at",
+    "point_redemptions": "date",
+    "feedback": "received_at",
 }
 
 

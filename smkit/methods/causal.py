@@ -181,12 +181,16 @@ def estimate_impact(
     seasonal: int | None = 7,
     draws: int = 1000,
     seed: int = 0,
+    level: str = "llevel",
 ) -> Impact:
     """Fit on the days before ``post_start`` and forecast the rest of ``y``.
 
     ``y`` and ``controls`` share a daily index. Series are standardised on the
     pre-period (as CausalImpact does) for a stable fit. ``seasonal`` adds a
-    weekly cycle when the pre-period holds at least three of them.
+    weekly cycle when the pre-period holds at least three of them. ``level``
+    is statsmodels' trend specification: ``"llevel"`` (a local level, the
+    default) or ``"lltrend"`` (a local linear trend, for a series that grows
+    steadily through short post-periods).
     """
     y = y.astype(float)
     n_pre = int((y.index < pd.Timestamp(post_start)).sum())
@@ -207,7 +211,7 @@ def estimate_impact(
         x = ((x - xm) / xs).dropna(axis=1, how="any")
         if x.shape[1]:
             exog, names = x.to_numpy(), tuple(x.columns)
-    kwargs = {"level": "llevel"}
+    kwargs = {"level": level}
     if seasonal and n_pre >= 3 * seasonal:
         kwargs["freq_seasonal"] = [{"period": seasonal, "harmonics": 2}]
     else:

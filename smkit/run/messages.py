@@ -21,6 +21,7 @@ NAMES = Catalog(
             "reputation_monitor": "口碑与危机预警",
             "ops_review": "运营复盘",
             "kol_selection": "达人（KOL）筛选",
+            "community": "社群运营",
         },
         "en": {
             "data_overview": "Data overview",
@@ -32,6 +33,7 @@ NAMES = Catalog(
             "reputation_monitor": "Reputation and crisis monitor",
             "ops_review": "Operations review",
             "kol_selection": "KOL selection",
+            "community": "Community",
         },
     }
 )
@@ -157,6 +159,7 @@ HEADLINES = Catalog(
             "monitor_level": "最高预警：{level}",
             "monitor_none": "无预警",
             "kol_shortlist": "预算 {budget}：{n} 位达人，预计 {engagements} 次互动；{suspicious} 位可疑",
+            "community": "活跃成员 {active} 人，{at_risk} 人有流失风险",
             "separator": "；",
         },
         "en": {
@@ -179,6 +182,7 @@ HEADLINES = Catalog(
             "monitor_level": "highest warning: {level}",
             "monitor_none": "no warning",
             "kol_shortlist": "budget {budget}: {n} creators, about {engagements} engagements; {suspicious} suspicious",
+            "community": "{active} active members, {at_risk} at risk of leaving",
             "separator": "; ",
         },
     }

@@ -346,6 +346,13 @@ def _headline_kol(s: dict, lang: str) -> str:
     )
 
 
+def _headline_community(s: dict, lang: str) -> str:
+    active, at_risk = _number(s.get("active_members")), _number(s.get("at_risk"))
+    if active is None or at_risk is None:
+        return ""
+    return HEADLINES("community", lang, active=i18n.count(active, lang), at_risk=i18n.count(at_risk, lang))
+
+
 HEADLINE: dict[str, Callable[[dict, str], str]] = {
     "data_overview": _headline_data_overview,
     "market_analysis": _headline_market,
@@ -356,6 +363,7 @@ HEADLINE: dict[str, Callable[[dict, str], str]] = {
     "reputation_monitor": _headline_monitor,
     "ops_review": _headline_ops,
     "kol_selection": _headline_kol,
+    "community": _headline_community,
 }
 
 

@@ -15,7 +15,21 @@ from smkit.data.ingest import ingest
 from smkit.data.store import default_store_path, lock_timeout
 from smkit.sample.generate import write
 
-SAMPLE_TABLES = ("posts", "account_daily", "audience", "mentions", "campaigns", "experiments", "community_activity", "team", "creators", "creator_daily")
+SAMPLE_TABLES = (
+    "posts",
+    "account_daily",
+    "audience",
+    "mentions",
+    "campaigns",
+    "experiments",
+    "community_activity",
+    "team",
+    "events",
+    "point_redemptions",
+    "feedback",
+    "creators",
+    "creator_daily",
+)
 
 
 def build_sample_store(store: str | Path | None = None, *, seed: int = 7, scale: float = 1.0, quiet: bool = True, without: Iterable[str] = ()) -> Path:

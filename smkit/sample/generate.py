@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from smkit.sample.community_ops import community_ops
 from smkit.sample.creators import creators as _creators
 from smkit.sample.listening import _mentions, _planted_share_of_voice
 from smkit.sample.owned import _account_daily, _campaigns, _market_factor, _posts
@@ -72,6 +73,10 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
     # every table above stays byte-identical whatever the creator list draws.
     rng_creators = np.random.default_rng(np.random.SeedSequence([seed, 221]))
     creator_list, creator_history, creator_truth = _creators(rng_creators, end_day)
+    # Events, redemptions and feedback draw from their own stream (not a spawned
+    # child), so every table above keeps its bytes; only the lifting events'
+    # extra members are added to community_activity on their days.
+    events, community, redemptions, feedback, community_ops_truth = community_ops(seed, dates, scale, community)
 
     truth = {
         "seed": seed,
@@ -111,6 +116,7 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
         "personas": segment_truth,
         "community": community_truth,
         "creators": creator_truth,
+        "community_ops": community_ops_truth,
     }
     return {
         "posts": posts,
@@ -123,6 +129,9 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
         "team": team,
         "creators": creator_list,
         "creator_daily": creator_history,
+        "events": events,
+        "point_redemptions": redemptions,
+        "feedback": feedback,
         "truth": truth,
         "truth_segments": segments,
     }

@@ -153,6 +153,7 @@ T = i18n.Catalog(
                 "数据来自社群活动表。成员在数据中首次活跃的那一周算“新成员”，之后算“老成员”。"
                 "“同期群”指同一周加入的成员；留存是其中在之后每一周仍活跃的比例（尚未到来的周留空）。"
                 "积分按参数中的规则累计自数据第一天起的全部行为；等级是积分达到的最高门槛。"
+                "这里只是摘要：活动效果、积分兑换与过期、按滚动窗口计算的等级、成长路径、流失预警和用户反馈见“社群运营”手册。"
             ),
             "fig_weekly_title": "每周活跃成员（按周起始日）",
             "fig_returning": "老成员",
@@ -361,7 +362,8 @@ T = i18n.Catalog(
                 "From community_activity. A member is new in the week of their first activity in the data and returning after it. "
                 "A cohort is the members who joined in one week; retention is the share of them active in each later week (empty where the "
                 "week has not happened yet). Points add up every action since the first day of data by the rules in the parameters; the level "
-                "is the highest whose threshold the points reach."
+                "is the highest whose threshold the points reach. This is a summary: event effects, redemption and expiry, levels over a "
+                "rolling window, the growth funnel, members at risk and feedback are in the community playbook."
             ),
             "fig_weekly_title": "Active members per week (week starting)",
             "fig_returning": "returning",
