@@ -11,7 +11,8 @@
   transformed value against
   a baseline from the past only, scaled by the median absolute deviation of past
   residuals (never below Poisson noise for counts). ``seasonal_robust_z`` takes
-  the median of the same phase (weekday) in the previous ``seasons`` periods;
+  the median of the same phase (weekday) in the previous ``seasons`` periods
+  (once there are at least three; the trailing median until then);
   ``trailing_robust_z`` the median of the last ``history`` points. A point more
   than ``z`` robust standard deviations above its baseline raises an alarm;
   one alarm per ``cooldown`` points. ``*_drop`` detectors alarm on falls
@@ -35,9 +36,16 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+# Past periods the seasonal baseline needs: the median of one or two values is
+# no more robust than those values (a spike a week ago would set it), so until
+# three same phases exist the baseline is the trailing median. The same rule as
+# the campaign model's weekly cycle (three cycles in the pre-period).
+MIN_SEASONS = 3
 
-def lagged_median(x: np.ndarray, period: int, seasons: int) -> np.ndarray:
-    """Median of the same phase in the previous ``seasons`` periods (NaN with none)."""
+
+def lagged_median(x: np.ndarray, period: int, seasons: int, at_least: int = 1) -> np.ndarray:
+    """Median of the same phase in the previous ``seasons`` periods (NaN with
+    fewer than ``at_least`` of them)."""
     n = len(x)
     lags = np.full((seasons, n), np.nan)
     for j in range(1, seasons + 1):
@@ -45,7 +53,7 @@ def lagged_median(x: np.ndarray, period: int, seasons: int) -> np.ndarray:
             lags[j - 1, j * period :] = x[: n - j * period]
     with np.errstate(all="ignore"):
         out = np.full(n, np.nan)
-        enough = np.isfinite(lags).sum(axis=0) > 0
+        enough = np.isfinite(lags).sum(axis=0) >= max(at_least, 1)
         out[enough] = np.nanmedian(lags[:, enough], axis=0)
     return out
 
@@ -106,7 +114,7 @@ def robust_z(
         x = pd.Series(x).rolling(smooth, min_periods=1).mean().to_numpy()
     trailing = pd.Series(x).shift(1).rolling(history, min_periods=3).median().to_numpy()
     if seasonal:
-        seasonal_base = lagged_median(x, period, seasons)
+        seasonal_base = lagged_median(x, period, seasons, at_least=min(MIN_SEASONS, seasons))
         base = np.where(np.isnan(seasonal_base), trailing, seasonal_base)
     else:
         base = trailing
