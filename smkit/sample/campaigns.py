@@ -75,14 +75,16 @@ def _plant(rng: np.random.Generator, daily: pd.DataFrame, platform: str, window:
     return {"incremental_views": int(extra.sum()), "counterfactual_views": int(before.sum())}
 
 
-def _partner_posts(rng: np.random.Generator, cid: str, platform: str, window: tuple, kind: str, scale: float, last: pd.Timestamp) -> pd.DataFrame:
+def _partner_posts(
+    rng: np.random.Generator, cid: str, platform: str, window: tuple, kind: str, scale: float, last: pd.Timestamp, mixed: bool = False
+) -> pd.DataFrame:
     """KOL and paid posts of a campaign, published up to ``last``: spend,
-    clicks and conversions per post. A KOL-led campaign has two KOL posts to
-    every paid one; a paid one only paid posts. The first four KOLs convert
-    twice as well as the others."""
+    clicks and conversions per post. A KOL-led campaign has KOL posts only, or
+    (``mixed``) two KOL posts to every paid one; a paid one only paid posts.
+    The first four KOLs convert twice as well as the others."""
     days = (min(window[1], last) - window[0]).days + 1
     n = max(4, int(round(20 * scale * days / 14)))
-    channel = np.where(np.arange(n) % 3 == 0, "paid", "kol") if kind == "kol" else np.full(n, "paid")
+    channel = np.full(n, kind) if not mixed else np.where(np.arange(n) % 3 == 0, "paid", kind)
     creator = np.where(channel == "kol", rng.choice(KOLS, n), None)
     quality = np.array([2.0 if c in KOLS[:4] else 1.0 for c in creator])
     views = np.round(np.exp(rng.normal(np.log(PROFILES[platform].median_views * 2), 0.8, n))).astype(np.int64)
@@ -180,7 +182,7 @@ def plant_campaigns(
     cid, name, platform, offsets, lift, kind, per_day = RUNNING_CAMPAIGN
     window = _window(end_day, offsets)
     truth = _plant(rng, daily, platform, window, lift, per_day, planted)
-    partner = _partner_posts(rng, cid, platform, window, kind, scale, end_day)
+    partner = _partner_posts(rng, cid, platform, window, kind, scale, end_day, mixed=True)
     extra_posts.append(partner)
     ours = daily[(daily["account"] == BRAND) & (daily["platform"] == platform) & (pd.to_datetime(daily["date"]) >= window[0])]
     so_far = {m: float(ours[m].sum()) for m in RUNNING_TARGET_FACTOR}

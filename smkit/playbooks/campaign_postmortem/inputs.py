@@ -38,6 +38,12 @@ class Inputs:
     daily: pd.DataFrame
     mentions: pd.DataFrame | None
     present: tuple[str, ...] = ("posts", "account_daily", "mentions", "campaigns")  # the tables the store holds
+    # for the league table of every ended campaign: the campaigns table, all of
+    # account_daily, every campaign-tagged post, and the store's last day
+    campaigns: pd.DataFrame | None = None
+    history: pd.DataFrame | None = None
+    campaign_posts: pd.DataFrame | None = None
+    day: dt.date | None = None
 
 
 def load(cfg: Config, s: Settings) -> Inputs:
@@ -57,4 +63,7 @@ def load(cfg: Config, s: Settings) -> Inputs:
         end=campaign.end + dt.timedelta(days=s.halo_days),
     )
     mentions = load_table("mentions", store=cfg.store, start=before, end=campaign.end) if "mentions" in present else None
-    return Inputs(campaign, posts, daily, mentions, present)
+    history = requirements.load_or_empty("account_daily", present, store=cfg.store)
+    every_post = requirements.load_or_empty("posts", present, store=cfg.store)
+    tagged = every_post[every_post["campaign_id"].notna()] if "campaign_id" in every_post else every_post.iloc[0:0]
+    return Inputs(campaign, posts, daily, mentions, present, load_table("campaigns", store=cfg.store), history, tagged, last)
