@@ -156,6 +156,7 @@ HEADLINES = Catalog(
             "metric_engagements": "互动",
             "monitor_level": "最高预警：{level}",
             "monitor_none": "无预警",
+            "pacing": "第 {elapsed}/{total} 天，{at_risk}/{targets} 项目标可能达不到",
             "separator": "；",
         },
         "en": {
@@ -177,6 +178,7 @@ HEADLINES = Catalog(
             "metric_engagements": "engagements",
             "monitor_level": "highest warning: {level}",
             "monitor_none": "no warning",
+            "pacing": "day {elapsed} of {total}, {at_risk} of {targets} targets at risk",
             "separator": "; ",
         },
     }
@@ -216,3 +218,32 @@ TERMINAL = Catalog(
 def playbook_name(name: str, lang: str) -> str:
     """A playbook's name in ``lang``; a playbook without one keeps its file name."""
     return NAMES(name, lang) if NAMES.has(name) else name
+
+
+# A campaign_pacing run's alert to the response plan's channels (smkit.run.pacing_notify).
+PACING = Catalog(
+    {
+        "zh": {
+            "title": "活动进度预警：{campaign}",
+            "line": "{metric}：达成目标的可能性 {chance}（目标 {target}，预计 {projected}）",
+            "footer": "第 {elapsed}/{total} 天，统计到 {day}。报告：{report}",
+            "metric_views": "播放量",
+            "metric_engagements": "互动量",
+            "metric_interactions": "互动量",
+            "metric_followers_gained": "新增粉丝",
+            "metric_clicks": "点击",
+            "metric_conversions": "转化",
+        },
+        "en": {
+            "title": "Campaign pacing alert: {campaign}",
+            "line": "{metric}: {chance} chance of meeting the target ({target}; projected {projected})",
+            "footer": "Day {elapsed} of {total}, figures to {day}. Report: {report}",
+            "metric_views": "views",
+            "metric_engagements": "engagements",
+            "metric_interactions": "interactions",
+            "metric_followers_gained": "followers gained",
+            "metric_clicks": "clicks",
+            "metric_conversions": "conversions",
+        },
+    }
+)

@@ -363,11 +363,17 @@ def notify_folder(
 ) -> NotifyOutcome:
     """:func:`notify_run` on a finished run's folder: its summary.json and
     alerts.json, the ``team`` table of ``store`` (none when the store has no
-    such table). A folder without alerts.json (another playbook, a failed run)
-    sends nothing."""
+    such table). A campaign_pacing folder sends its ``pacing_alerts``
+    (:mod:`smkit.run.pacing_notify`); another folder without alerts.json
+    (another playbook, a failed run) sends nothing."""
     folder = Path(folder)
     alerts_file, summary_file = folder / "alerts.json", folder / "summary.json"
     if not alerts_file.is_file():
+        pacing = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.is_file() else {}
+        if isinstance(pacing, dict) and pacing.get("pacing_alerts"):  # a campaign_pacing run with targets at risk
+            from smkit.run.pacing_notify import notify_pacing
+
+            return notify_pacing(pacing, folder / "report.html", plan, lang=lang, environ=environ)
         return NotifyOutcome(state_path=str(state_path or ""))
     data = json.loads(alerts_file.read_text(encoding="utf-8"))
     summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.is_file() else {"brand": data.get("brand")}

@@ -118,25 +118,32 @@ def _partner_posts(
     )
 
 
-def _future(rng: np.random.Generator, daily: pd.DataFrame, platform: str, market: np.ndarray, end_day: pd.Timestamp, window: tuple, lift: float) -> dict:
+def _future(
+    rng: np.random.Generator, platform: str, market: np.ndarray, end_day: pd.Timestamp, window: tuple, lift: float, paths: int = 4000
+) -> tuple[dict, dict]:
     """The rest of the running campaign after the end date, drawn as
-    ``_account_daily`` would have: the planted end values it must reach."""
+    ``_account_daily`` would have: one drawn future (what will happen) and the
+    mean over ``paths`` futures (what is expected), per target metric."""
     days = pd.date_range(end_day + pd.Timedelta(days=1), window[1], freq="D")
     prof = PROFILES[platform]
     trend = np.log(1.2)  # where _market_factor's trend stands on the end date; it keeps rising at the same rate
-    level = np.log(market[-1]) - trend
-    path = []
-    for step in range(1, len(days) + 1):  # the market's AR(1) on the log scale, on top of the trend
-        level = 0.9 * level + rng.normal(0.0, 0.05)
-        path.append(np.exp(level + trend * (1 + step / (len(market) - 1))))
+    level = np.full(paths, np.log(market[-1]) - trend)
     weekend = np.where(days.day_of_week >= 5, WEEKEND_EFFECT, 1.0)
-    views = np.round(prof.median_views * prof.posts_per_day * 3.0 * np.array(path) * weekend * np.exp(rng.normal(0.0, 0.08, len(days))) * (1 + lift))
-    clicks = rng.poisson(views * CLICK_RATE)
-    return {
-        "views": float(views.sum()),
-        "followers_gained": float(rng.poisson(views * FOLLOW_RATE).sum()),
+    views = np.empty((len(days), paths))
+    for i in range(len(days)):  # the market's AR(1) on the log scale, on top of the trend
+        level = 0.9 * level + rng.normal(0.0, 0.05, paths)
+        factor = np.exp(level + trend * (1 + (i + 1) / (len(market) - 1)))
+        views[i] = np.round(prof.median_views * prof.posts_per_day * 3.0 * factor * weekend[i] * np.exp(rng.normal(0.0, 0.08, paths)) * (1 + lift))
+    drawn = views[:, 0]
+    clicks = rng.poisson(drawn * CLICK_RATE)
+    one = {
+        "views": float(drawn.sum()),
+        "followers_gained": float(rng.poisson(drawn * FOLLOW_RATE).sum()),
         "conversions": float(rng.binomial(clicks, CONVERT_RATE).sum()),
     }
+    total = views.sum(axis=0).mean()
+    expected = {"views": float(total), "followers_gained": float(total * FOLLOW_RATE), "conversions": float(total * CLICK_RATE * CONVERT_RATE)}
+    return one, expected
 
 
 def plant_campaigns(
@@ -186,12 +193,13 @@ def plant_campaigns(
     extra_posts.append(partner)
     ours = daily[(daily["account"] == BRAND) & (daily["platform"] == platform) & (pd.to_datetime(daily["date"]) >= window[0])]
     so_far = {m: float(ours[m].sum()) for m in RUNNING_TARGET_FACTOR}
-    future = _future(rng, daily, platform, market, end_day, window, lift)
+    future, expected = _future(rng, platform, market, end_day, window, lift)
     end_values = {m: so_far[m] + future[m] for m in RUNNING_TARGET_FACTOR}
+    expected_end = {m: so_far[m] + expected[m] for m in RUNNING_TARGET_FACTOR}
     days_total, days_elapsed = (window[1] - window[0]).days + 1, (end_day - window[0]).days + 1
     # the plan's spend: the account's promotion every day and KOL and paid posts at the pace so far
     planned_spend = per_day * days_total + float(partner["spend"].sum()) / days_elapsed * days_total
-    targets = {m: _nice(end_values[m] * f) for m, f in RUNNING_TARGET_FACTOR.items()}
+    targets = {m: _nice(expected_end[m] * f) for m, f in RUNNING_TARGET_FACTOR.items()}
     rows.append(
         {
             "campaign_id": cid,
@@ -215,7 +223,8 @@ def plant_campaigns(
         "relative_lift": lift,
         "led_by": kind,
         "actual_to_date": so_far,
-        "planted_end": end_values,
+        "planted_end": end_values,  # the actual so far plus one drawn future
+        "expected_end": expected_end,  # the actual so far plus the mean of the futures the world can draw
         "targets": targets,
         "planned_spend": round(planned_spend, 2),
         "budget": rows[-1]["budget"],

@@ -33,7 +33,7 @@ def weekly_shape(history: pd.Series) -> np.ndarray:
     history = history.dropna()
     if len(history) < MIN_SHAPE_DAYS or history.sum() <= 0:
         return np.ones(7)
-    means = history.groupby(pd.DatetimeIndex(history.index).dayofweek).mean().reindex(range(7))
+    means = history.groupby(pd.DatetimeIndex(history.index).day_of_week).mean().reindex(range(7))
     means = means.fillna(means.mean())
     return (means / means.mean()).to_numpy()
 
@@ -41,7 +41,7 @@ def weekly_shape(history: pd.Series) -> np.ndarray:
 def trajectory(target: float, days: pd.DatetimeIndex, shape: np.ndarray) -> np.ndarray:
     """The cumulative share of ``target`` due by the end of each of ``days``
     (the whole campaign), each day weighted by its weekday in ``shape``."""
-    weights = np.asarray(shape, dtype=float)[pd.DatetimeIndex(days).dayofweek]
+    weights = np.asarray(shape, dtype=float)[pd.DatetimeIndex(days).day_of_week]
     return target * np.cumsum(weights) / weights.sum()
 
 
