@@ -21,7 +21,7 @@ from smkit import i18n
 from smkit.run.alert_message import Message
 from smkit.run.channels import deliver
 from smkit.run.messages import PACING
-from smkit.run.response_plan import ResponsePlan
+from smkit.run.response_plan import Channel, ResponsePlan
 
 
 def _metric(code: str, lang: str) -> str:
@@ -54,39 +54,28 @@ def pacing_message(summary: Mapping, report: str, severity: int, lang: str = "zh
     return Message("pacing", severity, PACING("title", lang, campaign=summary.get("campaign_id")), tuple(lines), facts, lang)
 
 
-def notify_pacing(
+def send_pacing(
     summary: Mapping,
     report_path: str | Path,
+    report: str,
     plan: ResponsePlan,
     *,
     lang: str = "zh",
     environ: Mapping[str, str] | None = None,
     sleep=time.sleep,
-):
-    """Send a pacing run's alerts; a :class:`smkit.run.notify.NotifyOutcome`."""
-    from smkit.run.notify import Delivery, Failure, NotifyOutcome, report_reference
-
+) -> tuple[int, list[tuple[Channel, int, str | None]]]:
+    """Send a pacing run's alerts (``report`` is the report as the message
+    names it): the severity used and, per channel, ``(channel, attempts,
+    None or the reason it failed)``. :func:`smkit.run.notify.notify_folder`
+    turns these into its outcome."""
     alerts = summary.get("pacing_alerts") or []
     if not alerts or not plan.routes:
-        return NotifyOutcome()
+        return 0, []
     severity = min(route.severity for route in plan.routes)
-    report_path = Path(report_path)
-    message = pacing_message(summary, report_reference(report_path, plan, report_path.parent.parent.parent), severity, i18n.check_language(lang))
+    message = pacing_message(summary, report, severity, i18n.check_language(lang))
     environ = os.environ if environ is None else environ
-    sent, failed = [], []
+    out = []
     for channel in plan.channels_for(severity):
-        attempts, reason = deliver(channel, message, plan, environ, report_path, sleep)
-        common = {
-            "channel": channel.name,
-            "type": channel.type,
-            "event": "pacing",
-            "brand": str(summary.get("campaign_id") or ""),
-            "start": str(summary.get("day") or ""),
-            "level": severity,
-            "attempts": attempts,
-        }
-        if reason is None:
-            sent.append(Delivery(**common))
-        else:
-            failed.append(Failure(**common, reason=reason))
-    return NotifyOutcome(tuple(sent), tuple(failed))
+        attempts, reason = deliver(channel, message, plan, environ, Path(report_path), sleep)
+        out.append((channel, attempts, reason))
+    return severity, out

@@ -36,7 +36,19 @@ def _money(value, lang: str) -> str:
 
 
 def _chance(value) -> str:
-    return "–" if value is None or pd.isna(value) else i18n.percent(float(value), decimals=0)
+    """A chance as a whole percent; never a bare 0% or 100% for what the simulation found rare but possible."""
+    if value is None or pd.isna(value):
+        return "–"
+    if 0 < value < 0.005:
+        return "<1%"
+    if 0.995 < value < 1:
+        return ">99%"
+    return i18n.percent(float(value), decimals=0)
+
+
+def _first(text: str, lang: str) -> str:
+    """A sentence that opens with a metric's name: capitalised in English."""
+    return text[:1].upper() + text[1:] if lang != ZH else text
 
 
 def _group(value: str, by: str, lang: str) -> str:
@@ -67,7 +79,7 @@ def brief(result: Result, lang: str = ZH) -> str:
             "high": _count(r["projected_high"], lang),
         }
         if r["target"] is None or pd.isna(r["target"]):
-            lines.append(T("brief_metric_no_target", lang, **common))
+            lines.append(_first(T("brief_metric_no_target", lang, **common), lang))
             continue
         gap = r["actual"] - r["expected_by_now"]
         ahead = T("ahead" if gap >= 0 else "behind", lang, gap=_count(abs(gap), lang))
@@ -85,7 +97,7 @@ def brief(result: Result, lang: str = ZH) -> str:
     threshold = i18n.percent(result.chance_alert, decimals=0)
     if result.alerts:
         joiner = "、" if lang == ZH else ", "
-        lines.append(T("brief_alert", lang, metrics=joiner.join(metric_name(m, lang) for m in result.alerts), threshold=threshold))
+        lines.append(_first(T("brief_alert", lang, metrics=joiner.join(metric_name(m, lang) for m in result.alerts), threshold=threshold), lang))
     elif len(result.metrics):
         lines.append(T("brief_no_alert", lang, threshold=threshold))
     lines.append(spend_sentence(result, lang))
