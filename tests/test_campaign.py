@@ -191,7 +191,10 @@ def test_report_tables_and_figures_have_one_type(reviews):
 
 
 def test_unknown_campaign_lists_the_known_ones(sample_store):
-    with pytest.raises(ValueError, match="campaign 'NOPE' is not in the store; campaigns: CMP-AUTUMN-DOUYIN, CMP-MARCH-WECHAT, CMP-NEWYEAR-BILI, CMP-SPRING-KS, CMP-SPRING-WEIBO, "):
+    with pytest.raises(
+        ValueError,
+        match="campaign 'NOPE' is not in the store; campaigns: CMP-AUTUMN-DOUYIN, CMP-MARCH-WECHAT, CMP-NEWYEAR-BILI, CMP-SPRING-KS, CMP-SPRING-WEIBO, ",
+    ):
         pb.load(setup(store=str(sample_store)), pb.settings(campaign_id="NOPE"))
 
 
