@@ -232,3 +232,16 @@ def test_a_target_at_risk_is_sent_to_the_plans_mildest_route(pacing, tmp_path, m
     (folder / "summary.json").write_text(json.dumps(calm), encoding="utf-8")
     before = len(sent)
     assert notify_folder(folder, parse_plan(PLAN), environ={}).sent == () and len(sent) == before
+
+
+def test_a_chinese_campaign_sheet_names_its_targets_and_budget():
+    from smkit.data import aliases
+
+    mapped = aliases.map_headers("campaigns", ["活动ID", "活动预算", "目标播放量", "目标涨粉", "目标转化"]).columns
+    assert mapped == {
+        "活动ID": "campaign_id",
+        "活动预算": "budget",
+        "目标播放量": "target_views",
+        "目标涨粉": "target_followers_gained",
+        "目标转化": "target_conversions",
+    }
