@@ -83,17 +83,16 @@ def brief(result: Result, lang: str = ZH) -> str:
             continue
         gap = r["actual"] - r["expected_by_now"]
         ahead = T("ahead" if gap >= 0 else "behind", lang, gap=_count(abs(gap), lang))
-        lines.append(
-            T(
-                "brief_metric",
-                lang,
-                **common,
-                due=_count(r["expected_by_now"], lang),
-                ahead=ahead,
-                target=_count(r["target"], lang),
-                chance=_chance(r["chance_to_meet"]),
-            )
+        sentence = T(
+            "brief_metric",
+            lang,
+            **common,
+            due=_count(r["expected_by_now"], lang),
+            ahead=ahead,
+            target=_count(r["target"], lang),
+            chance=_chance(r["chance_to_meet"]),
         )
+        lines.append(_first(sentence, lang))
     threshold = i18n.percent(result.chance_alert, decimals=0)
     if result.alerts:
         joiner = "、" if lang == ZH else ", "
