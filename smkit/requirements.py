@@ -75,6 +75,7 @@ class Needs:
     window: tuple[str, ...] = ("posts",)  # tables whose last day ends the default window
     names: dict[str, Names] = field(default_factory=dict)
     without_store: str = ""  # a parameter (a file) that replaces the store, such as ab_test's data
+    running: str = ""  # a campaign parameter that, left empty, means the campaign running on the store's last day
 
     def section(self, key: str) -> Section:
         for s in self.sections:
@@ -259,7 +260,24 @@ def check_names(store: str | Path, needs: Needs, given: dict[str, str], present:
             if check not in names:
                 where = " or ".join(f"{t}.{c}" for t, c in spec.where if t in have)
                 raise MissingData(f"{prefix}{param} {item!r} is not in the store ({where}).{did_you_mean(item, names)} Names found: {_listing(names)}")
+    if needs.running and "campaigns" in have and not str(given.get(needs.running) or "").strip():
+        out[needs.running] = running_campaign(store, needs.window, prefix)
     return out
+
+
+def running_campaign(store: str | Path, tables: Sequence[str], prefix: str = "") -> str:
+    """The campaign running on the last day of ``tables`` (the one that started
+    last when several do); :class:`MissingData` in one line when none does."""
+    day = window_end(store, tables)
+    with store_mod.connect(store, read_only=True) as con:
+        rows = con.execute('SELECT campaign_id, start_date, end_date FROM "campaigns" ORDER BY start_date DESC').fetchall()
+    if day is None:
+        raise MissingData(f"{prefix}the store has no {' or '.join(tables)} rows, so no day to find a running campaign on; give -p campaign_id ID")
+    running = [r[0] for r in rows if r[1] is not None and r[2] is not None and r[1] <= day <= r[2]]
+    if running:
+        return str(running[0])
+    ended = ", ".join(f"{r[0]} ({r[1]:%Y-%m-%d}–{r[2]:%Y-%m-%d})" for r in rows[:6] if r[1] is not None and r[2] is not None)
+    raise MissingData(f"{prefix}no campaign runs on {day:%Y-%m-%d}, the store's last day; give one with -p campaign_id ID (campaigns: {ended or 'none'})")
 
 
 def _split(value: str) -> list[str]:

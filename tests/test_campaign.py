@@ -152,7 +152,7 @@ def test_suggestions_cite_their_figures_and_the_summary_has_its_keys(reviews):
     assert first.kind == "repeat" and first.figures["absolute"] == views.absolute > 0
     assert f"{views.absolute:+,.0f}" in summary["suggestions"][0]
     assert any(s.kind == "rebudget" and s.figures["by"] == "creator" for s in result.suggestions)
-    assert set(summary) == {"campaign_id", "kpis", "lift", "cost", "channels", "suggestions"}
+    assert set(summary) == {"campaign_id", "kpis", "lift", "cost", "channels", "suggestions", "league"}
     assert set(summary["kpis"]["views"]) == {"actual", "target", "attainment", "baseline"}
     assert set(summary["lift"]["views"]) == {"absolute", "ci_low", "ci_high", "relative", "rel_ci_low", "rel_ci_high", "p_value"}
     assert set(summary["cost"]) == {"cpm", "cpe", "cpc", "cpa", "roi"}
@@ -191,7 +191,10 @@ def test_report_tables_and_figures_have_one_type(reviews):
 
 
 def test_unknown_campaign_lists_the_known_ones(sample_store):
-    with pytest.raises(ValueError, match="campaign 'NOPE' is not in the store; campaigns: CMP-AUTUMN-DOUYIN, CMP-SPRING-WEIBO"):
+    with pytest.raises(
+        ValueError,
+        match="campaign 'NOPE' is not in the store; campaigns: CMP-AUTUMN-DOUYIN, CMP-MARCH-WECHAT, CMP-NEWYEAR-BILI, CMP-SPRING-KS, CMP-SPRING-WEIBO, ",
+    ):
         pb.load(setup(store=str(sample_store)), pb.settings(campaign_id="NOPE"))
 
 

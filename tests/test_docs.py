@@ -83,7 +83,7 @@ def test_every_page_exists_in_both_languages_and_is_in_the_navigation():
 
 def test_every_playbook_has_a_page_listing_every_parameter_smkit_list_prints():
     playbooks = list_playbooks()
-    assert len(playbooks) == 10
+    assert len(playbooks) == 11
     for pb in playbooks:
         for lang in LANGS:
             text = _text(f"playbooks/{pb.name}", lang)

@@ -38,6 +38,7 @@ PLAYBOOKS = (
     "content_performance",
     "ab_test",
     "campaign_postmortem",
+    "campaign_pacing",
     "reputation_monitor",
     "ops_review",
     "kol_selection",

@@ -18,6 +18,7 @@ NAMES = Catalog(
             "content_performance": "内容表现与发布计划",
             "ab_test": "A/B 内容测试",
             "campaign_postmortem": "营销活动复盘",
+            "campaign_pacing": "营销活动进度跟踪",
             "reputation_monitor": "口碑与危机预警",
             "ops_review": "运营复盘",
             "kol_selection": "达人（KOL）筛选",
@@ -30,6 +31,7 @@ NAMES = Catalog(
             "content_performance": "Content performance and publishing plan",
             "ab_test": "A/B content test",
             "campaign_postmortem": "Campaign post-mortem",
+            "campaign_pacing": "Campaign pacing",
             "reputation_monitor": "Reputation and crisis monitor",
             "ops_review": "Operations review",
             "kol_selection": "KOL selection",
@@ -160,6 +162,7 @@ HEADLINES = Catalog(
             "monitor_none": "无预警",
             "kol_shortlist": "预算 {budget}：{n} 位达人，预计 {engagements} 次互动；{suspicious} 位可疑",
             "community": "活跃成员 {active} 人，{at_risk} 人有流失风险",
+            "pacing": "第 {elapsed}/{total} 天，{at_risk}/{targets} 项目标可能达不到",
             "separator": "；",
         },
         "en": {
@@ -183,6 +186,7 @@ HEADLINES = Catalog(
             "monitor_none": "no warning",
             "kol_shortlist": "budget {budget}: {n} creators, about {engagements} engagements; {suspicious} suspicious",
             "community": "{active} active members, {at_risk} at risk of leaving",
+            "pacing": "day {elapsed} of {total}, {at_risk} of {targets} targets at risk",
             "separator": "; ",
         },
     }
@@ -222,3 +226,32 @@ TERMINAL = Catalog(
 def playbook_name(name: str, lang: str) -> str:
     """A playbook's name in ``lang``; a playbook without one keeps its file name."""
     return NAMES(name, lang) if NAMES.has(name) else name
+
+
+# A campaign_pacing run's alert to the response plan's channels (smkit.run.pacing_notify).
+PACING = Catalog(
+    {
+        "zh": {
+            "title": "活动进度预警：{campaign}",
+            "line": "{metric}：达成目标的可能性 {chance}（目标 {target}，预计 {projected}）",
+            "footer": "第 {elapsed}/{total} 天，统计到 {day}。报告：{report}",
+            "metric_views": "播放量",
+            "metric_engagements": "互动量",
+            "metric_interactions": "互动量",
+            "metric_followers_gained": "新增粉丝",
+            "metric_clicks": "点击",
+            "metric_conversions": "转化",
+        },
+        "en": {
+            "title": "Campaign pacing alert: {campaign}",
+            "line": "{metric}: {chance} chance of meeting the target ({target}; projected {projected})",
+            "footer": "Day {elapsed} of {total}, figures to {day}. Report: {report}",
+            "metric_views": "views",
+            "metric_engagements": "engagements",
+            "metric_interactions": "interactions",
+            "metric_followers_gained": "followers gained",
+            "metric_clicks": "clicks",
+            "metric_conversions": "conversions",
+        },
+    }
+)

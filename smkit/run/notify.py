@@ -363,11 +363,15 @@ def notify_folder(
 ) -> NotifyOutcome:
     """:func:`notify_run` on a finished run's folder: its summary.json and
     alerts.json, the ``team`` table of ``store`` (none when the store has no
-    such table). A folder without alerts.json (another playbook, a failed run)
-    sends nothing."""
+    such table). A campaign_pacing folder sends its ``pacing_alerts``
+    (:mod:`smkit.run.pacing_notify`); another folder without alerts.json
+    (another playbook, a failed run) sends nothing."""
     folder = Path(folder)
     alerts_file, summary_file = folder / "alerts.json", folder / "summary.json"
     if not alerts_file.is_file():
+        pacing = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.is_file() else {}
+        if isinstance(pacing, dict) and pacing.get("pacing_alerts"):  # a campaign_pacing run with targets at risk
+            return _notify_pacing(pacing, folder / "report.html", plan, lang, environ)
         return NotifyOutcome(state_path=str(state_path or ""))
     data = json.loads(alerts_file.read_text(encoding="utf-8"))
     summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.is_file() else {"brand": data.get("brand")}
@@ -381,3 +385,27 @@ def notify_folder(
         except LookupError:
             team = None
     return notify_run(summary, data.get("alerts") or [], folder / "report.html", plan, team, lang=lang, now=now, state_path=state_path, environ=environ)
+
+
+def _notify_pacing(summary: dict, report_path: Path, plan: ResponsePlan, lang: str, environ: Mapping[str, str] | None) -> NotifyOutcome:
+    """A campaign_pacing run's targets at risk, sent by :mod:`smkit.run.pacing_notify`."""
+    from smkit.run.pacing_notify import send_pacing
+
+    report = report_reference(report_path, plan, report_path.parent.parent.parent)
+    severity, results = send_pacing(summary, report_path, report, plan, lang=lang, environ=environ)
+    sent, failed = [], []
+    for channel, attempts, reason in results:
+        common = {
+            "channel": channel.name,
+            "type": channel.type,
+            "event": "pacing",
+            "brand": str(summary.get("campaign_id") or ""),
+            "start": str(summary.get("day") or ""),
+            "level": severity,
+            "attempts": attempts,
+        }
+        if reason is None:
+            sent.append(Delivery(**common))
+        else:
+            failed.append(Failure(**common, reason=reason))
+    return NotifyOutcome(tuple(sent), tuple(failed))

@@ -353,6 +353,17 @@ def _headline_community(s: dict, lang: str) -> str:
     return HEADLINES("community", lang, active=i18n.count(active, lang), at_risk=i18n.count(at_risk, lang))
 
 
+def _headline_pacing(s: dict, lang: str) -> str:
+    elapsed, total = _number(s.get("days_elapsed")), _number(s.get("days_total"))
+    metrics = s.get("metrics") if isinstance(s.get("metrics"), dict) else {}
+    targets = sum(1 for r in metrics.values() if isinstance(r, dict) and _number(r.get("target")) is not None)
+    if elapsed is None or total is None:
+        return ""
+    at_risk = len(s.get("pacing_alerts") or []) if isinstance(s.get("pacing_alerts"), list) else 0
+    head = HEADLINES("pacing", lang, elapsed=int(elapsed), total=int(total), at_risk=at_risk, targets=targets)
+    return f"{s['campaign_id']} · {head}" if isinstance(s.get("campaign_id"), str) else head
+
+
 HEADLINE: dict[str, Callable[[dict, str], str]] = {
     "data_overview": _headline_data_overview,
     "market_analysis": _headline_market,
@@ -360,6 +371,7 @@ HEADLINE: dict[str, Callable[[dict, str], str]] = {
     "content_performance": _headline_content,
     "ab_test": _headline_ab,
     "campaign_postmortem": _headline_campaign,
+    "campaign_pacing": _headline_pacing,
     "reputation_monitor": _headline_monitor,
     "ops_review": _headline_ops,
     "kol_selection": _headline_kol,

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from smkit.sample.campaigns import plant_campaigns
 from smkit.sample.community_ops import community_ops
 from smkit.sample.creators import creators as _creators
 from smkit.sample.listening import _mentions, _planted_share_of_voice
@@ -77,6 +78,11 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
     # child), so every table above keeps its bytes; only the lifting events'
     # extra members are added to community_activity on their days.
     events, community, redemptions, feedback, community_ops_truth = community_ops(seed, dates, scale, community)
+    # more campaigns from their own stream, planted on the finished tables so the rows above keep their bytes
+    # (the team table is built before, so the campaigns' KOL posts need no owner)
+    rng_campaigns = np.random.default_rng(np.random.SeedSequence([seed, 222]))
+    daily, posts, more_campaigns, more_truth, running_truth = plant_campaigns(rng_campaigns, daily, posts, market, end_day, scale, planted)
+    campaigns = pd.concat([campaigns, more_campaigns], ignore_index=True)
 
     truth = {
         "seed": seed,
@@ -93,7 +99,8 @@ def generate(seed: int = 7, scale: float = 1.0, end: str = DEFAULT_END, days: in
         else [],
         "posting_time_effect": {"hours": list(PRIME_TIME_HOURS), "views_multiplier": PRIME_TIME_EFFECT if planted["posting_time"] else 1.0, "timezone": TZ},
         "weekend_effect": {"views_multiplier": WEEKEND_EFFECT if planted["posting_time"] else 1.0},
-        "campaigns": campaign_truth,
+        "campaigns": campaign_truth + more_truth,
+        "running_campaign": running_truth,
         "crisis": {
             "brand": BRAND,
             "platform": "weibo",

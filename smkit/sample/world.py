@@ -134,3 +134,21 @@ MENTION_TOPIC_RULES = (
     ("price", ("价格",)),
     ("launch", ("新品",)),
 )
+
+# Campaigns beyond the two above, for the league table and the pacing report:
+# (id, name, platform, first and last day as offsets from the end date, planted
+# relative lift on our account's daily views there, who leads it: "kol" or
+# "paid", promotion spend per day on the account). Windows and their 14 halo
+# days keep clear of each other and of the two campaigns above.
+PAST_CAMPAIGNS = (
+    ("CMP-WINTER-XHS", "冬季种草 Winter seeding", "xiaohongshu", (-335, -322), 0.45, "kol", 5000.0),
+    ("CMP-NEWYEAR-BILI", "新年投放 New year ads", "bilibili", (-305, -292), 0.15, "paid", 4000.0),
+    ("CMP-SPRING-KS", "春季达人 Spring creators", "kuaishou", (-275, -262), 0.60, "kol", 6000.0),
+    ("CMP-MARCH-WECHAT", "三月推送 March push", "wechat", (-252, -243), 0.75, "paid", 3000.0),
+)
+# The campaign under way on the end date: day RUNNING_DAYS[0] to RUNNING_DAYS[1]
+# (after the end date), with its planted lift, spend per day on the account and
+# budget as a share of what it will spend.
+RUNNING_CAMPAIGN = ("CMP-WINTER-XHS2", "双十二种草 Double-12 seeding", "xiaohongshu", (-13, 14), 0.25, "kol", 5000.0)
+RUNNING_BUDGET_SHARE = 0.9  # the budget is 90% of the planted spend: the campaign over-spends
+RUNNING_TARGET_FACTOR = {"views": 1.0, "followers_gained": 0.8, "conversions": 1.5}  # target / planted expected end value

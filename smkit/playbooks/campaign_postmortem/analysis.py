@@ -10,6 +10,7 @@ from .cost import campaign_cost, efficiency, incremental_costs
 from .funnel import funnel, mention_shift
 from .inputs import Inputs, load
 from .kpis import attainment, estimate_lifts, with_interactions
+from .league import league_table
 from .needs import NEEDS
 from .parameters import Settings
 from .result import Result
@@ -39,7 +40,25 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
     top = with_interactions(ours).nlargest(s.top_n, "views")[TOP_POST_COLUMNS]
     top["published_at"] = top["published_at"].dt.strftime("%Y-%m-%d %H:%M")
     top.index = pd.RangeIndex(1, len(top) + 1, name="rank")
-    advice = derive(kpis, cost, lifts, channels, creators, funnel_table, budget=campaign.budget, alpha=s.alpha)
+    main_views = next((lift.campaign for lift in lifts if lift.metric == "views"), None)
+    known = {campaign.campaign_id: main_views} if main_views is not None else {}
+    league, league_notes = (
+        league_table(
+            inputs.campaigns,
+            inputs.history,
+            inputs.campaign_posts,
+            s.brand,
+            inputs.day,
+            pre_days=s.pre_days,
+            halo_days=s.halo_days,
+            alpha=s.alpha,
+            seed=s.seed,
+            known=known,
+        )
+        if inputs.campaigns is not None and inputs.history is not None and not inputs.history.empty and inputs.campaign_posts is not None
+        else (pd.DataFrame(), ())
+    )
+    advice = derive(kpis, cost, lifts, channels, creators, funnel_table, budget=campaign.budget, alpha=s.alpha, league=league, campaign_id=campaign.campaign_id)
     return Result(
         campaign=campaign,
         brand=s.brand,
@@ -55,6 +74,8 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         mentions=mentions,
         suggestions=advice,
         missing=NEEDS.missing(inputs.present),
+        league=league,
+        league_notes=league_notes,
     )
 
 

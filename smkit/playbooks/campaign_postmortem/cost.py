@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
-from smkit.methods import stats
+from smkit.methods.campaigns import efficiency  # noqa: F401  (the post-mortem's tables use the shared definition)
 
 from .kpis import Lift, total, with_interactions
 
@@ -92,48 +91,3 @@ def incremental_costs(cost: dict, lifts: Sequence[Lift]) -> dict[str, float]:
             out[f"incremental_{lift.metric}"] = lift.campaign.absolute
             out[f"cost_per_incremental_{lift.metric[:-1]}"] = cost["spend"] / lift.campaign.absolute
     return out
-
-
-def efficiency(campaign_posts: pd.DataFrame, by: str, alpha: float = 0.05) -> pd.DataFrame:
-    """Spend, results and cost per result per ``by`` group (channel, creator,
-    platform, content_type), ranked by cost per conversion with its interval
-    (exact Poisson on conversions), and whether each group's conversion rate per
-    click differs from the best group's (two-proportion test, Holm-adjusted:
-    ``p_vs_best`` and ``differs_from_best``)."""
-    posts = with_interactions(campaign_posts)
-    posts = posts[posts[by].notna()] if by in posts else posts.iloc[0:0]
-    if posts.empty:
-        return pd.DataFrame()
-    g = posts.groupby(by, observed=True)
-    table = pd.DataFrame(
-        {
-            "posts": g.size(),
-            "spend": g["spend"].sum(min_count=1) if "spend" in posts else np.nan,
-            "views": g["views"].sum(min_count=1),
-            "interactions": g["interactions"].sum(min_count=1),
-            "clicks": g["clicks"].sum(min_count=1) if "clicks" in posts else np.nan,
-            "conversions": g["conversions"].sum(min_count=1) if "conversions" in posts else np.nan,
-        }
-    ).astype(float)
-    table["cpe"] = table["spend"] / table["interactions"].replace(0, np.nan)
-    table["cpa"] = table["spend"] / table["conversions"].replace(0, np.nan)
-    table.loc[(table["spend"] > 0) & (table["conversions"] == 0), "cpa"] = np.inf  # money spent, nothing converted
-    bounds = [stats.poisson_interval(c, alpha) if pd.notna(c) else (np.nan, np.nan) for c in table["conversions"]]
-    table["cpa_low"] = [s / hi if hi and pd.notna(s) else np.nan for s, (lo, hi) in zip(table["spend"], bounds)]
-    table["cpa_high"] = [s / lo if lo and pd.notna(s) else np.nan for s, (lo, hi) in zip(table["spend"], bounds)]
-    table["conversion_rate"] = table["conversions"] / table["clicks"].replace(0, np.nan)
-    table = table.sort_values(["cpa", "views"], ascending=[True, False], na_position="last")
-    rated = table.dropna(subset=["conversion_rate"])
-    table["differs_from_best"] = None
-    if len(rated) >= 2:
-        best = rated["conversion_rate"].idxmax()
-        others = [i for i in rated.index if i != best]
-        p = [
-            stats.two_proportion_pvalue(rated.at[best, "conversions"], rated.at[best, "clicks"], rated.at[i, "conversions"], rated.at[i, "clicks"])
-            for i in others
-        ]
-        adjusted = stats.adjust_pvalues(p, "holm")
-        table["p_vs_best"] = pd.Series(dict(zip(others, adjusted)))
-        table.loc[others, "differs_from_best"] = [bool(a < alpha) for a in adjusted]
-        table.loc[best, "differs_from_best"] = False
-    return table

@@ -7,34 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from smkit import requirements
 from smkit.data.store import load as load_table
-from smkit.params import parse_list
+from smkit.methods.campaigns import Campaign, read_campaign
+
+__all__ = ["Campaign", "Inputs", "load", "read_campaign"]
 
 if TYPE_CHECKING:
     from smkit.params import Config
 
     from .parameters import Settings
-
-
-@dataclass(frozen=True)
-class Campaign:
-    campaign_id: str
-    name: str
-    start: dt.date
-    end: dt.date
-    platforms: tuple[str, ...]
-    budget: float | None
-    targets: dict[str, float]
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
 
 
 @dataclass(frozen=True)
@@ -52,39 +38,20 @@ class Inputs:
     daily: pd.DataFrame
     mentions: pd.DataFrame | None
     present: tuple[str, ...] = ("posts", "account_daily", "mentions", "campaigns")  # the tables the store holds
-
-
-def read_campaign(store: Path, campaign_id: str = "") -> Campaign:
-    """The campaign ``campaign_id``; empty for the most recent that has ended."""
-    table = load_table("campaigns", store=store)
-    if table.empty:
-        raise LookupError("the campaigns table is empty; ingest a campaign sheet first")
-    if campaign_id:
-        match = table[table["campaign_id"] == campaign_id]
-        if match.empty:
-            raise ValueError(f"campaign {campaign_id!r} is not in the store; campaigns: {', '.join(table['campaign_id'])}")
-        row = match.iloc[0]
-    else:
-        row = table.sort_values("end_date").iloc[-1]
-    targets = {c.removeprefix("target_"): float(row[c]) for c in table.columns if c.startswith("target_") and pd.notna(row[c])}
-    listed = row.get("platforms")
-    platforms = parse_list(str(listed)) if pd.notna(listed) else ()
-    return Campaign(
-        str(row["campaign_id"]),
-        str(row.get("name") or row["campaign_id"]),
-        row["start_date"].date(),
-        row["end_date"].date(),
-        platforms,
-        None if pd.isna(row.get("budget")) else float(row["budget"]),
-        targets,
-    )
+    # for the league table of every ended campaign: the campaigns table, all of
+    # account_daily, every campaign-tagged post, and the store's last day
+    campaigns: pd.DataFrame | None = None
+    history: pd.DataFrame | None = None
+    campaign_posts: pd.DataFrame | None = None
+    day: dt.date | None = None
 
 
 def load(cfg: Config, s: Settings) -> Inputs:
     """The campaign ``s.campaign_id`` and the posts, daily account figures and
     mentions its post-mortem needs (the campaign's dates set the window, not
     ``cfg.start``/``cfg.end``)."""
-    campaign = read_campaign(cfg.store, s.campaign_id)
+    last = requirements.window_end(cfg.store, ("account_daily", "posts"))
+    campaign = read_campaign(cfg.store, s.campaign_id, ended_by=last)
     present = tuple(requirements.present_tables(cfg.store))
     before = campaign.start - dt.timedelta(days=campaign.days)
     posts = requirements.load_or_empty("posts", present, store=cfg.store, start=before, end=campaign.end)
@@ -96,4 +63,7 @@ def load(cfg: Config, s: Settings) -> Inputs:
         end=campaign.end + dt.timedelta(days=s.halo_days),
     )
     mentions = load_table("mentions", store=cfg.store, start=before, end=campaign.end) if "mentions" in present else None
-    return Inputs(campaign, posts, daily, mentions, present)
+    history = requirements.load_or_empty("account_daily", present, store=cfg.store)
+    every_post = requirements.load_or_empty("posts", present, store=cfg.store)
+    tagged = every_post[every_post["campaign_id"].notna()] if "campaign_id" in every_post else every_post.iloc[0:0]
+    return Inputs(campaign, posts, daily, mentions, present, load_table("campaigns", store=cfg.store), history, tagged, last)

@@ -29,11 +29,12 @@ from .cost import BREAKDOWNS, COUNTED
 from .figures import lift_figure
 from .kpis import lift_estimates
 from .messages import T
+from .report_league import league_finding, league_note, league_table
 from .result import Result
 from .suggestions import Suggestion
 from .wording import CURRENCY, action_text, group_name, metric_name, money, platforms_text, scopes, signed_count, suggestion_text
 
-__all__ = ["CURRENCY", "lift_figure", "scopes", "suggestion_text"]
+__all__ = ["CURRENCY", "league_finding", "league_note", "league_table", "lift_figure", "scopes", "suggestion_text"]
 
 ZH = i18n.DEFAULT_LANGUAGE
 

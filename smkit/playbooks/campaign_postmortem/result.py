@@ -34,6 +34,8 @@ class Result:
     mentions: pd.DataFrame
     suggestions: tuple[Suggestion, ...]
     missing: dict[str, str] = field(default_factory=dict)  # section -> the sentence shown instead
+    league: pd.DataFrame = field(default_factory=pd.DataFrame)  # every ended campaign (:func:`.league.league_table`)
+    league_notes: tuple[tuple[str, str], ...] = ()  # (campaign_id, why it is not in the league)
 
     def has(self, section: str) -> bool:
         """The store holds what ``section`` needs (else :attr:`missing` says which export would fill it)."""
@@ -83,4 +85,18 @@ class Result:
             "cost": {k: self.cost.get(k) for k in ("cpm", "cpe", "cpc", "cpa", "roi")},
             "channels": [{"channel": str(i), "spend": r["spend"], "conversions": r["conversions"], "cpa": r["cpa"]} for i, r in self.channels.iterrows()],
             "suggestions": [suggestion_text(s, lang) for s in self.suggestions],
+            "league": [
+                {
+                    "campaign_id": str(i),
+                    "led_by": r["led_by"],
+                    "relative": r["relative"],
+                    "relative_low": r["relative_low"],
+                    "relative_high": r["relative_high"],
+                    "spend": r["spend"],
+                    "cost_per_thousand_views": r["cost_per_thousand_views"],
+                    "roi": r["roi"],
+                    "differs_from_top": r["differs_from_top"],
+                }
+                for i, r in self.league.iterrows()
+            ],
         }

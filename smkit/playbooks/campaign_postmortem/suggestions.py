@@ -17,7 +17,7 @@ import pandas as pd
 
 from .kpis import Lift
 
-KINDS = ("repeat", "stop", "not_yet", "halo", "placebo", "overspend", "replan_target", "rebudget", "fix_step", "track_revenue")
+KINDS = ("repeat", "stop", "not_yet", "halo", "placebo", "overspend", "replan_target", "rebudget", "fix_step", "track_revenue", "league")
 OVERSPEND = 1.05  # spend above budget by more than this factor is flagged
 LOW_ATTAINMENT = 0.8  # a KPI below this share of its target is re-planned
 
@@ -68,6 +68,8 @@ def derive(
     funnel_table: pd.DataFrame,
     budget: float | None = None,
     alpha: float = 0.05,
+    league: pd.DataFrame | None = None,
+    campaign_id: str = "",
 ) -> tuple[Suggestion, ...]:
     """The suggestions the figures support, in the order the report gives them."""
     out = []
@@ -98,4 +100,34 @@ def derive(
             )
     if cost.get("cpa") is not None and cost.get("roi") is None:
         out.append(Suggestion("track_revenue", {"cpa": cost["cpa"]}))
+    across = _across(league, campaign_id)
+    if across is not None:
+        out.append(across)
     return tuple(out)
+
+
+def _across(league: pd.DataFrame | None, campaign_id: str) -> Suggestion | None:
+    """What the store's ended campaigns say: what a thousand incremental views
+    cost when KOLs led against paid posts (pooled over the campaigns of each),
+    and where this campaign's lift ranks. ``None`` with fewer than two campaigns."""
+    if league is None or len(league) < 2:
+        return None
+    from .league import by_leader
+
+    leaders = by_leader(league)
+    cost = {k: leaders.at[k, "cost_per_thousand_views"] if k in leaders.index else None for k in ("kol", "paid")}
+    n = {k: int(leaders.at[k, "campaigns"]) if k in leaders.index else 0 for k in ("kol", "paid")}
+    both = all(v is not None and pd.notna(v) for v in cost.values())
+    rank = list(league.index).index(campaign_id) + 1 if campaign_id in league.index else None
+    return Suggestion(
+        "league",
+        {
+            "campaigns": len(league),
+            "rank": rank,
+            "kol_cost": float(cost["kol"]) if both else None,
+            "paid_cost": float(cost["paid"]) if both else None,
+            "kol_n": n["kol"],
+            "paid_n": n["paid"],
+            "cheaper": (min(("kol", "paid"), key=lambda k: cost[k]) if both else None),
+        },
+    )

@@ -114,6 +114,20 @@ def suggestion_text(suggestion: Suggestion, lang: str = i18n.DEFAULT_LANGUAGE) -
         )
     if kind == "track_revenue":
         return T("sg_track_revenue", lang, cpa=money(f["cpa"], lang))
+    if kind == "league":
+        rank = T("sg_league_rank", lang, rank=f["rank"], campaigns=f["campaigns"]) if f.get("rank") else ""
+        if f.get("kol_cost") is None:
+            return T("sg_league_only_rank", lang, campaigns=f["campaigns"], rank=rank)
+        return T(
+            "sg_league",
+            lang,
+            campaigns=f["campaigns"],
+            kol_cost=money(f["kol_cost"], lang),
+            paid_cost=money(f["paid_cost"], lang),
+            kol_n=f["kol_n"],
+            paid_n=f["paid_n"],
+            rank=rank,
+        )
     raise ValueError(f"unknown suggestion kind {kind!r}")
 
 
@@ -129,6 +143,8 @@ def action_text(suggestion: Suggestion, lang: str = i18n.DEFAULT_LANGUAGE) -> st
         return T("act_rebudget", lang, by=T(f"by_{by}", lang), worst=group_name(f["worst"], by, lang), best=group_name(f["best"], by, lang))
     if kind == "fix_step":
         return T("act_fix_step", lang, stage=metric_name(f["stage"], lang))
+    if kind == "league":
+        return T(f"act_league_{f['cheaper']}", lang) if f.get("cheaper") else T("act_league", lang)
     return T(f"act_{kind}", lang)
 
 
