@@ -244,7 +244,9 @@ def _grid(styler) -> list[tuple[str, str, str]]:
     import html
 
     lines = [line.split("|") for line in styler.to_string(delimiter="|").splitlines() if line]
-    header, body = lines[0], lines[2:]  # the second line names the index
+    header, body = lines[0], lines[1:]
+    if body and not any(cell.strip() for cell in body[0][1:]):
+        body = body[1:]  # a line that only names the index
     return [(html.unescape(row[0]), html.unescape(header[i]), html.unescape(row[i])) for row in body for i in range(1, len(row))]
 
 

@@ -98,7 +98,8 @@ def _partner_posts(
             "post_id": [f"{platform[:2]}{cid[-4:]}{i:05d}" for i in range(n)],
             "published_at": published.tz_localize(TZ).map(lambda t: t.isoformat()),
             "title": [f"#露米娜# {h}" for h in rng.choice(HOOKS_ZH, n)],
-            "content_type": "video",
+            # the platform's usual form: a form only campaign posts take would be inseparable from the campaign
+            "content_type": max(prof.content_mix, key=prof.content_mix.get),
             "topic": "product_launch",
             "campaign_id": cid,
             "channel": channel,
@@ -107,11 +108,12 @@ def _partner_posts(
             "likes": rng.poisson(views * prof.like_rate),
             "comments": rng.poisson(views * prof.comment_rate),
             "shares": rng.poisson(views * prof.share_rate),
-            "saves": rng.poisson(views * (prof.save_rate or 0.0)),
+            "saves": pd.Series(rng.poisson(views * (prof.save_rate or 0.0)), dtype="Int64").where(np.full(n, bool(prof.save_rate))).array,
             "followers_gained": rng.poisson(views * FOLLOW_RATE),
             "clicks": clicks,
             "conversions": rng.binomial(clicks, np.clip(0.02 * quality, 0, 1)),
-            "completion_rate": np.round(rng.beta(3, 7, n), 4),
+            # drawn for every platform (the stream stays the same), kept where the platform exports 完播率
+            "completion_rate": np.where(prof.reports_completion, np.round(rng.beta(3, 7, n), 4), np.nan),
             "avg_watch_seconds": np.round(rng.gamma(4.0, 4.0, n), 1),
             "spend": np.round(views * rng.uniform(0.02, 0.05, n), 2),
         }
