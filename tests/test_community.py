@@ -331,3 +331,191 @@ def test_the_reports_index_names_a_community_run_by_its_members():
     assert headline("community", {"active_members": 1921, "at_risk": 240}, "zh") == "活跃成员 1,921 人，240 人有流失风险"
     assert headline("community", {"active_members": 1921, "at_risk": 240}, "en") == "1,921 active members, 240 at risk of leaving"
     assert headline("community", {"active_members": 12, "at_risk": None}, "en") == ""
+
+
+# ------------------------------------------------------------------ potential users, benefits per level, growth tasks
+
+from smkit.playbooks.community import potential, tasks  # noqa: E402
+
+
+def _mentions(rows):
+    return pd.DataFrame(
+        rows, columns=["author", "brand", "is_reply_by_brand", "likes", "comments", "shares", "author_followers", "platform", "published_at"]
+    ).assign(published_at=lambda f: pd.to_datetime(f["published_at"]))
+
+
+def test_potential_users_are_the_brands_engaged_authors_who_are_not_members_by_hand():
+    m = _mentions(
+        [
+            ("member1", "Lumina", False, 50, 0, 0, 10, "weibo", "2026-10-01"),
+            ("fan", "Lumina", False, 3, 1, 0, 900, "douyin", "2026-10-02"),
+            ("fan", "lumina", False, 2, 0, 0, 1200, "douyin", "2026-10-05"),
+            ("loud", "Lumina", False, 10, 0, 0, 5, "weibo", "2026-10-03"),
+            ("Lumina官方", "Lumina", True, 99, 9, 9, 1e6, "weibo", "2026-10-03"),  # the brand's own reply
+            ("rival_fan", "Vexa", False, 500, 0, 0, 1e5, "weibo", "2026-10-03"),  # another brand's
+            (None, "Lumina", False, 1, 0, 0, 1, "weibo", "2026-10-03"),  # no author
+        ]
+    )
+    p = potential.potential_users(m, "Lumina", pd.Index(["member1", "member2"]))
+    assert (p.engaged, p.members, p.potential) == (3, 1, 2)
+    assert p.top.index.tolist() == ["loud", "fan"]  # by interactions drawn: 10 against 6
+    assert p.top.loc["fan"].tolist()[:3] == [2, 6.0, 1200.0] and p.top.loc["fan", "platform"] == "douyin"
+
+
+def test_potential_users_find_exactly_the_planted_non_members():
+    rng = np.random.default_rng(5)
+    authors = [f"u{i:04d}" for i in range(300)]
+    planted_members = set(rng.choice(authors, 90, replace=False))
+    rows = [(a, "Lumina", False, int(rng.integers(0, 50)), 0, 0, int(rng.integers(1, 10_000)), "weibo", "2026-10-01") for a in authors for _ in range(2)]
+    p = potential.potential_users(_mentions(rows), "Lumina", pd.Index(sorted(planted_members) + ["cm_never_speaks"]), top_n=500)
+    assert (p.engaged, p.members, p.potential) == (300, 90, 210)
+    assert not set(p.top.index) & planted_members and len(p.top) == 210
+    assert p.top["interactions"].is_monotonic_decreasing
+
+
+def test_benefits_per_level_use_the_level_held_on_the_day_of_redemption():
+    act = pd.DataFrame(
+        {
+            "date": ["2026-06-01", "2026-07-20", "2026-06-05", "2026-07-25"],
+            "platform": "weibo",
+            "user_id": ["a", "b", "c", "c"],
+            "action": "post",
+            "count": [6, 1, 30, 5],
+        }
+    )
+    red = pd.DataFrame(
+        {
+            "date": ["2026-06-10", "2026-06-06", "2026-07-30", "2026-07-01"],
+            "user_id": ["a", "c", "c", "d"],
+            "points": [20, 100, 30, 10],
+            "reward": "券",
+        }
+    )
+    levels = [("L1", 0), ("L2", 50), ("L3", 200)]
+    e = points.economy(act, red, pd.Timestamp("2026-06-01"), pd.Timestamp("2026-07-31"), {"post": 10}, levels, 30, 365, 0.01)
+    b = e.benefits
+    # a held L2 when redeeming (60 points in the 30 days) but has no points at the end; c redeemed at L3, then at L2 after falling;
+    # d redeemed with no points earned (L1); b never redeemed and ends at L1.
+    assert b["members"].tolist() == [2, 2, 1] and b["redeemers"].tolist() == [1, 2, 1]
+    assert b["share"].tolist() == [0.5, 1.0, 1.0] and b["points"].tolist() == [10.0, 50.0, 100.0] and b["per_member"].tolist() == [5.0, 25.0, 100.0]
+    assert (
+        e.redeemed == 160
+        and points.economy(act, None, pd.Timestamp("2026-06-01"), pd.Timestamp("2026-07-31"), {"post": 10}, levels, 30, 365, 0.01).benefits.empty
+    )
+
+
+def test_benefits_per_level_recover_planted_redemption_rates():
+    rng = np.random.default_rng(11)
+    rate = {"L1": 0.2, "L2": 0.6}
+    acts, reds = [], []
+    for i in range(2000):
+        level = "L2" if i % 2 else "L1"
+        acts.append(("2026-06-01", "weibo", f"m{i}", "post", 6 if level == "L2" else 1))
+        if rng.random() < rate[level]:
+            reds.append(("2026-06-15", f"m{i}", 5, "券"))
+    act = pd.DataFrame(acts, columns=["date", "platform", "user_id", "action", "count"])
+    red = pd.DataFrame(reds, columns=["date", "user_id", "points", "reward"])
+    e = points.economy(act, red, pd.Timestamp("2026-06-01"), pd.Timestamp("2026-06-30"), {"post": 10}, [("L1", 0), ("L2", 50)], 90, 365, 0.01)
+    for level, r in rate.items():
+        assert e.benefits.loc[level, "members"] == 1000
+        assert abs(e.benefits.loc[level, "share"] - r) < 3 * np.sqrt(r * (1 - r) / 1000)
+
+
+TASKS = (
+    tasks.Task("first_post", "首次发帖", "First post", "count", "post", 1),
+    tasks.Task("comments_10", "累计评论 10 条", "10 comments", "count", "comment", 10),
+    tasks.Task("checkin_7", "连续签到 7 天", "7-day streak", "streak", "checkin", 7),
+    tasks.Task("first_event", "首次参加活动", "First event", "event", "", 1),
+)
+
+
+def test_growth_tasks_by_hand():
+    days = lambda a, b: [d.strftime("%Y-%m-%d") for d in pd.date_range(a, b)]  # noqa: E731
+    rows = [("u1", "2026-03-01", "post", 1), ("u1", "2026-03-02", "comment", 4), ("u1", "2026-06-05", "comment", 6)]
+    rows += [("u1", d, "checkin", 1) for d in days("2026-06-01", "2026-06-06") + days("2026-06-08", "2026-06-14")]
+    act = pd.DataFrame(rows, columns=["user_id", "date", "action", "count"]).assign(platform="wechat")
+    act = pd.concat(
+        [
+            act,
+            pd.DataFrame(
+                [
+                    ("u2", "2026-06-10", "like", 1, "weibo"),
+                    ("u3", "2026-03-01", "post", 1, "weibo"),
+                    ("u4", "2026-06-20", "checkin", None, "douyin"),
+                    ("u4", "2026-06-22", "like", 1, "douyin"),
+                ],
+                columns=["user_id", "date", "action", "count", "platform"],
+            ),
+        ],
+        ignore_index=True,
+    )
+    ev = pd.DataFrame(
+        {
+            "event_id": ["E1", "E2"],
+            "platform": ["weibo", "douyin"],
+            "start_at": pd.to_datetime(["2026-06-10 19:00", "2026-06-21 10:00"]).tz_localize("Asia/Shanghai"),
+            "end_at": pd.to_datetime(["2026-06-10 21:00", "2026-06-22 12:00"]).tz_localize("Asia/Shanghai"),
+        }
+    )
+    t = tasks.task_shares(act, TASKS, ev, pd.Timestamp("2026-06-01"), pd.Timestamp("2026-06-30")).set_index("task")
+    assert t["members"].tolist() == [3] * 4  # u3 was not active in the window
+    assert t["completed"].tolist() == [1, 1, 1, 2] and t["in_window"].tolist() == [0, 1, 1, 2]
+    assert t.loc["first_event", "share"] == pytest.approx(2 / 3)
+    done = tasks.completions(act, TASKS, ev)
+    assert done.loc["u1", "checkin_7"] == pd.Timestamp("2026-06-14") and done.loc["u1", "comments_10"] == pd.Timestamp("2026-06-05")
+    without = tasks.task_shares(act, TASKS, None, pd.Timestamp("2026-06-01"), pd.Timestamp("2026-06-30")).set_index("task")
+    assert not without.loc["first_event", "measured"] and pd.isna(without.loc["first_event", "completed"]) and without.loc["checkin_7", "completed"] == 1
+
+
+def test_growth_tasks_find_the_planted_streakers_and_no_one_where_none_was_planted():
+    rows = []
+    for i in range(400):
+        start = pd.Timestamp("2026-06-01") + pd.Timedelta(days=i % 10)
+        # a planted quarter checks in 7 days running; the others twice for 6 days with a day off between
+        run = [start + pd.Timedelta(days=k) for k in range(7)] if i % 4 == 0 else [start + pd.Timedelta(days=k) for k in (*range(6), *range(7, 13))]
+        rows += [(f"m{i}", d, "checkin", 1) for d in run]
+    act = pd.DataFrame(rows, columns=["user_id", "date", "action", "count"]).assign(platform="weibo")
+    t = tasks.task_shares(act, TASKS[2:3], None, pd.Timestamp("2026-06-01"), pd.Timestamp("2026-06-30"))
+    assert t.loc[0, "share"] == 0.25 and t.loc[0, "completed"] == 100
+    null = act[~act["user_id"].isin([f"m{i}" for i in range(0, 400, 4)])]
+    assert tasks.task_shares(null, TASKS[2:3], None, pd.Timestamp("2026-06-01"), pd.Timestamp("2026-06-30")).loc[0, "completed"] == 0
+
+
+def test_a_bad_growth_task_row_names_the_file_and_row(tmp_path):
+    bad = tmp_path / "tasks.csv"
+    bad.write_text("task,name_zh,name_en,kind,action,threshold\nfirst_post,首次发帖,First post,count,post,1\nx,x,x,daily,post,1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"tasks.csv, row 3: kind 'daily' of x is not one of count, streak, event"):
+        tasks.read_tasks(bad)
+    bad.write_text("task,name_zh,name_en,kind,action,threshold\nx,x,x,count,post,many\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"row 2: threshold 'many' of x is not a number"):
+        tasks.read_tasks(bad)
+
+
+def test_the_new_sections_run_on_the_sample_store_in_both_languages(sample_store, tmp_path):
+    from smkit.params import Config
+    from smkit.playbooks import community as pb
+
+    cfg = Config(sample_store, pd.Timestamp("2026-05-03").date(), pd.Timestamp("2026-10-31").date(), {})
+    result = pb.run(cfg, pb.settings(brand="Lumina"))
+    summary = result.to_summary()
+    # the sample's members never write public mentions: every engaged author is a potential user
+    assert summary["potential_users"]["engaged"] > 0 and summary["potential_users"]["members"] == 0
+    assert [b["level"] for b in summary["benefits_by_level"]][:2] == ["L1 新手", "L2 活跃"]
+    assert {t["task"] for t in summary["growth_tasks"]} == {"first_post", "checkin_7", "comments_10", "first_event"}
+    assert all(0 <= t["share"] <= 1 for t in summary["growth_tasks"])
+    for lang in ("zh", "en"):
+        text = pb.report.potential_text(result, lang) + pb.report.tasks_text(result, lang) + pb.report.benefits_text(result, lang)
+        assert "nan" not in text.lower() and "None" not in text and "Lumina" in text
+        for table in (pb.report.potential_table, pb.report.tasks_table, pb.report.benefits_table):
+            page = table(result, lang).to_html()
+            assert ">nan<" not in page and "NaN" not in page and ">None<" not in page
+    assert "参数 brand" in pb.report.potential_text(pb.run(cfg, pb.settings()), "zh")  # several brands, none named
+    only = tmp_path / "only.duckdb"
+    con = duckdb.connect(str(only))
+    con.execute(f"ATTACH '{sample_store}' AS src (READ_ONLY)")
+    con.execute("CREATE TABLE community_activity AS SELECT * FROM src.community_activity")
+    con.close()
+    bare = pb.run(Config(only, cfg.start, cfg.end, {}), pb.settings(brand="Lumina"))
+    assert pb.report.potential_text(bare, "en").count(".") == 1 and "--table mentions" in pb.report.potential_text(bare, "en")
+    assert bare.to_summary()["potential_users"] is None and bare.to_summary()["benefits_by_level"] == []
+    assert [t["completed"] for t in bare.to_summary()["growth_tasks"]][3] is None  # no events table: the event task is not measured

@@ -14,7 +14,9 @@ from .inputs import Inputs
 from .parameters import Settings
 from .personas import persona_topics
 from .points import economy
-from .result import NO_ROWS, NO_TABLE, Result
+from .potential import potential_users
+from .result import NO_BRAND, NO_ROWS, NO_TABLE, Result
+from .tasks import task_shares
 
 
 def _status(frame: pd.DataFrame | None) -> str:
@@ -52,6 +54,14 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         personas, source = persona_topics(inputs.audience, inputs.posts)
         personas_status = "" if len(personas) else NO_ROWS
 
+    potential, potential_status = None, _status(inputs.mentions)
+    if not potential_status:
+        if not s.brand:
+            potential_status = NO_BRAND
+        else:
+            potential = potential_users(inputs.mentions, s.brand, pd.Index(a["user_id"].unique()), top_n=s.at_risk_n)
+            potential_status = "" if potential.engaged else NO_ROWS
+
     return Result(
         start=inputs.start,
         end=inputs.end,
@@ -76,4 +86,9 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         core_contributions=s.core_contributions,
         rules_file_name=Path(s.rules_file).name,
         keywords_file_name=Path(s.keywords_file).name,
+        potential=potential,
+        potential_status=potential_status,
+        brand=s.brand,
+        tasks=task_shares(a, s.tasks, inputs.events, start, end),
+        tasks_file_name=Path(s.tasks_file).name if s.tasks_file else "growth_tasks.csv",
     )

@@ -3,7 +3,8 @@
 Everything up to the end of the window: the whole ``community_activity``
 history (points, levels, the funnel and the churn model look back), the
 events (each needs its own pre-period), redemptions and feedback; the
-audience and the last year's posts for personas to content. A table the
+audience and the last year's posts for personas to content; the window's
+mentions for potential users. A table the
 store does not have is ``None``, never an invented empty frame.
 """
 
@@ -30,6 +31,7 @@ class Inputs:
     feedback: pd.DataFrame | None
     audience: pd.DataFrame | None
     posts: pd.DataFrame | None
+    mentions: pd.DataFrame | None = None  # the window's, for potential users
 
 
 def load_optional(table: str, store, **kw) -> pd.DataFrame | None:
@@ -53,4 +55,5 @@ def load(cfg: Config) -> Inputs:
         feedback=load_optional("feedback", store, end=end),
         audience=audience,
         posts=posts,
+        mentions=load_optional("mentions", store, start=cfg.start, end=end),
     )

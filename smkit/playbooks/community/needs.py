@@ -10,6 +10,8 @@ NEEDS = Needs(
         Section("redemptions", "points redeemed and the redemption rate", ("point_redemptions",)),
         Section("feedback", "the feedback loop", ("feedback",)),
         Section("personas", "personas to content", ("audience", "posts")),
+        Section("potential", "the potential users (engaged with the brand, not members)", ("mentions",)),
     ),
     window=("community_activity",),
+    names={"brand": Names((("mentions", "brand"),), own=True, fallback_all=True)},
 )

@@ -11,6 +11,8 @@ import pandas as pd
 from smkit import i18n, paths
 from smkit.params import parse_mapping, parse_path
 
+from .tasks import read_tasks
+
 DEFAULT_POINTS = "post:10,comment:3,share:5,like:1,checkin:2"
 DEFAULT_LEVELS = "L1 新手:0,L2 活跃:50,L3 达人:200,L4 核心:800,L5 大使:2000"
 RULE_NAMES = ("expiry_days", "yuan_per_point")
@@ -36,6 +38,9 @@ class Settings:
     at_risk_n: int = 20
     keywords: tuple[tuple[str, tuple[str, ...]], ...] = ()
     keywords_file: str = ""
+    brand: str = ""  # our brand in the mentions table (potential users)
+    tasks: tuple = ()  # the growth tasks (:class:`.tasks.Task`)
+    tasks_file: str = ""
     lang: str = i18n.DEFAULT_LANGUAGE
 
     @property
@@ -107,10 +112,13 @@ def settings(
     interval: float = 0.9,
     at_risk_n: int = 20,
     keywords: str | Path | None = "",
+    brand: str = "",
+    tasks: str | Path | None = "",
     lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> Settings:
     """Validate the notebook's parameters; ``rules`` and ``keywords`` empty
-    mean the files in ``data/reference``."""
+    (and ``tasks``, the growth tasks) mean the files in ``data/reference``;
+    ``brand`` is ours in the mentions table (empty: no potential users)."""
     level_window_days, active_days, core_contributions, pre_days, at_risk_n = map(
         int, (level_window_days, active_days, core_contributions, pre_days, at_risk_n)
     )
@@ -127,6 +135,7 @@ def settings(
         raise ValueError(f"interval must lie between 0 and 1, got {interval}")
     rules_path = parse_path(rules, "rules", must_exist=True) or paths.reference_dir() / "points_rules.csv"
     keywords_path = parse_path(keywords, "keywords", must_exist=True) or paths.reference_dir() / "feedback_keywords.csv"
+    tasks_path = parse_path(tasks, "tasks", must_exist=True) or paths.reference_dir() / "growth_tasks.csv"
     values = read_rules(rules_path)
     return Settings(
         points=tuple(parse_points(points_rules).items()),
@@ -142,5 +151,8 @@ def settings(
         at_risk_n=max(at_risk_n, 1),
         keywords=read_keywords(keywords_path),
         keywords_file=str(keywords_path),
+        brand=str(brand or "").strip(),
+        tasks=read_tasks(tasks_path),
+        tasks_file=str(tasks_path),
         lang=i18n.check_language(str(lang)),
     )

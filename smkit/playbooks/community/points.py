@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -72,6 +72,42 @@ def ledger(earned: pd.DataFrame, redeemed: pd.DataFrame, end: pd.Timestamp, expi
     return pd.DataFrame(out, columns=["user_id", "earned", "redeemed", "expired", "unmatched", "outstanding"]).set_index("user_id")
 
 
+def benefits(earned: pd.DataFrame, redeemed: pd.DataFrame, end_levels: pd.Series, levels: Sequence[tuple[str, float]], level_window_days: int) -> pd.DataFrame:
+    """Benefits used per level (the window's redemptions, each at the level its member held that day).
+
+    A member's level on a redemption day comes from the points they earned
+    over the ``level_window_days`` up to and including it (no points: the
+    first level). A level's members are those holding it at the end of the
+    window or on a day they redeemed at it (a member who redeemed at two
+    levels counts at both); ``share`` is the part of them who redeemed at
+    that level, ``per_member`` the points redeemed there per member.
+    """
+    names = [n for n, _ in levels]
+    window = pd.Timedelta(days=level_window_days)
+    held = []
+    for day, group in redeemed.groupby("date"):
+        recent = earned[(earned["date"] > day - window) & (earned["date"] <= day)].groupby("user_id")["points"].sum()
+        totals = recent.reindex(group["user_id"].unique(), fill_value=0.0)
+        level = level_of(totals, levels)
+        held.append(group.assign(level=group["user_id"].map(level)))
+    at = pd.concat(held, ignore_index=True) if held else pd.DataFrame(columns=["user_id", "points", "level"])
+    holders = pd.concat([pd.DataFrame({"user_id": end_levels.index, "level": end_levels.to_numpy()}), at[["user_id", "level"]]]).drop_duplicates()
+    out = pd.DataFrame(
+        {
+            "members": holders.groupby("level")["user_id"].nunique(),
+            "redeemers": at.groupby("level")["user_id"].nunique(),
+            "points": at.groupby("level")["points"].sum().astype(float),
+        }
+    )
+    out = out.reindex(names).fillna(0.0)
+    out[["members", "redeemers"]] = out[["members", "redeemers"]].astype(int)
+    has = out["members"] > 0
+    out["share"] = (out["redeemers"] / out["members"].where(has)).astype(float)
+    out["per_member"] = (out["points"] / out["members"].where(has)).astype(float)
+    out.index.name = "level"
+    return out[["members", "redeemers", "share", "points", "per_member"]]
+
+
 @dataclass(frozen=True)
 class Economy:
     earned: float  # in the window
@@ -86,6 +122,7 @@ class Economy:
     rose: int
     fell: int
     has_redemptions: bool
+    benefits: pd.DataFrame = field(default_factory=pd.DataFrame)  # level -> members, redeemers, share, points, points per member (window)
 
 
 def economy(
@@ -162,4 +199,5 @@ def economy(
         rose=int(((e > b) & (b >= 0)).sum()),
         fell=int((e < b).sum()),
         has_redemptions=has_redemptions,
+        benefits=benefits(earned, r_window, after, levels, level_window_days) if has_redemptions else pd.DataFrame(),
     )

@@ -4,9 +4,6 @@ note. A section without its data is one sentence naming the export it needs."""
 
 from __future__ import annotations
 
-import html
-import math
-
 import pandas as pd
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
@@ -15,61 +12,9 @@ from smkit import i18n, viz
 
 from .messages import T, name
 from .needs import EXPORTS  # noqa: F401  (the run layer's wording of each export)
-from .result import NO_TABLE, Result
-
-SECTION_TABLES = {"events": ("events",), "redemptions": ("point_redemptions",), "feedback": ("feedback",), "personas": ("audience", "posts")}
-
-
-def _missing(v) -> bool:
-    return v is None or (isinstance(v, float) and not math.isfinite(v)) or bool(pd.isna(v))
-
-
-def _pct(v, signed: bool = False) -> str:
-    return "–" if _missing(v) else i18n.percent(v, 0, signed=signed)
-
-
-def _hours(v, lang: str) -> str:
-    return "–" if _missing(v) else T("hours", lang, h=f"{v:.1f}")
-
-
-def _count(v, lang: str) -> str:
-    return "–" if _missing(v) else i18n.count(round(float(v)), lang)
-
-
-def _method(paragraphs: list[str], lang: str) -> str:
-    body = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs if p.strip())
-    return f"<details><summary>{T('method', lang)}</summary>{body}</details>"
-
-
-def _note(text: str) -> Styler:
-    return viz.table(pd.DataFrame({"": [text]}), hide_index=True)
-
-
-def _join(parts: list[str], lang: str) -> str:
-    return ("" if lang == "zh" else " ").join(p for p in parts if p)
-
-
-def type_name(code: str, lang: str) -> str:
-    return name("type", code, lang)
-
-
-def level_name(code: str, lang: str) -> str:
-    return name("level", code, lang)
-
-
-def section_note(result: Result, section: str, lang: str) -> str:
-    """Why a section is empty: the store lacks its table, or the table has no rows in reach."""
-    status = {"events": result.events_status, "feedback": result.feedback_status, "personas": result.personas_status}.get(section, "")
-    if section == "redemptions":
-        status = "" if result.economy.has_redemptions else NO_TABLE
-    if not status:
-        return ""
-    tables = SECTION_TABLES[section]
-    what = T(f"what_{section}", lang)
-    if status == NO_TABLE:
-        return " ".join(T("no_table", lang, table=t, what=what, export=T(f"export_{t}", lang)) for t in tables)
-    return T("no_rows", lang, table=tables[0], what=what)
-
+from .report_members import potential_method, potential_table, potential_text, tasks_table, tasks_text  # noqa: F401
+from .report_parts import SECTION_TABLES, _count, _hours, _join, _method, _missing, _note, _pct, level_name, section_note, type_name  # noqa: F401
+from .result import Result
 
 # ---------------------------------------------------------------- the brief
 
@@ -287,8 +232,45 @@ def rewards_table(result: Result, lang: str) -> Styler:
     return viz.table(t, lambda x: _count(x, lang), caption=T("rewards_caption", lang))
 
 
+def benefits_text(result: Result, lang: str) -> str:
+    b = result.economy.benefits
+    b = b[b["members"] > 0] if len(b) else b
+    if b.empty:
+        return ""
+    hi, lo = b.iloc[-1], b.iloc[0]
+    return T(
+        "benefits_text",
+        lang,
+        best=level_name(hi.name, lang),
+        share=_pct(hi["share"]),
+        per=_count(hi["per_member"], lang),
+        low=level_name(lo.name, lang),
+        low_share=_pct(lo["share"]),
+    )
+
+
+def benefits_table(result: Result, lang: str) -> Styler:
+    b = result.economy.benefits
+    if not result.economy.has_redemptions or b.empty:
+        return _note(section_note(result, "redemptions", lang))
+    t = b.copy()
+    t.index = [level_name(n, lang) for n in t.index]
+    t.index.name = T("col_level", lang)
+    cols = {
+        k: T(f"col_{v}", lang)
+        for k, v in (("members", "members"), ("redeemers", "redeemers"), ("share", "share_redeemed"), ("points", "points"), ("per_member", "per_member"))
+    }
+    t = t.rename(columns=cols)
+    fmt = {v: (lambda x: _count(x, lang)) for k, v in cols.items() if k != "share"}
+    fmt[cols["share"]] = _pct
+    return viz.table(t, fmt, caption=T("benefits_caption", lang))
+
+
 def points_method(result: Result, lang: str) -> str:
-    return _method([T("points_method", lang, expiry=result.expiry_days, file=result.rules_file_name, window=result.level_window_days)], lang)
+    window = result.level_window_days
+    return _method(
+        [T("points_method", lang, expiry=result.expiry_days, file=result.rules_file_name, window=window), T("benefits_method", lang, window=window)], lang
+    )
 
 
 # ---------------------------------------------------------------- growth
@@ -338,7 +320,9 @@ def funnel_table(result: Result, lang: str) -> Styler:
 
 
 def growth_method(result: Result, lang: str) -> str:
-    return _method([T("growth_method", lang, days=result.active_days, contrib=result.core_contributions)], lang)
+    return _method(
+        [T("growth_method", lang, days=result.active_days, contrib=result.core_contributions), T("tasks_method", lang, file=result.tasks_file_name)], lang
+    )
 
 
 # ---------------------------------------------------------------- members at risk

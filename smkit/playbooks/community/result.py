@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -12,9 +12,11 @@ from .churn import Churn
 from .events import EventEffects
 from .feedback import Feedback
 from .points import Economy
+from .potential import Potential
 
 # Why a section is empty: the store has no such table, the table has no rows in reach.
 NO_TABLE, NO_ROWS = "no table", "no rows"
+NO_BRAND = "no brand"  # mentions of several brands and none named ours
 
 
 def _num(value) -> float | None:
@@ -48,6 +50,15 @@ class Result:
     core_contributions: int = 20
     rules_file_name: str = "points_rules.csv"
     keywords_file_name: str = "feedback_keywords.csv"
+    potential: Potential | None = None
+    potential_status: str = NO_TABLE
+    brand: str = ""
+    tasks: pd.DataFrame = field(default_factory=pd.DataFrame)  # per growth task: members, completed, share, in window
+    tasks_file_name: str = "growth_tasks.csv"
+
+    @property
+    def has_potential(self) -> bool:
+        return self.potential is not None and self.potential.engaged > 0
 
     @property
     def has_events(self) -> bool:
@@ -103,6 +114,30 @@ class Result:
                 "outstanding": _num(self.economy.outstanding),
                 "liability_yuan": _num(self.economy.liability),
             },
+            "potential_users": (
+                {"engaged": self.potential.engaged, "members": self.potential.members, "potential": self.potential.potential} if self.has_potential else None
+            ),
+            "benefits_by_level": [
+                {
+                    "level": level,
+                    "members": int(r.members),
+                    "redeemers": int(r.redeemers),
+                    "share_redeemed": _num(r.share),
+                    "points_redeemed": _num(r.points),
+                    "points_per_member": _num(r.per_member),
+                }
+                for level, r in self.economy.benefits.iterrows()
+            ],
+            "growth_tasks": [
+                {
+                    "task": r.task,
+                    "members": int(r.members),
+                    "completed": None if r.completed is None or pd.isna(r.completed) else int(r.completed),
+                    "share": _num(r.share),
+                    "completed_in_window": None if r.in_window is None or pd.isna(r.in_window) else int(r.in_window),
+                }
+                for r in self.tasks.itertuples()
+            ],
             "feedback": [
                 {
                     "category": r.category,
