@@ -1,4 +1,5 @@
-"""The DuckDB store: one file, one table per canonical table.
+"""The store: one DuckDB file with one table per canonical table, or a lake
+folder of Parquet files (:mod:`smkit.data.lake`) read through the same calls.
 
 Analysis code reads through :func:`load`; only :mod:`smkit.data.ingest` writes,
 through :func:`write_tables`, in one transaction per run.
@@ -21,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from smkit import paths
+from smkit.data import lake
 from smkit.data.schema import DATE, DUCKDB_TYPES, TIMESTAMP, get_table, normalise_platform
 
 DEFAULT_TZ = "Asia/Shanghai"
@@ -71,9 +73,14 @@ def check_store_path(path: str | Path) -> Path:
     DuckDB opens any other file (a CSV, a Parquet file) as an empty in-memory
     database, so an ingest into it would report success and keep nothing.
     """
+    if lake.is_lake(path):
+        return Path(path)
     path = Path(path)
     if path.is_dir():
-        raise StoreError(f"store {path} is a folder; give a DuckDB file such as {path / 'smkit.duckdb'}")
+        raise StoreError(
+            f"store {path} is a folder and not a lake; give a DuckDB file such as {path / 'smkit.duckdb'}, "
+            f"or a lake made by 'smkit export-lake {path}' (a new lake: end the path with /)"
+        )
     if path.exists():
         try:
             with path.open("rb") as fh:
@@ -104,6 +111,8 @@ def connect(path: str | Path, *, read_only: bool = False, tz: str = DEFAULT_TZ, 
     while another process holds it for writing; errors are :class:`StoreError`
     with the real reason in plain words."""
     path = check_store_path(path)
+    if path.is_dir():  # a lake: views over its Parquet files
+        return lake.connect(path, tz=tz)
     wait = lock_timeout() if wait is None else wait
     deadline = time.monotonic() + wait
     told = False
@@ -343,3 +352,11 @@ def table_counts(store: str | Path | None = None) -> dict[str, int]:
     path = resolve_store(store)
     with connect(path, read_only=True) as con:
         return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in sorted(_tables(con))}
+
+
+def export_lake(store: str | Path | None, dest: str | Path, tz: str = DEFAULT_TZ) -> dict[str, int]:
+    """Write every table of the store file ``store`` into the lake folder ``dest``
+    (hive-partitioned Parquet, see :mod:`smkit.data.lake`); rows per table."""
+    path = resolve_store(store)
+    with connect(path, read_only=True, tz=tz) as con:
+        return lake.export(con, dest)

@@ -75,6 +75,27 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export_lake(args: argparse.Namespace) -> int:
+    from smkit.data import lake
+    from smkit.data.store import StoreError, export_lake, resolve_store
+
+    try:
+        store = resolve_store(args.store)
+        if store.is_dir():
+            raise StoreError(f"--store {store} is already a lake; give the DuckDB file to export")
+        dest = Path(args.dir)
+        if dest.exists() and not dest.is_dir():
+            raise StoreError(f"{dest} is a file; give a folder for the lake")
+        if dest.is_dir() and any(dest.iterdir()) and not lake.is_lake(dest):
+            raise StoreError(f"{dest} holds other files; give an empty folder or an existing lake")
+        counts = export_lake(store, dest, tz=args.tz)
+    except (StoreError, FileNotFoundError, OSError) as exc:
+        print(f"smkit export-lake: {exc}", file=sys.stderr)
+        return 2
+    print(f"lake {dest}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+    return 0
+
+
 def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
     """Run the entries with the shared options, print the table and the
     index's path. Exit 3 when ``--fail-at-level`` is met (even if another run
@@ -283,7 +304,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date", help="report date folder, YYYY-MM-DD (default today)")
     p.add_argument("--reports", help="reports folder (default reports/)")
-    p.add_argument("--store", help="DuckDB store passed to every playbook (default: the default store)")
+    p.add_argument("--store", help="DuckDB store file or lake folder passed to every playbook (default: the default store)")
     p.add_argument("--jobs", type=int, default=1, help="runs at once (separate processes)")
     p.add_argument("--overwrite", action="store_true", help="replace a same-day run with the same label instead of adding -2, -3 ...")
     p.add_argument("--quiet", action="store_true", help="no line when each run starts and ends; only the closing table and the index's path")
@@ -348,7 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--table", required=True, help="posts, account_daily, audience, mentions, campaigns, experiments, community_activity or team")
     p.add_argument("--platform", help="platform of exports that do not name it (douyin, 小红书, ...)")
     p.add_argument("--account", help="account of exports that do not name it")
-    p.add_argument("--store", help="DuckDB file (default data/smkit.duckdb or $SMKIT_STORE)")
+    p.add_argument("--store", help="DuckDB file, or a lake folder (a new lake: end the path with /); default data/smkit.duckdb or $SMKIT_STORE")
     p.add_argument("--tz", default="Asia/Shanghai", help="time zone of times without an offset")
     p.add_argument("--aliases", help="CSV of extra header aliases (alias,column,tables)")
     p.add_argument(
@@ -359,6 +380,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="also print the ingest report as JSON")
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("export-lake", help="write every table of a store as hive-partitioned Parquet (table=/month=) into a lake folder")
+    p.add_argument("dir", help="lake folder (created; tables already in it are replaced)")
+    p.add_argument("--store", help="DuckDB file (default data/smkit.duckdb or $SMKIT_STORE)")
+    p.add_argument("--tz", default="Asia/Shanghai", help="time zone whose calendar months partition the tables")
+    p.set_defaults(func=_cmd_export_lake)
 
     p = sub.add_parser(
         "run",
