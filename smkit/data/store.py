@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from smkit import paths
-from smkit.data import lake
+from smkit.data import engine, lake
 from smkit.data.schema import DATE, DUCKDB_TYPES, TIMESTAMP, get_table, normalise_platform
 
 DEFAULT_TZ = "Asia/Shanghai"
@@ -311,7 +311,7 @@ def load(
             where.append(f'"{column}" IN ({", ".join("?" for _ in values)})')
             params.extend(values)
     sql = f'SELECT * FROM "{table}"' + (f" WHERE {' AND '.join(where)}" if where else "")
-    with connect(path, read_only=True, tz=tz) as con:
+    with _reader(path, table, tz, lo, hi, platforms, accounts) as con:
         if table not in _tables(con):
             raise LookupError(f"table {table!r} is not in store {path}; ingest it first (smkit ingest FILE --table {table})")
         key = spec.key
@@ -334,6 +334,31 @@ def load(
             elif DUCKDB_TYPES[kind] == "BOOLEAN":
                 frame[column] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
     return _restore_dtypes(frame, types)
+
+
+def _reader(path: Path, table: str, tz: str, lo, hi, platforms, accounts) -> duckdb.DuckDBPyConnection:
+    """The connection :func:`load` queries: the store itself under DuckDB; under
+    Spark (:mod:`smkit.data.engine`) an in-memory DuckDB holding only the rows
+    Spark scanned from the lake, so both engines hand back the same frame."""
+    name = engine.engine_name()
+    if name == "duckdb":
+        return connect(path, read_only=True, tz=tz)
+    engine.check_store_for(name, path)
+    con = duckdb.connect()
+    con.execute(f"SET TimeZone = '{tz}'")
+    if table not in lake.tables(path):
+        return con
+    spec = get_table(table)
+    time_col = TIME_COLUMNS.get(table) or ("start_date" if table == "campaigns" else None)
+    kind = "timestamp" if time_col and spec.columns[time_col] == TIMESTAMP else "date"
+    filters = [(c, v) for c, v in (("platform", platforms), ("brand" if table == "mentions" else "account", accounts)) if v is not None and c in spec.columns]
+    filters = [(c, [v] if isinstance(v, str) else list(v)) for c, v in filters]
+    if table == "campaigns":  # kept when they overlap the window: end_date >= lo, and start_date < hi below
+        rows = engine.spark_scan(path, table, tz, time_column="start_date", kind="date", hi=hi, filters=filters)
+    else:
+        rows = engine.spark_scan(path, table, tz, time_column=time_col, kind=kind, lo=lo, hi=hi, filters=filters)
+    con.register(table, rows)
+    return con
 
 
 def _restore_dtypes(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:

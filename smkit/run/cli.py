@@ -133,6 +133,8 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("smkit: --jobs must be 1 or more", file=sys.stderr)
         return 2
+    if _choose_engine(args) != 0:
+        return 2
     jobs = effective_jobs(args.jobs, len(entries))
     if jobs < args.jobs:
         print(f"smkit: running {jobs} at once (--jobs {args.jobs} capped at the runs, the cores and SMKIT_MAX_JOBS)", file=sys.stderr)
@@ -163,6 +165,23 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
 
         return EXIT_NOTIFY_FAILED
     return 1 if failed else 0
+
+
+def _choose_engine(args: argparse.Namespace) -> int:
+    """Check ``--engine`` (or ``$SMKIT_ENGINE``) against the store and hand it to the run's kernels."""
+    import os
+
+    from smkit.data.engine import ENV, EngineError, check_store_for, engine_name
+    from smkit.data.store import default_store_path
+
+    try:
+        name = engine_name(getattr(args, "engine", None))
+        check_store_for(name, args.store or default_store_path())
+    except EngineError as exc:
+        print(f"smkit: {exc}", file=sys.stderr)
+        return 2
+    os.environ[ENV] = name  # papermill's kernels inherit the environment
+    return 0
 
 
 def _notify(results: list[dict], plan, args: argparse.Namespace) -> bool:
@@ -213,6 +232,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.all == bool(args.playbook):
         print("smkit run: name one PLAYBOOK or pass --all", file=sys.stderr)
         return 2
+    if _choose_engine(args) != 0:
+        return 2
     try:
         if args.all:
             if args.parameter or args.label:
@@ -244,6 +265,8 @@ def _language(book, args: argparse.Namespace) -> dict:
 def _cmd_schedule(args: argparse.Namespace) -> int:
     from smkit.run import catalog, runner
 
+    if _choose_engine(args) != 0:
+        return 2
     try:
         entries = runner.load_schedule(args.file)
         args.notify = args.notify or runner.schedule_notify(args.file)
@@ -318,6 +341,12 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
             "Ⅲ (III, 3) 较大 yellow, Ⅳ (IV, 4) 一般 blue. --fail-at-level II exits 3 at Ⅱ级 or Ⅰ级 "
             "(summary.json's alert_level is the severity, growing with danger: 4 = Ⅰ级 ... 1 = Ⅳ级, 0 none)"
         ),
+    )
+    p.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        help="what executes the queries: duckdb (in process, the default) or spark (over a lake folder; local[*] unless "
+        "SPARK_REMOTE or SMKIT_SPARK_MASTER is set); default $SMKIT_ENGINE or duckdb",
     )
     p.add_argument("--notify", metavar="PLAN", help="response plan (YAML): send new alerts to its channels; exit 4 when a delivery failed")
     p.add_argument(
