@@ -88,10 +88,16 @@ def test_a_failed_ingest_into_a_new_lake_leaves_nothing(tmp_path):
     assert not (tmp_path / "lake").exists()
 
 
-def test_a_plain_folder_is_refused_with_the_lake_named(tmp_path):
+def test_a_plain_folder_is_refused_with_the_lake_named_and_an_empty_one_with_a_slash_starts_a_lake(tmp_path):
     (tmp_path / "folder").mkdir()
     with pytest.raises(StoreError, match="is a folder and not a lake"):
         check_store_path(tmp_path / "folder")
+    (tmp_path / "folder" / "notes.txt").write_text("x")
+    assert not lake.is_lake(str(tmp_path / "folder") + "/")  # a folder with other files is never taken over
+    (tmp_path / "empty").mkdir()
+    posts = write_csv(tmp_path / "a.csv", [HEADER, "a,2026-10-01,100,5"])
+    ingest([str(posts)], "posts", store=str(tmp_path / "empty") + "/", platform="douyin", account="A", now=NOW)
+    assert lake.is_lake(tmp_path / "empty") and len(load("posts", store=tmp_path / "empty")) == 1
 
 
 def test_export_lake_on_the_command_line(small, tmp_path):

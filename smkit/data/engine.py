@@ -70,6 +70,10 @@ def spark_session(tz: str):
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", os.environ.get("SMKIT_SPARK_SHUFFLE_PARTITIONS", "8"))
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            # The rows a playbook reads come back to this process through the driver: give it room (local mode only;
+            # a cluster's driver is sized where it is submitted).
+            .config("spark.driver.memory", os.environ.get("SMKIT_SPARK_DRIVER_MEMORY", "4g"))
+            .config("spark.driver.maxResultSize", os.environ.get("SMKIT_SPARK_MAX_RESULT", "4g"))
         )
     session = builder.config("spark.sql.session.timeZone", tz).getOrCreate()
     if not remote:

@@ -472,9 +472,10 @@ def ingest(
         except (ValueError, OSError, pd.errors.ParserError) as exc:
             raise IngestError(f"alias file {alias_path}: {str(exc).splitlines()[0]}") from None
     store_path = Path(store) if store is not None else default_store_path()
-    new_lake = lake.is_lake(store) and not store_path.exists()  # "DIR/" names a lake to start
+    starting = lake.is_lake(store)
+    new_lake = starting and not store_path.exists()  # "DIR/" names a lake to start
     try:
-        if new_lake:
+        if starting:
             lake.create(store_path)
         check_store_path(store_path)
         store_path.parent.mkdir(parents=True, exist_ok=True)

@@ -43,13 +43,14 @@ PARTITION_COLUMNS = {
 
 def is_lake(path: str | Path | None) -> bool:
     """True for a lake folder (it has the marker or ``table=`` folders), or for a
-    path ending in ``/`` that does not exist yet (a new lake)."""
+    path ending in ``/`` that does not exist yet or is an empty folder (a new lake)."""
     if path is None:
         return False
     text, p = str(path), Path(path)
+    new = text.endswith(("/", os.sep))
     if p.is_dir():
-        return (p / MARKER).is_file() or any(p.glob("table=*"))
-    return text.endswith(("/", os.sep)) and not p.exists()
+        return (p / MARKER).is_file() or any(p.glob("table=*")) or (new and not any(p.iterdir()))
+    return new and not p.exists()
 
 
 def create(path: str | Path) -> Path:
