@@ -38,6 +38,9 @@ def write_lake(base: Path, scale: int, dest: Path) -> int:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'Asia/Shanghai'")
     con.execute("SET preserve_insertion_order = false")
+    # Bounded memory whatever the scale: DuckDB spills the sort to disk beside the lake past this.
+    con.execute("SET memory_limit = '2GB'")
+    con.execute(f"SET temp_directory = '{dest.parent / 'spill'}'")
     for table in lake.tables(base):
         if table == "mentions":
             continue

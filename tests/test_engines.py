@@ -194,3 +194,13 @@ def test_the_playbooks_give_the_same_summary_on_duckdb_and_spark(lake_store, tmp
         assert not _close(by_engine["duckdb"], by_engine["spark"]), (playbook, _close(by_engine["duckdb"], by_engine["spark"])[:5])
     monitor = summaries["reputation_monitor"]
     assert monitor["duckdb"].get("alerts") == monitor["spark"].get("alerts")
+
+
+@pytest.mark.usefixtures("spark")
+@pytest.mark.spark
+@pytest.mark.skipif(not _have_spark(), reason="needs the spark extra and Java 17")
+def test_spark_scores_sentiment_in_its_workers_as_the_scorer_does():
+    from smkit.methods import score_cache, sentiment
+
+    texts = ["质量太差了，再也不买", "很好用，推荐", "Love it", "worst purchase ever", "😡", "物流很快"] * 5
+    assert score_cache.spark_score(texts) == sentiment.score(texts)

@@ -15,6 +15,7 @@ compile for either engine; the rows a playbook still needs are scanned by
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,7 @@ def spark_session(tz: str):
     except ImportError:
         raise EngineError("the spark engine needs pyspark: pip install 'smkit[spark]'") from None
     remote = os.environ.get("SPARK_REMOTE")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers run this interpreter, so they import smkit too
     builder = SparkSession.builder.appName("smkit")
     if remote:
         builder = builder.remote(remote)

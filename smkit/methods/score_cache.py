@@ -87,6 +87,37 @@ def _append(hashes: list[str], scores: list[float]) -> None:
         os.replace(tmp, target / name)  # atomic: a parallel run never reads half a file
 
 
+SPARK_MIN_TEXTS = 20_000  # below this, starting Spark's Python workers costs more than scoring here
+
+
+def _score(texts: list[str]) -> list[float]:
+    """Scores of new texts: on Spark's executors when the engine is Spark and there are many, else here."""
+    from smkit.data.engine import engine_name
+
+    if len(texts) >= SPARK_MIN_TEXTS and engine_name() == "spark":
+        return spark_score(texts)
+    return sentiment.score(texts)
+
+
+def spark_score(texts: list[str], tz: str = "Asia/Shanghai") -> list[float]:
+    """:func:`smkit.methods.sentiment.score` run by Spark in parallel (``mapInPandas``: each
+    executor scores its share of the texts in batches), in the order of ``texts``."""
+    from smkit.data.engine import spark_session
+
+    session = spark_session(tz)
+    frame = session.createDataFrame(pd.DataFrame({"i": range(len(texts)), "text": texts}))
+
+    def score_batches(batches):
+        from smkit.methods import sentiment as scorer
+
+        for batch in batches:
+            yield pd.DataFrame({"i": batch["i"], "score": scorer.score(batch["text"].tolist())})
+
+    parts = int(os.environ.get("SMKIT_SPARK_SHUFFLE_PARTITIONS", "8"))
+    out = frame.repartition(max(1, parts)).mapInPandas(score_batches, "i long, score double").toPandas()
+    return out.sort_values("i")["score"].astype(float).tolist()
+
+
 def score_texts(texts: pd.Series) -> tuple[list[float], Scoring]:
     """Scores of ``texts`` (as :func:`smkit.methods.sentiment.score`), each distinct text
     scored once ever per model version; with how many came from the cache."""
@@ -97,7 +128,7 @@ def score_texts(texts: pd.Series) -> tuple[list[float], Scoring]:
     hashes = [text_hash(t) for t in unique]
     known = _cached(hashes)
     new = [(t, h) for t, h in zip(unique, hashes) if h not in known]
-    fresh = sentiment.score([t for t, _ in new])
+    fresh = _score([t for t, _ in new])
     _append([h for _, h in new], fresh)
     lookup = {t: known[h] for t, h in zip(unique, hashes) if h in known} | {t: s for (t, _), s in zip(new, fresh)}
     return [float(lookup.get(t, 0.0)) if t is not None else 0.0 for t in values], Scoring(cached=len(unique) - len(new), scored=len(new))
