@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import os
 import time
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -114,7 +115,9 @@ def spark_score(texts: list[str], tz: str = "Asia/Shanghai") -> list[float]:
             yield pd.DataFrame({"i": batch["i"], "score": scorer.score(batch["text"].tolist())})
 
     parts = int(os.environ.get("SMKIT_SPARK_SHUFFLE_PARTITIONS", "8"))
-    out = frame.repartition(max(1, parts)).mapInPandas(score_batches, "i long, score double").toPandas()
+    with warnings.catch_warnings():  # pyspark's own use of a pandas keyword that pandas 3 deprecates: not the reader's concern
+        warnings.filterwarnings("ignore", message=r".*The copy keyword is deprecated.*")
+        out = frame.repartition(max(1, parts)).mapInPandas(score_batches, "i long, score double").toPandas()
     return out.sort_values("i")["score"].astype(float).tolist()
 
 
