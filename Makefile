@@ -1,6 +1,6 @@
 # Two commands do all set-up on a machine with Python 3.11+:
 #   make report   creates .venv, installs smkit, builds the sample store, runs every playbook
-#   make test     the same set-up, then lint, format check, the docs build and the whole test suite
+#   make test     the same set-up (with the spark extra, so the Spark tests run), then lint, format check, the docs build and the whole test suite
 #   make docs     the documentation site (Chinese and English) into site/, strictly
 # For the edit-test loop: make test-fast (the unit layer: no sample store, no kernel).
 PYTHON ?= python3
@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("smkit needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 

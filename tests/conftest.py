@@ -30,11 +30,28 @@ def write_csv(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
 # The unit layer (make test-fast) needs no sample store and no kernel: a test
 # that asks for one of these fixtures, or lives in a module that runs
 # notebooks or fits whole models, is slow. Long simulations carry @pytest.mark.slow themselves.
-STORE_FIXTURES = {"sample_store", "planted_store", "planted", "null_timing", "small_store", "no_gap", "worlds", "review", "books"}
+STORE_FIXTURES = {
+    "lake_store",
+    "small",
+    "exported",
+    "sample_store",
+    "planted_store",
+    "planted",
+    "null_timing",
+    "small_store",
+    "no_gap",
+    "worlds",
+    "review",
+    "books",
+}
 KERNEL_MODULES = {"test_runner", "test_personas"}  # personas fits models on whole audiences
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if STORE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.module.__name__.rpartition(".")[2] in KERNEL_MODULES:
+        if (
+            STORE_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or item.module.__name__.rpartition(".")[2] in KERNEL_MODULES
+            or item.get_closest_marker("spark")
+        ):
             item.add_marker(pytest.mark.slow)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from smkit.data import aliases, parsing, schema
+from smkit.data import aliases, lake, parsing, schema
 from smkit.data.ingest_commit import commit, ingest_lock, write_quarantine
 from smkit.data.ingest_report import FileReport, IngestReport
 from smkit.data.readers import IngestError, max_cell_chars, read_export
@@ -494,7 +495,11 @@ def ingest(
         except (ValueError, OSError, pd.errors.ParserError) as exc:
             raise IngestError(f"alias file {alias_path}: {str(exc).splitlines()[0]}") from None
     store_path = Path(store) if store is not None else default_store_path()
+    starting = lake.is_lake(store)
+    new_lake = starting and not store_path.exists()  # "DIR/" names a lake to start
     try:
+        if starting:
+            lake.create(store_path)
         check_store_path(store_path)
         store_path.parent.mkdir(parents=True, exist_ok=True)
     except StoreError as exc:
@@ -502,18 +507,23 @@ def ingest(
     except OSError as exc:
         raise IngestError(f"cannot create the store's folder {store_path.parent}: {exc.strerror or exc}") from None
     stamp = pd.Timestamp.now(tz=tz)
-    with ingest_lock(store_path):
-        prepared = [prepare(f, table, platform=platform, account=account, tz=tz, alias_file=alias_path, now=now, earliest=floor) for f in files]
-        base = Path(report_dir) if report_dir else store_path.parent
-        run_id = stamp.strftime("%Y%m%d-%H%M%S-%f")
-        written: list[Path] = []
-        try:
-            write_quarantine(prepared, base, run_id, written)
-            report = commit(store_path, table, tz, prepared, base, run_id, stamp, started, written)
-        except BaseException:
-            for path in written:
-                path.unlink(missing_ok=True)
-            raise
+    try:
+        with ingest_lock(store_path):
+            prepared = [prepare(f, table, platform=platform, account=account, tz=tz, alias_file=alias_path, now=now, earliest=floor) for f in files]
+            base = Path(report_dir) if report_dir else store_path.parent
+            run_id = stamp.strftime("%Y%m%d-%H%M%S-%f")
+            written: list[Path] = []
+            try:
+                write_quarantine(prepared, base, run_id, written)
+                report = commit(store_path, table, tz, prepared, base, run_id, stamp, started, written)
+            except BaseException:
+                for path in written:
+                    path.unlink(missing_ok=True)
+                raise
+    except BaseException:
+        if new_lake:  # a lake this ingest started holds nothing: leave no folder
+            shutil.rmtree(store_path, ignore_errors=True)
+        raise
     return report
 
 

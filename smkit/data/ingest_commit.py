@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from smkit.data import lake
 from smkit.data.ingest_report import IngestReport
 from smkit.data.readers import IngestError
 from smkit.data.safe_csv import write_csv
@@ -95,7 +96,8 @@ def commit(store_path, table, tz, prepared, base, run_id, stamp, started, writte
     report = IngestReport(str(store_path), table, stamp.isoformat(), 0.0, [p.report for p in prepared])
     rfile = base / "ingest_reports" / f"{run_id}_{table}.json"
     try:
-        con = connect(store_path, tz=tz)
+        # A lake: the table to change is copied into memory, changed there, and written back whole before the commit.
+        con = lake.connect(store_path, tz=tz, materialise=table) if store_path.is_dir() else connect(store_path, tz=tz)
     except StoreError as exc:
         raise IngestError(str(exc) + "; nothing was written") from None
     with con:
@@ -108,6 +110,8 @@ def commit(store_path, table, tz, prepared, base, run_id, stamp, started, writte
             report.seconds = round(time.perf_counter() - started, 3)
             _write_report(rfile, report, "committing")
             written.append(rfile)
+            if store_path.is_dir():
+                lake.write_table(con, table, store_path)
             con.execute("COMMIT")
         except Exception as exc:
             with contextlib.suppress(Exception):  # the transaction may already be gone; the first error is the one to tell

@@ -1,4 +1,5 @@
-"""The DuckDB store: one file, one table per canonical table.
+"""The store: one DuckDB file with one table per canonical table, or a lake
+folder of Parquet files (:mod:`smkit.data.lake`) read through the same calls.
 
 Analysis code reads through :func:`load`; only :mod:`smkit.data.ingest` writes,
 through :func:`write_tables`, in one transaction per run.
@@ -21,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from smkit import paths
+from smkit.data import engine, lake
 from smkit.data.schema import DATE, DUCKDB_TYPES, TIMESTAMP, get_table, normalise_platform
 
 DEFAULT_TZ = "Asia/Shanghai"
@@ -75,9 +77,14 @@ def check_store_path(path: str | Path) -> Path:
     DuckDB opens any other file (a CSV, a Parquet file) as an empty in-memory
     database, so an ingest into it would report success and keep nothing.
     """
+    if lake.is_lake(path):
+        return Path(path)
     path = Path(path)
     if path.is_dir():
-        raise StoreError(f"store {path} is a folder; give a DuckDB file such as {path / 'smkit.duckdb'}")
+        raise StoreError(
+            f"store {path} is a folder and not a lake; give a DuckDB file such as {path / 'smkit.duckdb'}, "
+            f"or a lake made by 'smkit export-lake {path}' (a new lake: end the path with /)"
+        )
     if path.exists():
         try:
             with path.open("rb") as fh:
@@ -108,6 +115,8 @@ def connect(path: str | Path, *, read_only: bool = False, tz: str = DEFAULT_TZ, 
     while another process holds it for writing; errors are :class:`StoreError`
     with the real reason in plain words."""
     path = check_store_path(path)
+    if path.is_dir():  # a lake: views over its Parquet files
+        return lake.connect(path, tz=tz)
     wait = lock_timeout() if wait is None else wait
     deadline = time.monotonic() + wait
     told = False
@@ -306,7 +315,7 @@ def load(
             where.append(f'"{column}" IN ({", ".join("?" for _ in values)})')
             params.extend(values)
     sql = f'SELECT * FROM "{table}"' + (f" WHERE {' AND '.join(where)}" if where else "")
-    with connect(path, read_only=True, tz=tz) as con:
+    with _reader(path, table, tz, lo, hi, platforms, accounts) as con:
         if table not in _tables(con):
             raise LookupError(f"table {table!r} is not in store {path}; ingest it first (smkit ingest FILE --table {table})")
         key = spec.key
@@ -331,6 +340,31 @@ def load(
     return _restore_dtypes(frame, types)
 
 
+def _reader(path: Path, table: str, tz: str, lo, hi, platforms, accounts) -> duckdb.DuckDBPyConnection:
+    """The connection :func:`load` queries: the store itself under DuckDB; under
+    Spark (:mod:`smkit.data.engine`) an in-memory DuckDB holding only the rows
+    Spark scanned from the lake, so both engines hand back the same frame."""
+    name = engine.engine_name()
+    if name == "duckdb":
+        return connect(path, read_only=True, tz=tz)
+    engine.check_store_for(name, path)
+    con = duckdb.connect()
+    con.execute(f"SET TimeZone = '{tz}'")
+    if table not in lake.tables(path):
+        return con
+    spec = get_table(table)
+    time_col = TIME_COLUMNS.get(table) or ("start_date" if table == "campaigns" else None)
+    kind = "timestamp" if time_col and spec.columns[time_col] == TIMESTAMP else "date"
+    filters = [(c, v) for c, v in (("platform", platforms), ("brand" if table == "mentions" else "account", accounts)) if v is not None and c in spec.columns]
+    filters = [(c, [v] if isinstance(v, str) else list(v)) for c, v in filters]
+    if table == "campaigns":  # kept when they overlap the window: end_date >= lo, and start_date < hi below
+        rows = engine.spark_scan(path, table, tz, time_column="start_date", kind="date", hi=hi, filters=filters)
+    else:
+        rows = engine.spark_scan(path, table, tz, time_column=time_col, kind=kind, lo=lo, hi=hi, filters=filters)
+    con.register(table, rows)
+    return con
+
+
 def _restore_dtypes(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
     """DuckDB hands BIGINT columns with NULLs to pandas as floats; in smkit
     counts are nullable integers (unknown is not zero), and dates are datetimes."""
@@ -347,3 +381,11 @@ def table_counts(store: str | Path | None = None) -> dict[str, int]:
     path = resolve_store(store)
     with connect(path, read_only=True) as con:
         return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in sorted(_tables(con))}
+
+
+def export_lake(store: str | Path | None, dest: str | Path, tz: str = DEFAULT_TZ) -> dict[str, int]:
+    """Write every table of the store file ``store`` into the lake folder ``dest``
+    (hive-partitioned Parquet, see :mod:`smkit.data.lake`); rows per table."""
+    path = resolve_store(store)
+    with connect(path, read_only=True, tz=tz) as con:
+        return lake.export(con, dest)

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from smkit import rules
-from smkit.methods import anomaly, sentiment
+from smkit.methods import anomaly, score_cache
 from smkit.methods.text import tokens as keyword_tokens
 
 HISTORY_DAYS = 120  # days before a window read for the baselines (the monitor's default history_days)
@@ -131,7 +131,8 @@ def reach(mentions: pd.DataFrame, by: str | None = None):
 
 def prepare(mentions: pd.DataFrame) -> pd.DataFrame:
     """Mentions with sentiment filled (an exported score is kept), its label, the reply flag and the local day."""
-    m = sentiment.fill(mentions)
+    m, scoring = score_cache.fill(mentions)  # each distinct text scored once per model version, across runs
+    m.attrs["sentiment_scoring"] = scoring
     m["sentiment"] = m["sentiment"].astype(float)
     m["polarity"] = rules.sentiment_label(m["sentiment"].to_numpy())
     m["is_reply_by_brand"] = rules.is_reply(m)

@@ -75,6 +75,27 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export_lake(args: argparse.Namespace) -> int:
+    from smkit.data import lake
+    from smkit.data.store import StoreError, export_lake, resolve_store
+
+    try:
+        store = resolve_store(args.store)
+        if store.is_dir():
+            raise StoreError(f"--store {store} is already a lake; give the DuckDB file to export")
+        dest = Path(args.dir)
+        if dest.exists() and not dest.is_dir():
+            raise StoreError(f"{dest} is a file; give a folder for the lake")
+        if dest.is_dir() and any(dest.iterdir()) and not lake.is_lake(dest):
+            raise StoreError(f"{dest} holds other files; give an empty folder or an existing lake")
+        counts = export_lake(store, dest, tz=args.tz)
+    except (StoreError, FileNotFoundError, OSError) as exc:
+        print(f"smkit export-lake: {exc}", file=sys.stderr)
+        return 2
+    print(f"lake {dest}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+    return 0
+
+
 def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
     """Run the entries with the shared options, print the table and the
     index's path. Exit 3 when ``--fail-at-level`` is met (even if another run
@@ -112,6 +133,8 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("smkit: --jobs must be 1 or more", file=sys.stderr)
         return 2
+    if _choose_engine(args) != 0:
+        return 2
     jobs = effective_jobs(args.jobs, len(entries))
     if jobs < args.jobs:
         print(f"smkit: running {jobs} at once (--jobs {args.jobs} capped at the runs, the cores and SMKIT_MAX_JOBS)", file=sys.stderr)
@@ -142,6 +165,23 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
 
         return EXIT_NOTIFY_FAILED
     return 1 if failed else 0
+
+
+def _choose_engine(args: argparse.Namespace) -> int:
+    """Check ``--engine`` (or ``$SMKIT_ENGINE``) against the store and hand it to the run's kernels."""
+    import os
+
+    from smkit.data.engine import ENV, EngineError, check_store_for, engine_name
+    from smkit.data.store import default_store_path
+
+    try:
+        name = engine_name(getattr(args, "engine", None))
+        check_store_for(name, args.store or default_store_path())
+    except EngineError as exc:
+        print(f"smkit: {exc}", file=sys.stderr)
+        return 2
+    os.environ[ENV] = name  # papermill's kernels inherit the environment
+    return 0
 
 
 def _notify(results: list[dict], plan, args: argparse.Namespace) -> bool:
@@ -192,6 +232,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.all == bool(args.playbook):
         print("smkit run: name one PLAYBOOK or pass --all", file=sys.stderr)
         return 2
+    if _choose_engine(args) != 0:
+        return 2
     try:
         if args.all:
             if args.parameter or args.label:
@@ -223,6 +265,8 @@ def _language(book, args: argparse.Namespace) -> dict:
 def _cmd_schedule(args: argparse.Namespace) -> int:
     from smkit.run import catalog, runner
 
+    if _choose_engine(args) != 0:
+        return 2
     try:
         entries = runner.load_schedule(args.file)
         args.notify = args.notify or runner.schedule_notify(args.file)
@@ -283,7 +327,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date", help="report date folder, YYYY-MM-DD (default today)")
     p.add_argument("--reports", help="reports folder (default reports/)")
-    p.add_argument("--store", help="DuckDB store passed to every playbook (default: the default store)")
+    p.add_argument("--store", help="DuckDB store file or lake folder passed to every playbook (default: the default store)")
     p.add_argument("--jobs", type=int, default=1, help="runs at once (separate processes)")
     p.add_argument("--overwrite", action="store_true", help="replace a same-day run with the same label instead of adding -2, -3 ...")
     p.add_argument("--quiet", action="store_true", help="no line when each run starts and ends; only the closing table and the index's path")
@@ -297,6 +341,12 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
             "Ⅲ (III, 3) 较大 yellow, Ⅳ (IV, 4) 一般 blue. --fail-at-level II exits 3 at Ⅱ级 or Ⅰ级 "
             "(summary.json's alert_level is the severity, growing with danger: 4 = Ⅰ级 ... 1 = Ⅳ级, 0 none)"
         ),
+    )
+    p.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        help="what executes the queries: duckdb (in process, the default) or spark (over a lake folder; local[*] unless "
+        "SPARK_REMOTE or SMKIT_SPARK_MASTER is set); default $SMKIT_ENGINE or duckdb",
     )
     p.add_argument("--notify", metavar="PLAN", help="response plan (YAML): send new alerts to its channels; exit 4 when a delivery failed")
     p.add_argument(
@@ -348,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--table", required=True, help="posts, account_daily, audience, mentions, campaigns, experiments, community_activity or team")
     p.add_argument("--platform", help="platform of exports that do not name it (douyin, 小红书, ...)")
     p.add_argument("--account", help="account of exports that do not name it")
-    p.add_argument("--store", help="DuckDB file (default data/smkit.duckdb or $SMKIT_STORE)")
+    p.add_argument("--store", help="DuckDB file, or a lake folder (a new lake: end the path with /); default data/smkit.duckdb or $SMKIT_STORE")
     p.add_argument("--tz", default="Asia/Shanghai", help="time zone of times without an offset")
     p.add_argument("--aliases", help="CSV of extra header aliases (alias,column,tables)")
     p.add_argument(
@@ -359,6 +409,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="also print the ingest report as JSON")
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("export-lake", help="write every table of a store as hive-partitioned Parquet (table=/month=) into a lake folder")
+    p.add_argument("dir", help="lake folder (created; tables already in it are replaced)")
+    p.add_argument("--store", help="DuckDB file (default data/smkit.duckdb or $SMKIT_STORE)")
+    p.add_argument("--tz", default="Asia/Shanghai", help="time zone whose calendar months partition the tables")
+    p.set_defaults(func=_cmd_export_lake)
 
     p = sub.add_parser(
         "run",

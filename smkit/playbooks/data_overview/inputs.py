@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from smkit import i18n, requirements
+from smkit.data import aggregates
 from smkit.data import store as store_mod
 from smkit.params import Config
 
@@ -46,16 +47,11 @@ class Inputs:
 
 
 def _table_spans(cfg: Config, counts: dict[str, int]) -> pd.DataFrame:
-    """Rows and first and last day of every table (``None`` for a table without a time column)."""
-    rows = []
-    with store_mod.connect(cfg.store, read_only=True) as con:
-        for table, n in counts.items():
-            column = store_mod.TIME_COLUMNS.get(table)
-            first = last = None
-            if column:
-                first, last = con.execute(f'SELECT min("{column}")::DATE, max("{column}")::DATE FROM "{table}"').fetchone()
-            rows.append({"table": table, "rows": n, "first": first, "last": last})
-    return pd.DataFrame(rows, columns=["table", "rows", "first", "last"]).set_index("table")
+    """Rows and first and last day of every table (``None`` for a table without a time column),
+    aggregated by the engine (:mod:`smkit.data.aggregates`): no table's rows are read into memory."""
+    with aggregates.open_backend(cfg.store) as con:
+        spans = aggregates.table_spans(con, list(counts))
+    return spans.reindex(list(counts)).rename_axis("table")
 
 
 def load(cfg: Config, s: Settings) -> Inputs:

@@ -69,6 +69,7 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         thresholds=s.thresholds,
         detector=s.detector,
         tracking=response.track_alerts(found, inputs, s.brand, s),
+        scoring=m.attrs.get("sentiment_scoring"),
     )
 
 

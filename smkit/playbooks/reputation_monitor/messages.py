@@ -139,6 +139,7 @@ T = Catalog(
             "col_positive": "正面",
             "col_neutral": "中性",
             "col_net": "净情感",
+            "scoring_note": "*情感分数：{exported} 条提及用监测工具导出的分数；其余提及中，{cached} 条不同文本的分数取自此前运行的缓存，本次新打分 {scored} 条。*",
             "no_topic_label": "（无话题）",
             # the sample's listening topics (codes a listening tool might also use); other topics are shown as written
             "topic_safety": "安全",
@@ -298,6 +299,7 @@ T = Catalog(
             "col_positive": "positive",
             "col_neutral": "neutral",
             "col_net": "net sentiment",
+            "scoring_note": "*Sentiment: {exported} mentions keep the listening tool's score; of the distinct texts left, {cached} were scored by earlier runs (cached) and {scored} were scored in this run.*",
             "no_topic_label": "(no topic)",
             # the sample's listening topics (codes a listening tool might also use); other topics are shown as written
             "topic_safety": "safety",

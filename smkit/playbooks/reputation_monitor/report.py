@@ -327,6 +327,14 @@ def all_answered_text(result: Result, lang: str = ZH) -> str:
     return T("all_answered", lang)
 
 
+def scoring_note(result: Result, lang: str = ZH) -> str:
+    """How the mentions got their sentiment: the export's scores, scores kept from earlier runs, texts scored in this run."""
+    s = result.scoring
+    if s is None:
+        return ""
+    return T("scoring_note", lang, exported=i18n.count(s.exported, lang), cached=i18n.count(s.cached, lang), scored=i18n.count(s.scored, lang))
+
+
 def replies_text(result: Result, lang: str = ZH) -> str:
     """The replies section's finding: reply rate and time over the window's negative mentions (Markdown)."""
     r = result.replies

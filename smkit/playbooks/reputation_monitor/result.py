@@ -19,6 +19,7 @@ import pandas as pd
 
 from smkit import i18n
 from smkit.methods.response import TRACKING_COLUMNS, response_fields
+from smkit.methods.score_cache import Scoring
 from smkit.playbooks.reputation_monitor.alerts import Alert
 from smkit.playbooks.reputation_monitor.risk import RiskThresholds, level_name, reason_text
 
@@ -48,6 +49,8 @@ class Result:
     detector: str
     # one row per alert, in the order of ``alerts`` (smkit.methods.response.TRACKING_COLUMNS)
     tracking: pd.DataFrame = field(default_factory=_no_tracking, repr=False)
+    # how the mentions got their sentiment: exported, from earlier runs' cache, scored now (not in summary.json: it depends on the run's history)
+    scoring: Scoring | None = field(default=None, compare=False)
 
     @property
     def alert_level(self) -> int:
