@@ -39,7 +39,7 @@ docs: install
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 test: lint docs
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider
 
 test-fast: install
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider

@@ -29,7 +29,8 @@ import pytest
 from smkit import i18n
 from smkit.run import catalog
 
-pytestmark = pytest.mark.slow
+# one worker holds the module: a module fixture is built once per xdist worker, and these runs are the suite's longest
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("languages")]
 
 PLAYBOOKS = (
     "data_overview",
