@@ -11,6 +11,9 @@
 - Sentiment labels: a score above ``SENTIMENT_THRESHOLD`` is positive, below
   its negative is negative, between is neutral; net sentiment counts polar
   mentions only.
+- Community points and levels: points per action and the thresholds from
+  which each level starts, as the operations review and the community
+  playbook both read them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from smkit.methods import stats
+from smkit.params import parse_mapping
 
 # ---------------------------------------------------------------- engagement
 
@@ -158,3 +162,43 @@ def net_sentiment(values: Sequence[float], threshold: float = SENTIMENT_THRESHOL
     v = np.asarray(values, dtype=float)
     positive, negative = int((v > threshold).sum()), int((v < -threshold).sum())
     return (positive - negative) / (positive + negative) if positive + negative else float("nan")
+
+
+# ---------------------------------------------------------------- community points and levels
+DEFAULT_POINTS = "post:10,comment:3,share:5,like:1,checkin:2"
+DEFAULT_LEVELS = "L1 新手:0,L2 活跃:50,L3 达人:200,L4 核心:800,L5 大使:2000"
+
+
+def parse_points(text: str) -> dict[str, float]:
+    """Points per action from ``"post:10,comment:3"`` (``：`` and ``，`` work too); actions are lower-cased."""
+    rules = {k.lower(): v for k, v in parse_mapping(text, "points_rules (action:points)", example=DEFAULT_POINTS).items()}
+    if not rules:
+        raise ValueError("no points rules given")
+    return rules
+
+
+def parse_levels(text: str) -> list[tuple[str, float]]:
+    """Level thresholds from ``"L1:0,L2:50"``: the points from which each level starts, ascending."""
+    levels = list(parse_mapping(text, "level_thresholds (name:points)", example=DEFAULT_LEVELS).items())
+    if not levels:
+        raise ValueError("no levels given")
+    bounds = [b for _, b in levels]
+    if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
+        raise ValueError(f"level thresholds must rise: {text!r}")
+    if bounds[0] > 0:
+        raise ValueError(f"the first level must start at 0 points so every member has one: {text!r}")
+    return levels
+
+
+def points(activity: pd.DataFrame, rules: dict[str, float]) -> pd.Series:
+    """Points per row: count (a missing count as one action) times the action's points; unknown actions earn none."""
+    count = activity["count"].astype("Float64").fillna(1.0).astype(float)
+    return count * activity["action"].map(rules).fillna(0.0).astype(float)
+
+
+def level_of(total: pd.Series, levels: Sequence[tuple[str, float]]) -> pd.Series:
+    """The level each points total reaches."""
+    bounds = np.array([b for _, b in levels])
+    names = np.array([n for n, _ in levels], dtype=object)
+    idx = np.searchsorted(bounds, total.to_numpy(dtype=float), side="right") - 1
+    return pd.Series(names[np.clip(idx, 0, None)], index=total.index)

@@ -18,19 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-
-def points(activity: pd.DataFrame, rules: dict[str, float]) -> pd.Series:
-    """Points per row: count (a missing count as one action) times the action's points; unknown actions earn none."""
-    count = activity["count"].astype("Float64").fillna(1.0).astype(float)
-    return count * activity["action"].map(rules).fillna(0.0).astype(float)
-
-
-def level_of(total: pd.Series, levels: Sequence[tuple[str, float]]) -> pd.Series:
-    """The level each points total reaches."""
-    bounds = np.array([b for _, b in levels])
-    names = np.array([n for n, _ in levels], dtype=object)
-    idx = np.searchsorted(bounds, total.to_numpy(dtype=float), side="right") - 1
-    return pd.Series(names[np.clip(idx, 0, None)], index=total.index)
+from smkit.rules import level_of, points
 
 
 def ledger(earned: pd.DataFrame, redeemed: pd.DataFrame, end: pd.Timestamp, expiry_days: int) -> pd.DataFrame:

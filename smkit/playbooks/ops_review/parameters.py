@@ -8,10 +8,8 @@ from pathlib import Path
 
 from smkit import i18n
 from smkit.methods.response import DEFAULT_DEADLINE_HOURS, RESPONSE_KINDS, parse_deadlines, parse_kinds
-from smkit.params import parse_mapping, parse_path
-
-DEFAULT_POINTS = "post:10,comment:3,share:5,like:1,checkin:2"
-DEFAULT_LEVELS = "L1 新手:0,L2 活跃:50,L3 达人:200,L4 核心:800,L5 大使:2000"
+from smkit.params import parse_path
+from smkit.rules import DEFAULT_LEVELS, DEFAULT_POINTS, parse_levels, parse_points
 
 
 @dataclass(frozen=True)
@@ -40,27 +38,6 @@ class Settings:
     @property
     def points_rules(self) -> dict[str, float]:
         return dict(self.points)
-
-
-def parse_points(text: str) -> dict[str, float]:
-    """Points per action from ``"post:10,comment:3"`` (``：`` and ``，`` work too); actions are lower-cased."""
-    rules = {k.lower(): v for k, v in parse_mapping(text, "points_rules (action:points)", example=DEFAULT_POINTS).items()}
-    if not rules:
-        raise ValueError("no points rules given")
-    return rules
-
-
-def parse_levels(text: str) -> list[tuple[str, float]]:
-    """Level thresholds from ``"L1:0,L2:50"``: the points from which each level starts, ascending."""
-    levels = list(parse_mapping(text, "level_thresholds (name:points)", example=DEFAULT_LEVELS).items())
-    if not levels:
-        raise ValueError("no levels given")
-    bounds = [b for _, b in levels]
-    if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
-        raise ValueError(f"level thresholds must rise: {text!r}")
-    if bounds[0] > 0:
-        raise ValueError(f"the first level must start at 0 points so every member has one: {text!r}")
-    return levels
 
 
 def settings(
