@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from smkit import __version__
+from smkit.data.schema import TABLES
 
 
 def sample_effects() -> tuple[str, ...]:
@@ -395,7 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="load platform exports (CSV, XLSX, Parquet) into the store")
     p.add_argument("files", nargs="+", help="export files; all are loaded in one transaction")
-    p.add_argument("--table", required=True, help="posts, account_daily, audience, mentions, campaigns, experiments, community_activity or team")
+    p.add_argument("--table", required=True, metavar="TABLE", help=f"one of: {', '.join(TABLES)}")
     p.add_argument("--platform", help="platform of exports that do not name it (douyin, 小红书, ...)")
     p.add_argument("--account", help="account of exports that do not name it")
     p.add_argument("--store", help="DuckDB file, or a lake folder (a new lake: end the path with /); default data/smkit.duckdb or $SMKIT_STORE")
