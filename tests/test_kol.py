@@ -308,3 +308,22 @@ def test_report_text_in_both_languages(planted_world):
     assert kol.report.shortlist_table(result, "zh").data.shape[0] == int(result.creators["shortlisted"].sum())
     assert kol.report.suspicious_table(result, "en").data.shape[0] == int(result.creators["suspicious"].sum())
     assert kol.report.tiers_table(result, "zh").data.shape[0] == 4
+
+
+def test_a_list_without_head_kols_says_so_instead_of_a_zero(tmp_path):
+    # a hand-written 千瓜-style list whose biggest account has 450,000 followers
+    (tmp_path / "q.csv").write_text(
+        "达人昵称,平台,粉丝数,平均赞藏,平均评论,平均分享,近30天作品数,图文报价\n"
+        '小满的厨房,小红书,12.5万,3200,210,88,12,"¥8,000"\n'
+        "阿杰测评,小红书,3.2万,950,60,12,20,2500元\n"
+        'Momo穿搭,小红书,45万,1.1万,800,300,8,"￥32,000"\n'
+        "糖糖日记,小红书,6.8万,2100,150,40,15,4k\n",
+        encoding="utf-8",
+    )
+    creators = prepare(tmp_path / "q.csv", "creators").frame
+    result = kol.analyze(kol.Inputs(creators, pd.DataFrame(), None, "none", pd.DataFrame(), "q.csv"), kol.settings(budget=30_000))
+    assert not result.creators["tier"].eq("head").any() and result.creators["shortlisted"].any()
+    zh, en = kol.report.brief(result, "zh"), kol.report.brief(result, "en")
+    assert "名单上没有合格的头部达人" in zh and "只选头部达人预计只有" not in zh
+    assert "no eligible head KOL" in en and "head KOLs alone would bring" not in en
+    assert "没有合格的头部达人可以比较" in kol.report.tiers_finding(result, "zh")

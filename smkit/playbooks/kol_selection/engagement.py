@@ -113,7 +113,7 @@ def _design(frame: pd.DataFrame, logf: pd.Series, with_platform: bool) -> pd.Dat
     if "category" in frame:
         terms.append("category")
     for term in terms:
-        values = frame[term].fillna("").astype(str)
+        values = frame[term].astype("string").fillna("").astype(str)  # a column the list left empty reads as float
         counts = values.value_counts()
         keep = [c for c in counts.index if counts[c] >= MIN_CATEGORY and c]
         for level in sorted(keep)[1:] if len(keep) == values.nunique() else sorted(keep):

@@ -107,6 +107,8 @@ def _tail_sentence(result: Result, lang: str) -> str:
     share = head_spend / result.spent if mostly_head else 1 - head_spend / max(result.spent, 1)
     if mostly_head:
         reason = T("tail_reason_head", lang)
+    elif not tiers.loc["head", "eligible"]:
+        reason = T("tail_reason_no_head", lang)
     else:
         reason = T("tail_reason_mid", lang, head=_count(result.alternatives["head_only"]["expected"], lang))
     return T("brief_tail", lang, main=T("main_head" if mostly_head else "main_mid_tail", lang), share=i18n.percent(share, decimals=0), reason=reason)
@@ -167,6 +169,8 @@ def shortlist_table(result: Result, lang: str = ZH) -> Styler:
 
 def tiers_finding(result: Result, lang: str = ZH) -> str:
     t = result.tiers.set_index("tier")
+    if not t.loc["head", "eligible"]:
+        return T("tiers_finding_no_head", lang, mid_tail=int(t.loc[["mid", "tail", "koc"], "chosen"].sum()))
     return T(
         "tiers_finding",
         lang,
