@@ -147,6 +147,29 @@ CONTENT_TYPES = {
 }
 
 
+# the topic codes smkit's sample writes; a user's own topics are data and stay as written
+TOPICS = {
+    "zh": {
+        "product_launch": "新品发布",
+        "tutorial": "使用教程",
+        "user_story": "用户故事",
+        "festival": "节日营销",
+        "behind_scenes": "幕后花絮",
+        "industry": "行业观点",
+        "giveaway": "福利抽奖",
+    },
+    "en": {
+        "product_launch": "new launch",
+        "tutorial": "how-to",
+        "user_story": "customer story",
+        "festival": "holiday special",
+        "behind_scenes": "behind the scenes",
+        "industry": "industry insight",
+        "giveaway": "giveaway",
+    },
+}
+
+
 def platform(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A platform's name in ``lang``; an unknown platform keeps its own name (it is data)."""
     return PLATFORMS[lang].get(str(code), str(code))
@@ -154,6 +177,11 @@ def platform(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def content_type(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return CONTENT_TYPES[lang].get(str(code), str(code))
+
+
+def topic(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A sample topic code in words; any other topic as it is (it is data)."""
+    return TOPICS[lang].get(str(code), str(code))
 
 
 # ---------------------------------------------------------------- warning levels

@@ -104,3 +104,9 @@ def test_every_catalog_has_every_message_in_every_language_with_the_same_placeho
         assert keys["zh"] == keys["en"], (where, keys["zh"] ^ keys["en"])
         for key, template in catalog.messages["zh"].items():
             assert i18n.placeholders(template) == i18n.placeholders(catalog.messages["en"][key]), (where, key)
+
+
+def test_sample_topics_have_words_and_a_users_own_topic_stays_as_written():
+    assert i18n.topic("behind_scenes", "zh") == "幕后花絮" and i18n.topic("behind_scenes", "en") == "behind the scenes"
+    assert set(i18n.TOPICS["zh"]) == set(i18n.TOPICS["en"])
+    assert i18n.topic("新品测评", "en") == "新品测评"

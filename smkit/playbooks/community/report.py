@@ -473,7 +473,7 @@ def personas_text(result: Result, lang: str) -> str:
     p = result.personas
     best = p.idxmax(axis=1)
     items = [
-        T("personas_best_item", lang, topic=name("topic", topic, lang), persona=_group(best[topic], lang), index=f"{p.loc[topic, best[topic]]:.2f}")
+        T("personas_best_item", lang, topic=i18n.topic(topic, lang), persona=_group(best[topic], lang), index=f"{p.loc[topic, best[topic]]:.2f}")
         for topic in p.max(axis=1).sort_values(ascending=False).head(3).index
     ]
     return T("personas_text", lang, source=T(f"source_{result.persona_source}", lang), best=T("personas_best", lang, items=T("list_sep", lang).join(items)))
@@ -483,7 +483,7 @@ def personas_table(result: Result, lang: str) -> Styler:
     if not result.has_personas:
         return _note(section_note(result, "personas", lang))
     t = result.personas.copy()
-    t.index = [name("topic", c, lang) for c in t.index]
+    t.index = [i18n.topic(c, lang) for c in t.index]
     t.columns = [_group(c, lang) for c in t.columns]
     t.index.name = T("col_topic", lang)
     return viz.table(t, "{:.2f}", caption=T("personas_caption", lang))

@@ -32,10 +32,10 @@ def content_type(code: str, lang: str) -> str:
 
 def topic(code: str, lang: str) -> str:
     """A topic code of smkit's sample in words; a user's own topic as it is (it is data)."""
-    key = f"topic_{code}"
     if code == ANY:
         return T("any", lang)
-    return T(key, lang) if T.has(key) else str(code)
+    key = f"topic_{code}"  # topic_none: a post without a topic
+    return T(key, lang) if T.has(key) else i18n.topic(code, lang)
 
 
 def weekday(day: int, lang: str) -> str:
