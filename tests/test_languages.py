@@ -1,13 +1,14 @@
 """Every playbook's report in Chinese and in English, as its reader sees it (issue 18).
 
-Every playbook runs once in each language on the small sample store
-(``smkit run --all --jobs 2 --lang zh|en``). In Chinese, at least 90% of the
+Every playbook runs once in each language on the small sample store with
+two hostile post titles added (``smkit run --all --jobs 2 --lang zh|en``). In Chinese, at least 90% of the
 prose blocks (headings, paragraphs, list items, table headers, captions) of
 every report hold Chinese and no English category code appears; in English no
 Chinese character appears outside the data (titles, texts, names from the
 store, parameter values). No report loads anything from the network, and the
 first screen after the title is the brief, not parameters. The planted Weibo
 crisis (severity 3, Ⅱ级) exits 3 at ``--fail-at-level II`` and not at ``I``.
+A post title that is a script shows as text wherever a report lists it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import html
 import json
 import math
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -24,9 +26,12 @@ from pathlib import Path
 
 import duckdb
 import nbformat
+import pandas as pd
 import pytest
+from conftest import NOW, write_csv
 
 from smkit import i18n
+from smkit.data.ingest import ingest
 from smkit.run import catalog
 
 # one worker holds the module: a module fixture is built once per xdist worker, and these runs are the suite's longest
@@ -193,13 +198,31 @@ def read_page(path: Path) -> Page:
 
 
 @pytest.fixture(scope="module")
-def runs(sample_store, tmp_path_factory) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
+def store(sample_store, tmp_path_factory) -> Path:
+    """The sample store and two Douyin posts whose titles are scripts, one of them in the autumn campaign."""
+    root = tmp_path_factory.mktemp("hostile")
+    path = root / "s.duckdb"
+    shutil.copy(sample_store, path)
+    hostile = write_csv(
+        root / "h.csv",
+        [
+            "作品名称,发布时间,播放量,点赞量,活动ID",
+            "<script>alert('x')</script>,2026-10-30 12:00,99999999,1,",
+            "<script>alert('campaign')</script>,2026-09-10 12:00,99999999,1,CMP-AUTUMN-DOUYIN",
+        ],
+    )
+    ingest([hostile], "posts", store=path, platform="douyin", account="Lumina", now=NOW)
+    return path
+
+
+@pytest.fixture(scope="module")
+def runs(store, tmp_path_factory) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
     """``smkit run --all --jobs 2`` once per language; the zh run with ``--fail-at-level II``, the en run with ``I``."""
     root = tmp_path_factory.mktemp("languages")
     out = {}
     for lang in ("zh", "en"):
         reports = root / lang
-        command = ["run", "--all", "--jobs", "2", "--lang", lang, "--store", str(sample_store), "--reports", str(reports), "--date", DAY]
+        command = ["run", "--all", "--jobs", "2", "--lang", lang, "--store", str(store), "--reports", str(reports), "--date", DAY]
         proc = subprocess.run(
             [sys.executable, "-m", "smkit.run.cli", *command, "--fail-at-level", LEVEL_AT[lang]], capture_output=True, text=True, timeout=3600
         )
@@ -219,10 +242,10 @@ def report(runs, lang: str, playbook: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def data_strings(sample_store) -> list[str]:
+def data_strings(store) -> list[str]:
     """The store's data a report shows as it is (titles, texts, names, ids) and the parameters' values, longest first."""
     found: set[str] = set()
-    with duckdb.connect(str(sample_store), read_only=True) as con:
+    with duckdb.connect(str(store), read_only=True) as con:
         for table, columns in DATA_COLUMNS.items():
             for column in columns:
                 found.update(str(v) for (v,) in con.execute(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL').fetchall())
@@ -230,7 +253,7 @@ def data_strings(sample_store) -> list[str]:
         for p in book.parameters:
             found.update(part.strip() for part in re.split(r"[,;:]", str(p.default)) if part.strip())
             found.add(str(p.default))
-    found.add(Path(sample_store).name)
+    found.add(Path(store).name)
     return sorted((s for s in found if len(s) >= 2), key=len, reverse=True)
 
 
@@ -283,6 +306,23 @@ def test_every_playbook_runs_in_both_languages(runs, lang):
     started = [ln for ln in proc.stderr.splitlines() if ln.startswith("▶")]
     ended = [ln for ln in proc.stderr.splitlines() if ln.startswith(("✓", "✗"))]
     assert len(started) == len(ended) == len(PLAYBOOKS), proc.stderr[-2000:]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_hostile_titles_show_as_text_and_no_report_leaks_python_output(runs, lang, sample_store):
+    for playbook in PLAYBOOKS:
+        page = report(runs, lang, playbook).read_text(encoding="utf-8")
+        assert "<script>alert(" not in page, playbook
+        for noise in ("Warning", "Traceback", "<Figure size", "Text(0.5", "<Axes"):
+            assert noise not in page, (playbook, noise)
+    overview = report(runs, lang, "data_overview").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in overview or "&lt;script&gt;alert('x')&lt;/script&gt;" in overview
+    summary = json.loads((folder(runs, lang, "data_overview") / "summary.json").read_text())
+    assert summary["tables"]["posts"] == len(pd.read_csv(sample_store.parent / "sample" / "posts.csv")) + 2  # the sample and the two hostile posts
+    assert "&lt;script&gt;alert(" in report(runs, lang, "campaign_postmortem").read_text(encoding="utf-8")  # the top campaign post, as text
+    ab = json.loads((folder(runs, lang, "ab_test") / "summary.json").read_text())
+    assert ab["experiment_id"] == "EXP-TITLE-02" and ab["decision"]["treatment"]["decision"] != "ship"
+    assert {r["metric"] for r in ab["results"]} == {"clicks/impressions", "watch_seconds", "converted", "hides"}
 
 
 def test_the_planted_crisis_exits_3_at_level_ii_and_not_at_level_i(runs):
