@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import matplotlib.pyplot as plt
 import pytest
@@ -110,3 +111,20 @@ def test_sample_topics_have_words_and_a_users_own_topic_stays_as_written():
     assert i18n.topic("behind_scenes", "zh") == "幕后花絮" and i18n.topic("behind_scenes", "en") == "behind the scenes"
     assert set(i18n.TOPICS["zh"]) == set(i18n.TOPICS["en"])
     assert i18n.topic("新品测评", "en") == "新品测评"
+
+
+@pytest.mark.parametrize("playbook", ["campaign_postmortem", "market_analysis"])
+def test_an_absent_section_is_explained_in_the_report_language(playbook):
+    """On a store without a section's table, the sentence in its place is Chinese in zh and the run layer's own words in en."""
+    import importlib
+    from types import SimpleNamespace
+
+    report = importlib.import_module(f"smkit.playbooks.{playbook}.report")
+    needs = importlib.import_module(f"smkit.playbooks.{playbook}.needs").NEEDS
+    result = SimpleNamespace(missing=needs.missing([]))
+    for section in result.missing:
+        assert report.missing_text(result, section, "en") == result.missing[section]
+        zh = report.missing_text(result, section, "zh")
+        assert zh.startswith("*仓库中没有") and "smkit ingest FILE --table" in zh
+        assert not re.search(r"[A-Za-z]{4,}", zh.split("（`")[0]), zh  # no English words (KPI is the Chinese usage too) outside the command
+    assert report.missing_text(result, "", "zh").count("仓库中没有") == len(result.missing)

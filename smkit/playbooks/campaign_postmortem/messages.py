@@ -63,6 +63,10 @@ T = i18n.Catalog(
             "the_brand": "品牌",
             "and": "和",
             "list_sep": "、",
+            # the sentence shown where a section would be, when the store lacks its table
+            "missing_kpis": "*仓库中没有帖子数据：活动的 KPI、花费、渠道和热门帖子需要导入帖子列表（`smkit ingest FILE --table posts`）。*",
+            "missing_lift": "*仓库中没有账号每日数据：增量效果和转化漏斗需要导入账号概览数据（`smkit ingest FILE --table account_daily`）。*",
+            "missing_mentions": "*仓库中没有舆情数据：活动期间的口碑需要导入舆情监测数据（`smkit ingest FILE --table mentions`）。*",
             "labelled": "{metric}（{scope}）",
             # ---------------------------------------------------------------- brief
             "brief_what": "**{name}**于{start}至{end}在{platforms}投放{days}天，花费{spent}{budget}。",
@@ -262,6 +266,9 @@ T = i18n.Catalog(
             "the_brand": "the brand's",
             "and": " and ",
             "list_sep": ", ",
+            "missing_kpis": "*No posts in the store: the KPIs, cost, channels and top posts of the campaign needs a posts list export (`smkit ingest FILE --table posts`).*",
+            "missing_lift": "*No account_daily in the store: the incremental lift and the funnel needs the account overview export (`smkit ingest FILE --table account_daily`).*",
+            "missing_mentions": "*No mentions in the store: word of mouth during the campaign needs a social listening export (`smkit ingest FILE --table mentions`).*",
             "labelled": "{metric} {scope}",
             "brief_what": "**{name}** ran for {days} days on {platforms}, {start} to {end}, and spent {spent}{budget}.",
             "brief_budget": " ({over} a budget of {budget})",

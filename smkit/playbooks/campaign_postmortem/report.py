@@ -262,10 +262,11 @@ def lift_notes_text(result: Result, lang: str = ZH) -> str:
     return T("no_lift", lang, reasons=("；" if lang == ZH else "; ").join(items))
 
 
-def missing_text(result: Result, section: str = "") -> str:
+def missing_text(result: Result, section: str = "", lang: str = ZH) -> str:
     """The one sentence shown where ``section`` would be: the export it needs
     (every absent section's sentence when ``section`` is empty)."""
-    return result.missing.get(section, "") if section else "\n\n".join(result.missing.values())
+    keys = [section] if section else list(result.missing)
+    return "\n\n".join(T(f"missing_{key}", lang) for key in keys if key in result.missing)
 
 
 # ---------------------------------------------------------------- findings

@@ -73,6 +73,10 @@ T = i18n.Catalog(
             "fix_item": "{platform}，我们的互动率是竞品的 {ratio} 倍",
             "fix_sep": "；",
             "list_sep": "、",
+            # the sentence shown where a section would be, when the store lacks its table
+            "missing_voice": "*仓库中没有舆情数据：声量份额、口碑净值和提及趋势需要导入舆情监测数据（`smkit ingest FILE --table mentions`）。*",
+            "missing_growth": "*仓库中没有账号每日数据：粉丝增长和每日播放趋势需要导入账号概览数据（`smkit ingest FILE --table account_daily`）。*",
+            "missing_audience": "*仓库中没有粉丝画像：受众匹配需要导入粉丝画像数据（`smkit ingest FILE --table audience`）。*",
             # verdicts, parts, series, directions
             "verdict_under": "低于竞品",
             "verdict_over": "高于竞品",
@@ -233,6 +237,9 @@ T = i18n.Catalog(
             "fix_item": "{platform}, where our engagement is {ratio}x competitors'",
             "fix_sep": "; ",
             "list_sep": ", ",
+            "missing_voice": "*No mentions in the store: share of voice, net sentiment and the mention trends needs a social listening export (`smkit ingest FILE --table mentions`).*",
+            "missing_growth": "*No account_daily in the store: follower growth and the daily views trend needs the account overview export (`smkit ingest FILE --table account_daily`).*",
+            "missing_audience": "*No audience in the store: the audience fit needs a fans or audience export (`smkit ingest FILE --table audience`).*",
             "verdict_under": "below competitors",
             "verdict_over": "above competitors",
             "verdict_none": "no clear difference",

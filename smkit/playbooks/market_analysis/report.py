@@ -29,10 +29,11 @@ VERDICTS = {"under-performs": "verdict_under", "out-performs": "verdict_over", "
 DIRECTIONS = {"rising": "direction_rising", "falling": "direction_falling", "too short": "direction_too_short"}
 
 
-def missing_text(result: Result, section: str = "") -> str:
+def missing_text(result: Result, section: str = "", lang: str = "zh") -> str:
     """The one sentence shown where ``section`` would be: the export it needs
     (every absent section's sentence when ``section`` is empty)."""
-    return result.missing.get(section, "") if section else "\n\n".join(result.missing.values())
+    keys = [section] if section else list(result.missing)
+    return "\n\n".join(T(f"missing_{key}", lang) for key in keys if key in result.missing)
 
 
 def _pct(value: float, decimals: int = 1) -> str:
@@ -214,7 +215,7 @@ def trends_finding(a: Result, lang: str = "zh") -> str:
 
 def fit_finding(a: Result, lang: str = "zh") -> str:
     if not a.has_audience:
-        return missing_text(a, "audience") or T("no_audience_rows", lang)
+        return missing_text(a, "audience", lang) or T("no_audience_rows", lang)
     fit = a.fit["fit"]
     return T(
         "finding_fit", lang, target=escape(_target_words(a, lang)), best=_name(fit.idxmax(), lang), share=_pct(fit.max(), 0),
@@ -506,8 +507,15 @@ def fit_table(a: Result, lang: str = "zh") -> Styler:
 
 
 def facts_table(a: Result, lang: str = "zh") -> Styler:
-    """The reference facts per platform (their texts are data, shown as the table gives them)."""
+    """The reference facts per platform. Their texts are data, shown as the
+    table gives them; a text column's Chinese twin (``source_zh`` beside
+    ``source``) replaces it in a Chinese report where it is filled."""
     facts = a.facts.copy()
+    for twin in [c for c in facts.columns if c.endswith("_zh")]:
+        base = twin.removesuffix("_zh")
+        if lang == "zh" and base in facts:
+            facts[base] = facts[twin].where(facts[twin].notna() & (facts[twin].astype(str).str.strip() != ""), facts[base])
+        facts = facts.drop(columns=twin)
     facts.index = pd.Index([_name(p, lang) for p in facts.index], name=T("col_platform", lang))
     columns = {
         "monthly_active_users_m": "col_users_m", "users_figure": "col_users_figure", "content_forms": "col_content_forms",
