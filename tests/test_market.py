@@ -325,3 +325,16 @@ def test_english_output_has_no_chinese_and_chinese_output_no_codes(planted):
     zh = " ".join(out if isinstance(out, str) else out.to_html() for out in _report_outputs(analysis, "zh").values() if not hasattr(out, "savefig"))
     for code in ("image_text", "under-performs", "no clear difference", "kuaishou", "xiaohongshu", "p_value", "rank_stability", "female_share"):
         assert code not in zh, code
+
+
+def test_the_platform_facts_show_in_the_report_language():
+    from types import SimpleNamespace
+
+    facts = inputs.reference_facts()
+    zh = report.facts_table(SimpleNamespace(facts=facts), "zh").data
+    en = report.facts_table(SimpleNamespace(facts=facts), "en").data
+    assert zh.shape == en.shape and not any(c.endswith("_zh") for c in map(str, en.columns))
+    assert zh.loc["微博", "来源"] == "微博公司季度财报（月活）" and en.loc["Weibo", "source"] == "Weibo Corporation quarterly results (MAU)"
+    # a user's table without the Chinese twins shows its own texts
+    own = facts.drop(columns=[c for c in facts.columns if c.endswith("_zh")])
+    assert report.facts_table(SimpleNamespace(facts=own), "zh").data.loc["微博", "来源"] == "Weibo Corporation quarterly results (MAU)"
