@@ -73,3 +73,33 @@ def test_the_market_analysis_is_the_same_from_summed_rows(sample_store, cache):
     assert by_engine.to_summary() == by_rows.to_summary()
     for name in ("share_of_voice", "share_of_voice_weighted", "by_platform", "weekly", "weekly_weighted", "weekly_by_platform", "sentiment", "trends"):
         pd.testing.assert_frame_equal(getattr(by_engine, name), getattr(by_rows, name), check_dtype=False, obj=name)
+
+
+def test_the_monitor_in_the_engine_is_the_monitor_on_the_rows(sample_store, cache):
+    from smkit.playbooks import reputation_monitor as monitor
+
+    cfg = Config(sample_store, dt.date(2026, 10, 4), dt.date(2026, 10, 31), {})
+    s = monitor.settings(brand="Lumina", brand_aliases="露米娜")
+    by_engine = monitor.run(cfg, s)
+    by_rows = monitor.analyze(monitor.load(cfg, s), s)
+    assert by_engine.alerts, "the sample plants a crisis in October"
+    assert by_engine.to_summary() == by_rows.to_summary()
+    assert [a.to_dict() for a in by_engine.alerts] == [a.to_dict() for a in by_rows.alerts]
+    pd.testing.assert_frame_equal(by_engine.daily, by_rows.daily, check_dtype=False)
+    pd.testing.assert_frame_equal(by_engine.tracking, by_rows.tracking, check_dtype=False)
+    for name, frame in by_rows.breakdown.items():
+        pd.testing.assert_frame_equal(by_engine.breakdown[name], frame, check_dtype=False, obj=name)
+    figures = ("negative", "answered", "reply_rate", "median_reply_hours", "p90_reply_hours", "unanswered_count")
+    assert {k: by_engine.replies[k] for k in figures} == {k: by_rows.replies[k] for k in figures}
+    listed = by_engine.replies["unanswered"]
+    assert len(listed) == min(len(by_rows.replies["unanswered"]), 50)
+    assert listed["author_followers"].tolist() == by_rows.replies["unanswered"]["author_followers"].head(len(listed)).tolist()
+    assert by_engine.scoring.exported == by_rows.scoring.exported
+
+
+def test_the_monitor_in_the_engine_refuses_an_unknown_brand_naming_the_brands(sample_store, cache):
+    from smkit.playbooks import reputation_monitor as monitor
+
+    cfg = Config(sample_store, dt.date(2026, 10, 4), dt.date(2026, 10, 31), {})
+    with pytest.raises(ValueError, match=r"brand 'Nobody' has no mentions .* brands found: .*Lumina"):
+        monitor.run(cfg, monitor.settings(brand="Nobody"))
