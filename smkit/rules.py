@@ -167,11 +167,13 @@ def is_negative(values: pd.Series | np.ndarray, threshold: float = SENTIMENT_THR
     return np.asarray(values, dtype=float) < -threshold
 
 
-def net_sentiment(values: Sequence[float], threshold: float = SENTIMENT_THRESHOLD) -> float:
+def net_sentiment(values: Sequence[float], threshold: float = SENTIMENT_THRESHOLD, weights: Sequence[float] | None = None) -> float:
     """(positive - negative) / (positive + negative) in -1..1; NaN when no
-    score is positive or negative. Neutral and missing scores do not count."""
+    score is positive or negative. Neutral and missing scores do not count.
+    ``weights``: the mentions each value stands for (rows summed in the engine)."""
     v = np.asarray(values, dtype=float)
-    positive, negative = int((v > threshold).sum()), int((v < -threshold).sum())
+    w = np.ones(len(v)) if weights is None else np.asarray(weights, dtype=float)
+    positive, negative = int(w[v > threshold].sum()), int(w[v < -threshold].sum())
     return (positive - negative) / (positive + negative) if positive + negative else float("nan")
 
 

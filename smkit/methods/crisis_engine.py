@@ -311,8 +311,10 @@ class EngineMonitor:
         if usual is None or not math.isfinite(float(usual)) or count <= usual:
             return start
         e = self.earned.filter(self.earned.day == day.date())
-        got = e.order_by(e.published_at).select("published_at").limit(1, offset=int(math.floor(float(usual)))).to_pandas()
-        return _stamp(got["published_at"].iloc[0], self.tz)
+        k = int(math.floor(float(usual)))
+        # The first k + 1 times of the day (one column, a usual day's worth); an offset would be one row, but ibis's Spark backend mishandles it.
+        got = e.select("published_at").order_by("published_at").limit(k + 1).to_pandas()
+        return _stamp(got["published_at"].iloc[k], self.tz)
 
     def first_reply(self, alert: dict, since: pd.Timestamp) -> pd.Timestamp | None:
         d0, d1 = (pd.Timestamp(str(alert[k])[:10]) for k in ("start", "end"))

@@ -63,7 +63,7 @@ def net_sentiment_table(mentions: pd.DataFrame, alpha: float = 0.05, threshold: 
                 "mentions": int(n.sum()),
                 "positive": positive,
                 "negative": negative,
-                "net_sentiment": (positive - negative) / (positive + negative) if positive + negative else float("nan"),
+                "net_sentiment": rules.net_sentiment(values, threshold, weights=n),
                 "ci_low": lo,
                 "ci_high": hi,
                 "scored_share": 1 - float(n[exported.loc[part.index]].sum()) / float(n.sum()),

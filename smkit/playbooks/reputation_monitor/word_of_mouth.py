@@ -21,16 +21,17 @@ def breakdown(m: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     counts = weighted.groupby([*keys, "polarity"])["n_"].sum().unstack("polarity", fill_value=0)
     counts = counts.reindex(columns=["positive", "neutral", "negative"], fill_value=0).astype("int64")
     total = counts.sum(axis=1)
-    polar = counts["positive"] + counts["negative"]
-    # rules.net_sentiment from the label counts: the labels are the scores against the same threshold
-    net = ((counts["positive"] - counts["negative"]) / polar.where(polar > 0)).astype(float)
+    if "n" in m:
+        net = weighted.groupby(keys)[["sentiment", "n_"]].apply(lambda g: rules.net_sentiment(g["sentiment"], weights=g["n_"]))
+    else:
+        net = m.groupby(keys)["sentiment"].agg(rules.net_sentiment)
     out = pd.DataFrame(
         {
             "mentions": total,
             "positive_share": counts["positive"] / total,
             "neutral_share": counts["neutral"] / total,
             "negative_share": counts["negative"] / total,
-            "net_sentiment": net,
+            "net_sentiment": net.reindex(total.index).astype(float),
         }
     )
     return out.sort_values("mentions", ascending=False)
