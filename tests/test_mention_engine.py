@@ -103,3 +103,23 @@ def test_the_monitor_in_the_engine_refuses_an_unknown_brand_naming_the_brands(sa
     cfg = Config(sample_store, dt.date(2026, 10, 4), dt.date(2026, 10, 31), {})
     with pytest.raises(ValueError, match=r"brand 'Nobody' has no mentions .* brands found: .*Lumina"):
         monitor.run(cfg, monitor.settings(brand="Nobody"))
+
+
+def test_a_store_without_the_newer_mention_columns_reads_them_as_unknown(sample_store, tmp_path, cache):
+    import shutil
+
+    import duckdb
+
+    from smkit.playbooks import reputation_monitor as monitor
+
+    old = tmp_path / "old.duckdb"
+    shutil.copy(sample_store, old)
+    with duckdb.connect(str(old)) as con:
+        for column in ("topic", "reply_to"):
+            con.execute(f"ALTER TABLE mentions DROP COLUMN {column}")
+    cfg = Config(old, dt.date(2026, 10, 4), dt.date(2026, 10, 31), {})
+    s = monitor.settings(brand="Lumina")
+    by_engine = monitor.run(cfg, s)
+    assert "topic" not in by_engine.breakdown and by_engine.replies["answered"] == 0
+    assert by_engine.to_summary() == monitor.analyze(monitor.load(cfg, s), s).to_summary()
+    assert market.run(Config(old, START, END, {}), market.settings(brand="Lumina", draws=100)).share_of_voice is not None
