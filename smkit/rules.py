@@ -113,12 +113,23 @@ def first_reply_hours(mentions: pd.DataFrame, brand: str) -> pd.Series:
 # ---------------------------------------------------------------- share of voice
 
 
+def mention_count(mentions: pd.DataFrame) -> pd.Series:
+    """How many mentions each row stands for: 1 for a mention, ``n`` for a row of
+    mentions summed in the engine (:func:`smkit.methods.mention_engine.mention_groups`,
+    whose interaction columns are the group's sums)."""
+    if "n" in mentions:
+        return mentions["n"].astype(float)
+    return pd.Series(1.0, index=mentions.index)
+
+
 def mention_weight(mentions: pd.DataFrame, weighted: bool) -> pd.Series:
-    """Each mention's weight in share of voice: 1, or 1 plus its likes, comments and shares."""
+    """Each mention's weight in share of voice: 1, or 1 plus its likes, comments and shares
+    (for a summed row: its mentions, plus their likes, comments and shares)."""
+    count = mention_count(mentions)
     if not weighted:
-        return pd.Series(1.0, index=mentions.index)
+        return count
     cols = [c for c in CROSS_PLATFORM_ENGAGEMENT if c in mentions]
-    return 1.0 + mentions[cols].fillna(0).astype(float).sum(axis=1)
+    return count + mentions[cols].fillna(0).astype(float).sum(axis=1)
 
 
 def share_of_voice(mentions: pd.DataFrame, by: Sequence[str] = (), weighted: bool = False, alpha: float = 0.05) -> pd.DataFrame:
@@ -156,11 +167,13 @@ def is_negative(values: pd.Series | np.ndarray, threshold: float = SENTIMENT_THR
     return np.asarray(values, dtype=float) < -threshold
 
 
-def net_sentiment(values: Sequence[float], threshold: float = SENTIMENT_THRESHOLD) -> float:
+def net_sentiment(values: Sequence[float], threshold: float = SENTIMENT_THRESHOLD, weights: Sequence[float] | None = None) -> float:
     """(positive - negative) / (positive + negative) in -1..1; NaN when no
-    score is positive or negative. Neutral and missing scores do not count."""
+    score is positive or negative. Neutral and missing scores do not count.
+    ``weights``: the mentions each value stands for (rows summed in the engine)."""
     v = np.asarray(values, dtype=float)
-    positive, negative = int((v > threshold).sum()), int((v < -threshold).sum())
+    w = np.ones(len(v)) if weights is None else np.asarray(weights, dtype=float)
+    positive, negative = int(w[v > threshold].sum()), int(w[v < -threshold].sum())
     return (positive - negative) / (positive + negative) if positive + negative else float("nan")
 
 

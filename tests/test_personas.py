@@ -248,3 +248,19 @@ def test_settings_parse_lists_and_refuse_bad_values():
         pb.settings(method="dbscan")
     with pytest.raises(ValueError, match="data: .* does not exist"):
         pb.settings(data="/no/such/audience.csv")
+
+
+def test_a_large_audience_is_fitted_on_a_sample_and_every_user_assigned_in_batches(monkeypatch):
+    from smkit.playbooks.personas import models
+
+    monkeypatch.setattr(models, "FIT_SAMPLE", 2000)
+    monkeypatch.setattr(models, "ASSIGN_BATCH", 700)
+    frame, truth = planted_audience(n=6000, segments=3, seed=5)
+    model = PersonaModel(method="kmeans", bootstraps=2).fit(frame)
+    assert model.fitted_on_ == 2000 and len(model.labels_) == len(frame)
+    assert (model.labels_ == model.predict(frame)).all()  # the batches assign as the fitted model scores
+    assert model.k_ == 3 and adjusted_rand_score(truth, model.labels_) >= 0.8
+    sizes = pd.Series(model.labels_).value_counts()
+    assert sizes.index[0] == 0 and sizes.sum() == len(frame)  # persona 0 the largest, over every user
+    small = PersonaModel(method="kmeans", bootstraps=2).fit(frame.head(1500))
+    assert small.fitted_on_ == 1500

@@ -242,7 +242,13 @@ def monitor_series(m: pd.DataFrame, brand: str, last: pd.Timestamp, *, detector:
     """:func:`daily_series` from the first day of ``m`` to ``last`` with the
     detectors' outputs: robust z, volume alarms, CUSUM, share alarms, the
     baseline share and the baseline day (median of the previous 4 same weekdays)."""
-    daily = daily_series(m, brand, m["day"].min(), last)
+    return detectors(daily_series(m, brand, m["day"].min(), last), detector=detector, z=z, cusum_k=cusum_k, cusum_h=cusum_h)
+
+
+def detectors(daily: pd.DataFrame, *, detector: str, z: float, cusum_k: float, cusum_h: float) -> pd.DataFrame:
+    """The detectors' outputs added to a daily series (:func:`daily_series`'s columns,
+    however it was summed: from rows here or in the engine)."""
+    daily = daily.copy()
     mentions = daily["mentions"].to_numpy()
     daily["z"] = anomaly.robust_z(mentions, seasonal=detector == "seasonal_robust_z")
     daily["volume_alarm"] = anomaly.detector(detector)(mentions, z=z)
@@ -263,15 +269,22 @@ def emerging_keywords(now: pd.Series, before: pd.Series, brand_words: set[str], 
     among words seen at least ``min_count`` times now. The brand's own names
     (``brand_words``) never count."""
 
+    return keywords_from_counts(now.dropna().value_counts(), len(now), before.dropna().value_counts(), len(before), brand_words, top, min_count)
+
+
+def keywords_from_counts(now: pd.Series, n_now: int, before: pd.Series, n_before: int, brand_words: set[str], top: int = 8, min_count: int = 3) -> list[str]:
+    """:func:`emerging_keywords` from each distinct text's count (``now`` and ``before``:
+    text -> mentions) and the mentions in each period (texts or not), as the engine sums them."""
+
     def count(texts: pd.Series) -> Counter:
         out: Counter = Counter()
-        for text, n in texts.dropna().value_counts().items():  # each distinct text tokenised once
+        for text, n in texts.items():  # each distinct text tokenised once
             for word in keyword_tokens(text, exclude=brand_words, min_latin=3):
                 out[word] += int(n)
         return out
 
     c_now, c_before = count(now), count(before)
-    n_now, n_before = max(len(now), 1), max(len(before), 1)
+    n_now, n_before = max(n_now, 1), max(n_before, 1)
     scored = [(np.log((c + 0.5) / n_now) - np.log((c_before.get(w, 0) + 0.5) / n_before), w) for w, c in c_now.items() if c >= min_count]
     return [w for s, w in sorted(scored, reverse=True) if s > np.log(2)][:top]
 
@@ -331,8 +344,11 @@ def _usual(values: pd.Series, a: int, days: int = 28) -> float:
 
 def _platforms(negative: pd.DataFrame, before: pd.DataFrame) -> tuple[str, ...]:
     """Platforms whose share of the alert's negative mentions is above their share before."""
-    share_now = negative["platform"].value_counts(normalize=True)
-    share_before = before["platform"].value_counts(normalize=True)
+    return platforms_from_shares(negative["platform"].value_counts(normalize=True), before["platform"].value_counts(normalize=True))
+
+
+def platforms_from_shares(share_now: pd.Series, share_before: pd.Series) -> tuple[str, ...]:
+    """:func:`_platforms` from each platform's share, now (largest first) and before."""
     return tuple(p for p, s in share_now.items() if s >= 0.1 and s > share_before.get(p, 0) * 1.2) or tuple(share_now.index[:1])
 
 

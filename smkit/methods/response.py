@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -132,6 +133,7 @@ def first_response(
     accounts: Iterable[str] | None = None,
     since: pd.Timestamp | None = None,
     kinds: Iterable[str] = RESPONSE_KINDS,
+    reply_at: Callable[[dict, pd.Timestamp], pd.Timestamp | None] | None = None,
 ) -> tuple[pd.Timestamp | None, str | None]:
     """The first official response at or after ``since`` (default: :func:`raised_at`)
     and its kind, ``reply`` or ``post`` (of ``kinds``: leave ``post`` out where
@@ -143,7 +145,11 @@ def first_response(
     first_day, last_day = _midnight(_day(a["start"]), tz), _midnight(_day(a["end"]), tz) + pd.Timedelta(days=1)
     platforms = set(a.get("platforms") or ())
     candidates: list[tuple[pd.Timestamp, str]] = []
-    if "reply" in kinds and len(mentions) and "brand" in mentions and "reply_to" in mentions:
+    if "reply" in kinds and reply_at is not None:  # the mentions live in the engine: it finds the first reply
+        first = reply_at(a, since)
+        if first is not None:
+            candidates.append((first, "reply"))
+    elif "reply" in kinds and len(mentions) and "brand" in mentions and "reply_to" in mentions:
         ours = mentions[mentions["brand"] == brand]
         asked = rules.earned(ours)
         asked = asked[(asked["published_at"] >= first_day) & (asked["published_at"] < last_day)]
@@ -165,6 +171,19 @@ def first_response(
     return min(candidates, key=lambda c: c[0])
 
 
+class MentionFacts(Protocol):
+    """What :func:`track` needs of the mentions when they stay in the engine
+    (:class:`smkit.methods.crisis_engine.EngineFacts`)."""
+
+    now: pd.Timestamp | None  # the last mention
+
+    def negative_share(self, window_days: int) -> pd.Series: ...  # as daily_negative_share
+
+    def raised_at(self, alert: dict) -> pd.Timestamp: ...  # as raised_at
+
+    def first_reply(self, alert: dict, since: pd.Timestamp) -> pd.Timestamp | None: ...  # the brand's first reply to the alert's mentions
+
+
 def daily_negative_share(mentions: pd.DataFrame, brand: str, window_days: int = 1) -> pd.Series:
     """The negative share of the brand's earned mentions per local day, over the
     ``window_days`` days ending on each day (NaN on a window without mentions)."""
@@ -175,8 +194,12 @@ def daily_negative_share(mentions: pd.DataFrame, brand: str, window_days: int = 
     day = (ts.dt.tz_localize(None) if ts.dt.tz is not None else ts).dt.normalize()
     negative = pd.Series(rules.is_negative(ours["sentiment"]), index=ours.index)
     days = pd.date_range(day.min(), day.max(), freq="D")
-    counts = day.groupby(day).size().reindex(days, fill_value=0)
-    neg = negative.groupby(day).sum().reindex(days, fill_value=0)
+    return rolling_negative_share(day.groupby(day).size().reindex(days, fill_value=0), negative.groupby(day).sum().reindex(days, fill_value=0), window_days)
+
+
+def rolling_negative_share(counts: pd.Series, neg: pd.Series, window_days: int = 1) -> pd.Series:
+    """:func:`daily_negative_share` from the mentions and negative mentions of each day
+    (from the first day with a mention to the last, every day in between)."""
     total = counts.rolling(window_days, min_periods=1).sum()
     return (neg.rolling(window_days, min_periods=1).sum() / total.where(total > 0)).astype(float)
 
@@ -245,14 +268,20 @@ def track(
     tolerance: float = RECOVERY_TOLERANCE,
     window_days: int = RECOVERY_WINDOW_DAYS,
     kinds: Iterable[str] = RESPONSE_KINDS,
+    facts: MentionFacts | None = None,
 ) -> pd.DataFrame:
     """One row per alert (:data:`TRACKING_COLUMNS`). ``alerts`` are the
     monitor's ``Alert`` objects (anything with ``to_dict``) or their ``alerts.json`` dicts; ``mentions``
     prepared as the monitor prepares them (``sentiment`` filled); ``now``
-    defaults to the last mention, so a deadline is judged against the data."""
+    defaults to the last mention, so a deadline is judged against the data. With
+    ``facts`` (:class:`MentionFacts`) the mentions stay in the engine and ``mentions`` is not read."""
     hours_by_level = dict(DEFAULT_DEADLINE_HOURS if deadline_hours is None else deadline_hours)
     accounts = list(accounts) if accounts is not None else None
-    share = daily_negative_share(mentions, brand, window_days)
+    if facts is not None:
+        share = facts.negative_share(window_days)
+        now = facts.now if now is None else now
+    else:
+        share = daily_negative_share(mentions, brand, window_days)
     if now is None and len(mentions):
         now = mentions["published_at"].max()
     rows = []
@@ -260,8 +289,8 @@ def track(
         a = _alert_dict(alert)
         level = int(a["level"])
         platforms = tuple(a.get("platforms") or ())
-        raised = raised_at(a, mentions, brand)
-        at, kind = first_response(a, mentions, posts, brand, accounts, since=raised, kinds=kinds)
+        raised = facts.raised_at(a) if facts is not None else raised_at(a, mentions, brand)
+        at, kind = first_response(a, mentions, posts, brand, accounts, since=raised, kinds=kinds, reply_at=facts.first_reply if facts is not None else None)
         hours = (at - raised).total_seconds() / 3600 if at is not None else None
         limit = hours_by_level.get(level)
         if limit is None:

@@ -121,6 +121,30 @@ def spark_score(texts: list[str], tz: str = "Asia/Shanghai") -> list[float]:
     return out.sort_values("i")["score"].astype(float).tolist()
 
 
+BATCH = 50_000  # distinct texts scored and written back at a time: memory stays bounded, a stopped run keeps what it scored
+
+
+def scores_of(texts: list[str]) -> tuple[list[float], Scoring]:
+    """Scores of distinct ``texts`` (no repeats, no missing values), in their order: those in
+    the cache read back, the rest scored in batches of :data:`BATCH`, each batch written
+    back to the cache before the next, so a later run (or this one, stopped) scores only new texts."""
+    if not enabled():
+        return [float(v) for v in _score(texts)], Scoring(scored=len(texts))
+    out: list[float] = []
+    cached = scored = 0
+    for i in range(0, len(texts), BATCH):
+        part = texts[i : i + BATCH]
+        hashes = [text_hash(t) for t in part]
+        known = _cached(hashes)
+        new = [(t, h) for t, h in zip(part, hashes) if h not in known]
+        fresh = _score([t for t, _ in new])
+        _append([h for _, h in new], fresh)
+        got = {h: s for (_, h), s in zip(new, fresh)}
+        out.extend(float(known[h]) if h in known else float(got[h]) for h in hashes)
+        cached, scored = cached + len(part) - len(new), scored + len(new)
+    return out, Scoring(cached=cached, scored=scored)
+
+
 def score_texts(texts: pd.Series) -> tuple[list[float], Scoring]:
     """Scores of ``texts`` (as :func:`smkit.methods.sentiment.score`), each distinct text
     scored once ever per model version; with how many came from the cache."""

@@ -140,10 +140,10 @@ def trends(mentions: pd.DataFrame, daily: pd.DataFrame, brand: str, start: dt.da
     """Weekly growth of each brand's mentions and of our views, per platform; direction from the interval."""
     rows = []
     m = rules.earned(mentions)
-    m = m.assign(week=complete_weeks(m["published_at"], start, end)).dropna(subset=["week"])
+    m = m.assign(week=complete_weeks(m["published_at"], start, end), n_=rules.mention_count(m)).dropna(subset=["week"])
     weeks = pd.Index(sorted(m["week"].unique()))
     for (platform, name), part in m.groupby(["platform", "brand"], observed=True):
-        counts = part.groupby("week").size().reindex(weeks, fill_value=0)
+        counts = part.groupby("week")["n_"].sum().astype("int64").reindex(weeks, fill_value=0)
         rows.append({"series": "mentions", "platform": platform, "brand": name, **stats.weekly_growth(counts, alpha)})
     ours = daily[daily["account"] == brand]
     ours = ours.assign(week=complete_weeks(ours["date"], start, end)).dropna(subset=["week", "views"])

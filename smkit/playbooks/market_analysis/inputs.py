@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from smkit import i18n, paths, requirements
+from smkit.methods import mention_engine
 from smkit.params import Config, parse_list, parse_mapping, parse_path
 
 from .audience import Target
@@ -87,7 +88,7 @@ class Inputs:
 
     start: dt.date
     end: dt.date
-    mentions: pd.DataFrame
+    mentions: pd.DataFrame  # mention rows, or rows summed in the engine (smkit.methods.mention_engine.mention_groups)
     posts: pd.DataFrame
     daily: pd.DataFrame  # account_daily
     audience: pd.DataFrame  # not windowed: a snapshot of the followers
@@ -115,7 +116,8 @@ def load(cfg: Config, s: Settings) -> Inputs:
     return Inputs(
         start=cfg.start,
         end=cfg.end,
-        mentions=requirements.load_or_empty("mentions", present, **window),
+        # Summed in the engine (per day, brand, platform, sentiment label): the window's raw mentions never come here.
+        mentions=mention_engine.load_groups(cfg.store, cfg.start, cfg.end) if "mentions" in present else requirements.empty_frame("mentions"),
         posts=requirements.load_or_empty("posts", present, **window),
         daily=requirements.load_or_empty("account_daily", present, **window),
         audience=requirements.load_or_empty("audience", present, store=cfg.store),

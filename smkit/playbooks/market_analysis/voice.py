@@ -30,8 +30,9 @@ def weekly_share_of_voice(mentions: pd.DataFrame, weighted: bool = False) -> pd.
 def weekly_platform_share(mentions: pd.DataFrame, brand: str) -> pd.DataFrame:
     """``brand``'s weekly share of voice on each platform (columns)."""
     m = rules.earned(mentions)
-    counts = m.assign(week=_week(m), ours=m["brand"] == brand).groupby(["week", "platform"], observed=True)["ours"].agg(["sum", "size"])
-    return (counts["sum"] / counts["size"]).unstack("platform")
+    n = rules.mention_count(m)
+    counts = m.assign(week=_week(m), ours=n.where(m["brand"] == brand, 0.0), n=n).groupby(["week", "platform"], observed=True)[["ours", "n"]].sum()
+    return (counts["ours"] / counts["n"]).unstack("platform")
 
 
 def net_sentiment_table(mentions: pd.DataFrame, alpha: float = 0.05, threshold: float = rules.SENTIMENT_THRESHOLD) -> pd.DataFrame:
@@ -41,13 +42,17 @@ def net_sentiment_table(mentions: pd.DataFrame, alpha: float = 0.05, threshold: 
     :mod:`smkit.methods.sentiment`, and ``scored_share`` says how many were.
     """
     m = rules.earned(mentions)
-    exported = m["sentiment"].notna() if "sentiment" in m else pd.Series(False, index=m.index)
-    m = sentiment.fill(m)
+    if "exported" in m:  # rows summed in the engine, scored there (smkit.methods.mention_engine)
+        exported = m["exported"].astype(bool)
+    else:
+        exported = m["sentiment"].notna() if "sentiment" in m else pd.Series(False, index=m.index)
+        m = sentiment.fill(m)
+    m = m.assign(n_=rules.mention_count(m))
     rows = []
     for brand, part in m.groupby("brand", observed=True):
         values = part["sentiment"].astype(float)
-        labels = rules.sentiment_label(values, threshold)
-        positive, negative = labels.count("positive"), labels.count("negative")
+        n = part["n_"]
+        positive, negative = int(n[values > threshold].sum()), int(n[values < -threshold].sum())
         lo = hi = np.nan
         if positive + negative:
             q_lo, q_hi = stats.wilson_interval(positive, positive + negative, alpha=alpha)
@@ -55,13 +60,13 @@ def net_sentiment_table(mentions: pd.DataFrame, alpha: float = 0.05, threshold: 
         rows.append(
             {
                 "brand": brand,
-                "mentions": len(part),
+                "mentions": int(n.sum()),
                 "positive": positive,
                 "negative": negative,
-                "net_sentiment": rules.net_sentiment(values, threshold),
+                "net_sentiment": rules.net_sentiment(values, threshold, weights=n),
                 "ci_low": lo,
                 "ci_high": hi,
-                "scored_share": 1 - exported.loc[part.index].mean(),
+                "scored_share": 1 - float(n[exported.loc[part.index]].sum()) / float(n.sum()),
             }
         )
     columns = ["brand", "mentions", "positive", "negative", "net_sentiment", "ci_low", "ci_high", "scored_share"]

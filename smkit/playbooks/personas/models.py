@@ -22,6 +22,8 @@ from .traits import describe_personas, trait_table
 
 METHODS = ("kmeans", "gmm", "kprototypes")
 SUBSAMPLE = 20_000  # rows used to choose k
+FIT_SAMPLE = 200_000  # above this many users, the personas are fitted on a random sample of this size ...
+ASSIGN_BATCH = 100_000  # ... and every user is then assigned to the nearest persona, this many at a time
 MINI_BATCH_FROM = 50_000
 
 
@@ -115,6 +117,12 @@ class PersonaModel:
         Fix the number of personas; ``None`` chooses it from ``k_range``.
     features : list of str, optional
         Columns to use; ``None`` uses all but ids.
+
+    An audience larger than :data:`FIT_SAMPLE` is fitted on a random sample of
+    that many users (the columns' scaling, k and the personas), and every user
+    is then assigned to a persona in batches of :data:`ASSIGN_BATCH`
+    (``fitted_on_`` says how many users the fit saw); traits and sizes are
+    over every user.
     """
 
     def __init__(
@@ -137,10 +145,15 @@ class PersonaModel:
         largest = self.k or self.k_range[1]
         if len(frame) < max(20, 5 * largest):
             raise ValueError(f"{len(frame):,} users are too few for up to {largest} personas; at least {max(20, 5 * largest)} are needed")
+        everyone = frame
+        rng = np.random.default_rng(self.seed)
+        # A large audience: fit on a random sample (scaling, columns, k and the personas), then assign every user in batches.
+        self.fitted_on_ = min(len(frame), FIT_SAMPLE)
+        if len(frame) > FIT_SAMPLE:
+            frame = frame.iloc[np.sort(rng.choice(len(frame), FIT_SAMPLE, replace=False))]
         self.preparation_ = Preparation.fit(frame, self.features, self.id_column)
         matrix = self.preparation_.transform(frame)
         codes = self.preparation_.codes(frame) if self.method == "kprototypes" else None
-        rng = np.random.default_rng(self.seed)
         sub = rng.choice(len(frame), min(SUBSAMPLE, len(frame)), replace=False)
         self.selection_ = choose_k(
             frame.iloc[sub],
@@ -160,7 +173,11 @@ class PersonaModel:
         self.k_ = int(best.index[0])
         self.has_structure_ = bool(best["structure"].iloc[0])
         self.estimator_ = self._fit_one(frame, matrix, codes, self.k_, self.seed)
-        raw = self._labels(self.estimator_, frame, matrix, codes)
+        if everyone is frame:
+            raw = self._labels(self.estimator_, frame, matrix, codes)
+        else:
+            raw = np.concatenate([self._raw_labels(everyone.iloc[i : i + ASSIGN_BATCH]) for i in range(0, len(everyone), ASSIGN_BATCH)])
+            frame = everyone
         # persona 0 is the largest, so numbering is stable across refits
         self.size_order_ = {old: new for new, old in enumerate(pd.Series(raw).value_counts().index)}
         self.labels_ = np.array([self.size_order_[r] for r in raw])
@@ -188,11 +205,14 @@ class PersonaModel:
         """The users' prepared feature matrix (what the clustering sees)."""
         return self.preparation_.transform(frame)
 
-    def predict(self, frame: pd.DataFrame) -> np.ndarray:
-        """The persona index (0 = the largest persona) of each user."""
+    def _raw_labels(self, frame: pd.DataFrame) -> np.ndarray:
         matrix = self.preparation_.transform(frame)
         codes = self.preparation_.codes(frame) if self.method == "kprototypes" else None
-        raw = self._labels(self.estimator_, frame, matrix, codes)
+        return self._labels(self.estimator_, frame, matrix, codes)
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        """The persona index (0 = the largest persona) of each user."""
+        raw = self._raw_labels(frame)
         return np.array([self.size_order_.get(r, r) for r in raw])
 
     def fit_predict(self, frame: pd.DataFrame) -> np.ndarray:

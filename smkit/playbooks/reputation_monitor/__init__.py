@@ -74,5 +74,9 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
 
 
 def run(cfg: Config, s: Settings) -> Result:
-    """Load the mentions of ``cfg``'s window and history, and analyse them."""
-    return analyze(load(cfg, s), s)
+    """The monitor over ``cfg``'s window and history, computed in the engine
+    (:func:`~.at_scale.run_in_engine`: the mentions are never loaded whole); the
+    same result as :func:`analyze` on the loaded rows (:func:`load`)."""
+    from smkit.playbooks.reputation_monitor.at_scale import run_in_engine
+
+    return run_in_engine(cfg, s)

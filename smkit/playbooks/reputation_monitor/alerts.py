@@ -52,4 +52,5 @@ def replies(window: pd.DataFrame, negatives: pd.DataFrame, brand: str, start: pd
     _, out = reply_stats(window, brand)
     unanswered = negatives[(negatives["day"] >= start) & (negatives["day"] <= end) & negatives["reply_hours"].isna()]
     out["unanswered"] = unanswered.sort_values("author_followers", ascending=False)
+    out["unanswered_count"] = len(unanswered)
     return out

@@ -348,7 +348,7 @@ def replies_text(result: Result, lang: str = ZH) -> str:
         negative=i18n.count(r["negative"], lang),
         rate=i18n.percent(r["reply_rate"], 0),
         speed=speed,
-        open=i18n.count(len(r["unanswered"]), lang),
+        open=i18n.count(r.get("unanswered_count", len(r["unanswered"])), lang),
     )
 
 

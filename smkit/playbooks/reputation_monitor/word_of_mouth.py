@@ -16,16 +16,22 @@ def breakdown(m: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     keys = [by] if isinstance(by, str) else list(by)
     if m.empty:
         return pd.DataFrame(columns=COLUMNS, index=pd.Index([], name=keys[0]) if len(keys) == 1 else None)
-    counts = pd.crosstab([m[c] for c in keys], m["polarity"]).reindex(columns=["positive", "neutral", "negative"], fill_value=0)
+    # Each row counts as the mentions it stands for (1, or ``n`` for rows summed in the engine).
+    weighted = m.assign(n_=rules.mention_count(m))
+    counts = weighted.groupby([*keys, "polarity"])["n_"].sum().unstack("polarity", fill_value=0)
+    counts = counts.reindex(columns=["positive", "neutral", "negative"], fill_value=0).astype("int64")
     total = counts.sum(axis=1)
-    net = m.groupby(keys)["sentiment"].agg(rules.net_sentiment)
+    if "n" in m:
+        net = weighted.groupby(keys)[["sentiment", "n_"]].apply(lambda g: rules.net_sentiment(g["sentiment"], weights=g["n_"]))
+    else:
+        net = m.groupby(keys)["sentiment"].agg(rules.net_sentiment)
     out = pd.DataFrame(
         {
             "mentions": total,
             "positive_share": counts["positive"] / total,
             "neutral_share": counts["neutral"] / total,
             "negative_share": counts["negative"] / total,
-            "net_sentiment": net.reindex(total.index),
+            "net_sentiment": net.reindex(total.index).astype(float),
         }
     )
     return out.sort_values("mentions", ascending=False)
@@ -41,7 +47,8 @@ def earned_owned(window: pd.DataFrame, brand: str) -> pd.DataFrame:
     for name, part in (("earned", ours[~owned]), ("owned", ours[owned])):
         # A part no platform reported counts as 0, so a mention without figures still weighs in the mean.
         eng = rules.interactions(part, rules.CROSS_PLATFORM_ENGAGEMENT).fillna(0)
-        rows.append({"source": name, "mentions": len(part), "engagement": float(eng.sum()), "engagement_per_mention": float(eng.mean()) if len(part) else None})
+        n = int(rules.mention_count(part).sum())
+        rows.append({"source": name, "mentions": n, "engagement": float(eng.sum()), "engagement_per_mention": float(eng.sum()) / n if n else None})
     return pd.DataFrame(rows).set_index("source")
 
 
