@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from smkit.data import aliases, lake, parsing, schema
 from smkit.data.ingest_commit import commit, ingest_lock, write_quarantine
@@ -438,14 +439,50 @@ def _derive_keys(out: pd.DataFrame, table: str) -> None:
     for part in parts:
         values = out[part] if part in out else pd.Series("", index=out.index)
         if part == "published_at" and part in out:
-            values = values.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        pieces.append(values.astype("string").fillna(""))
-    joined = pieces[0].str.cat(pieces[1:], sep="\x1f")[need]
-    hashed = pd.Series([_stable_hash(s) for s in joined.to_numpy(dtype=object)], index=joined.index, dtype=object)
-    out[column] = current.astype(object).where(~need, hashed)
+            values = _utc_text(values)
+        piece = pa.array(values.astype("string[pyarrow]").fillna(""))
+        pieces.append((piece.combine_chunks() if isinstance(piece, pa.ChunkedArray) else piece).cast(pa.large_string()))
+    # Arrow joins the parts and hands UTF-8 bytes over; only the hash itself runs per row.
+    joined = pc.binary_join_element_wise(*pieces, pa.scalar("\x1f", pa.large_string()))
+    todo = np.flatnonzero(need.to_numpy(dtype=bool))
+    if len(todo) < len(out):
+        joined = joined.take(pa.array(todo))
+    blake = hashlib.blake2b
+    hashed = ["h" + blake(b, digest_size=8).hexdigest() for b in pc.cast(joined, pa.large_binary()).to_pylist()]
+    if len(todo) == len(out):
+        out[column] = pd.Series(pd.array(hashed, dtype="string[pyarrow]"), index=out.index)
+        return
+    keys = current.astype(object).to_numpy(copy=True)
+    keys[todo] = hashed
+    out[column] = pd.Series(keys, index=out.index, dtype=object)
+
+
+def _utc_text(values: pd.Series) -> pd.Series:
+    """Instants as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC), missing as missing: the text the keys are built from."""
+    utc = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    filled = utc.dropna()
+    if len(filled) and not (filled.min() >= pd.Timestamp("1970-01-01") and filled.max().year <= 9999):
+        return values.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")  # four-digit years after 1970 only on the fast path
+    # The text of each distinct day and two-digit field once, then taken per row (strftime per row is slow).
+    valid = utc.notna().to_numpy()
+    seconds = utc.to_numpy()[valid].astype("datetime64[s]").astype("int64")
+    days, clock = np.divmod(seconds, 86400)
+    codes, uniques = pd.factorize(days)
+    day_text = pa.array(np.datetime_as_string(uniques.astype("datetime64[D]"), unit="D").astype(object), pa.large_string())
+    two = pa.array([f"{i:02d}" for i in range(100)], pa.large_string())
+    hours, rest = np.divmod(clock, 3600)
+    minutes, secs = np.divmod(rest, 60)
+    parts = [day_text.take(codes), two.take(hours), two.take(minutes), two.take(secs)]
+    glue = [pa.scalar(g, pa.large_string()) for g in ("T", ":", ":", "Z")]
+    text = pc.binary_join_element_wise(parts[0], glue[0], parts[1], glue[1], parts[2], glue[2], parts[3], glue[3], pa.scalar("", pa.large_string()))
+    if not valid.all():
+        where = np.cumsum(valid) - 1
+        text = text.take(pa.array(where, mask=~valid))
+    return pd.Series(pd.array(text, dtype="string[pyarrow]"), index=values.index)
 
 
 def _stable_hash(text: str) -> str:
+    """The derived key of one row's joined parts (kept for callers and tests; :func:`_derive_keys` computes the same in bulk)."""
     return "h" + hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
