@@ -123,7 +123,7 @@ def _tables(store: Path) -> dict[str, pd.DataFrame]:
         return {t: con.execute(f"SELECT * FROM {quote(t)}").df() for t in names}
 
 
-def _ingest(path: Path, table: str, store: Path, reports: Path, **kw) -> dict:
+def _ingest(path: Path, table: str, store: Path, reports: Path, cells: bool = True, **kw) -> dict:
     try:
         report = ingest([path], table, store=store, now=NOW, report_dir=reports, **kw)
     except IngestError as exc:
@@ -131,7 +131,8 @@ def _ingest(path: Path, table: str, store: Path, reports: Path, **kw) -> dict:
     out = []
     for f in report.files:
         d = {k: v for k, v in f.__dict__.items() if k != "quarantine_file"}
-        d["quarantine"] = pd.read_csv(f.quarantine_file, dtype=str).to_dict("list") if f.quarantine_file else None
+        q = pd.read_csv(f.quarantine_file, dtype=str) if f.quarantine_file else None
+        d["quarantine"] = None if q is None else (q if cells else q[["source_file", "row", "reason"]]).to_dict("list")
         out.append(d)
     return {"files": out}
 
@@ -187,3 +188,80 @@ def test_reingesting_into_a_store_built_by_the_old_keys_adds_nothing(tmp_path, r
         report = ingest([path], table, store=store, now=NOW, **kw)
         assert report.files[0].inserted == 0 and report.files[0].updated == report.files[0].accepted > 0
     assert {t: len(f) for t, f in _tables(store).items()} == before
+
+
+@pytest.fixture
+def streamed(monkeypatch):
+    """Read every UTF-8 CSV in blocks of a few kilobytes, so even the small fixtures span many blocks."""
+
+    def use() -> None:
+        monkeypatch.setenv("SMKIT_STREAM_MB", "0")
+        monkeypatch.setenv("SMKIT_BLOCK_KB", "1")
+        monkeypatch.setenv("SMKIT_MAX_CELL_CHARS", "500")
+
+    return use
+
+
+def _stream_cases(tmp_path: Path) -> list[tuple[Path, str, dict]]:
+    from conftest import write_csv
+
+    ragged = write_csv(
+        tmp_path / "ragged.csv",
+        ["作品名称,发布时间,体裁,播放量,点赞量"]
+        + [f"作品{i},2026-11-{1 + i % 20:02d} 10:{i % 60:02d},视频,{i}万,{i}" for i in range(300)]
+        + ["坏行,2026-11-02 10:00,视频", "另一个坏行,2026-11-02 10:00,视频,1,2,3"]
+        + [f"作品{i},2026-11-{1 + i % 20:02d} 11:{i % 60:02d},视频,{i}%,-1" for i in range(300, 400)]
+        + ["作品399,2026-11-20 11:39,视频,1.5万,8", '截断,"2026-11-02 10:00,视频,1'],  # a duplicate beside its twin: one block
+        "utf-8",
+    )
+    ragged.write_bytes(ragged.read_bytes().rstrip(b"\r\n"))  # cut off inside a quote: still downloading
+    return [(ragged, "posts", {"account": "Lumina", "platform": "douyin"})] + _cases(tmp_path)
+
+
+def test_a_file_read_in_blocks_stores_what_a_whole_read_stores(tmp_path, streamed, monkeypatch):
+    monkeypatch.setenv("SMKIT_MAX_CELL_CHARS", "500")  # the same cell limit for both reads
+    cases = _stream_cases(tmp_path)
+    # A whole read types columns first, so its quarantine shows a time cell as 2026-11-01 11:00:00
+    # where a block read keeps the cell's own text: rows and reasons are compared, not raw cells.
+    whole = {str(p): _ingest(p, t, tmp_path / "whole" / f"{i}.duckdb", tmp_path / "wr", cells=False, **kw) for i, (p, t, kw) in enumerate(cases)}
+    streamed()
+    utf8 = 0
+    for i, (path, table, kw) in enumerate(cases):
+        got = _ingest(path, table, tmp_path / "blocks" / f"{i}.duckdb", tmp_path / "br", cells=False, **kw)
+        assert json.dumps(got, default=str, sort_keys=True) == json.dumps(whole[str(path)], default=str, sort_keys=True), path.name
+        if (tmp_path / "whole" / f"{i}.duckdb").exists():
+            a, b = _tables(tmp_path / "blocks" / f"{i}.duckdb"), _tables(tmp_path / "whole" / f"{i}.duckdb")
+            for name in b:
+                pd.testing.assert_frame_equal(a[name], b[name], obj=f"{path.name}:{name}")
+        utf8 += not path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert utf8 > 10
+
+
+def test_a_failing_block_leaves_the_store_as_it_was(tmp_path, streamed, monkeypatch):
+    from conftest import write_csv
+
+    from smkit.data import ingest_stream
+
+    store = tmp_path / "s.duckdb"
+    first = write_csv(tmp_path / "a.csv", ["作品名称,发布时间,播放量"] + [f"旧{i},2026-11-01 10:00,{i}" for i in range(50)], "utf-8")
+    ingest([first], "posts", store=store, now=NOW, platform="douyin", account="A")
+    before = _tables(store)["posts"]
+    big = write_csv(tmp_path / "b.csv", ["作品名称,发布时间,播放量"] + [f"新{i},2026-11-02 10:{i % 60:02d},{i}万" for i in range(2000)], "utf-8")
+    streamed()
+    calls = {"n": 0}
+    real = ingest_stream.StreamedFile._next
+
+    def failing(self):
+        calls["n"] += 1
+        if calls["n"] == 4:  # the fourth block: three are already written inside the transaction
+            raise OSError("disk failed")
+        return real(self)
+
+    monkeypatch.setattr(ingest_stream.StreamedFile, "_next", failing)
+    with pytest.raises(IngestError, match="disk failed; nothing was written"):
+        ingest([big], "posts", store=store, now=NOW, platform="douyin", account="A", report_dir=tmp_path / "r")
+    pd.testing.assert_frame_equal(_tables(store)["posts"], before)
+    assert not list((tmp_path / "r").rglob("*.csv")) and not list((tmp_path / "r").rglob("*.json"))
+    monkeypatch.setattr(ingest_stream.StreamedFile, "_next", real)
+    report = ingest([big], "posts", store=store, now=NOW, platform="douyin", account="A")
+    assert report.files[0].inserted == 2000 and len(_tables(store)["posts"]) == 2050

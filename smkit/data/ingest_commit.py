@@ -88,7 +88,8 @@ def write_quarantine(prepared: list, base: Path, run_id: str, written: list[Path
 
 
 def commit(store_path, table, tz, prepared, base, run_id, stamp, started, written) -> IngestReport:
-    """Upsert every file in one transaction; the report is on disk before the commit."""
+    """Upsert every file (a streamed file block by block) in one transaction; the
+    quarantine files and the report are on disk before the commit."""
     _check_space(store_path, prepared)
     extra: dict[str, str] = {}
     for p in prepared:
@@ -105,8 +106,12 @@ def commit(store_path, table, tz, prepared, base, run_id, stamp, started, writte
             con.execute("BEGIN TRANSACTION")
             ensure_table(con, table, extra)
             for p in prepared:
-                if len(p.frame):
-                    p.report.inserted, p.report.updated = upsert(con, table, p.frame)
+                for block in p.chunks() if hasattr(p, "chunks") else (p,):
+                    if block is not p and block.extra_kinds:  # a later block of a streamed file may widen an open column
+                        ensure_table(con, table, block.extra_kinds)
+                    if len(block.frame):
+                        block.report.inserted, block.report.updated = upsert(con, table, block.frame)
+            write_quarantine(prepared, base, run_id, written)  # inside the transaction: a failure here writes nothing
             report.seconds = round(time.perf_counter() - started, 3)
             _write_report(rfile, report, "committing")
             written.append(rfile)
