@@ -60,6 +60,7 @@ def reference(monkeypatch):
     """Switch ingestion to the reference readers: numbers cell by cell, keys row by row."""
 
     def use() -> None:
+        monkeypatch.setattr(parsing, "FAST_DATES", False)
         monkeypatch.setattr(parsing, "parse_number", parsing._parse_number_cells)
         monkeypatch.setattr(ingest_mod, "_derive_keys", old_derive_keys)
 
@@ -104,6 +105,22 @@ def test_mixed_object_cells_as_from_a_workbook():
         fast, ref = parsing.parse_number(series, percent=percent), parsing._parse_number_cells(series, percent=percent)
         pd.testing.assert_series_equal(fast.values, ref.values)
         pd.testing.assert_series_equal(fast.bad, ref.bad)
+
+
+DATES = [
+    "2026-11-20 14:03", "2026-11-20 14:03:05", "2026-11-20", "2026/11/20 14:03", "20261120", "2026年11月20日 14:03", "2026年11月20日20时",
+    "11/20/2026", "11/20/2026 14:03", "2026-11-20T14:03:00+08:00", "2026-11-20T14:03:00.5", "45000", "45000.5", "1e5", "-", "", None,
+    "2026-11- 5", "2026-1-5 9:05", "2026-11-20 14", "20261120 14:03:05", "20261120140305", "not a date", "2026-13-01", "99999", "20000",
+]  # fmt: skip
+
+
+def test_fast_dates_equal_trying_every_format(monkeypatch):
+    series = pd.Series(DATES, dtype=object)
+    fast = parsing.parse_timestamp(series, "Asia/Shanghai")
+    monkeypatch.setattr(parsing, "FAST_DATES", False)
+    ref = parsing.parse_timestamp(series, "Asia/Shanghai")
+    pd.testing.assert_series_equal(fast.values, ref.values)
+    pd.testing.assert_series_equal(fast.bad, ref.bad)
 
 
 def test_utc_key_text_equals_strftime():
@@ -178,6 +195,7 @@ def test_reingesting_into_a_store_built_by_the_old_keys_adds_nothing(tmp_path, r
     douyin = ROOT / "data" / "examples" / "douyin_works_list.csv"
     store = tmp_path / "old.duckdb"
     with pytest.MonkeyPatch.context() as mp:  # the store as an earlier version left it
+        mp.setattr(parsing, "FAST_DATES", False)
         mp.setattr(parsing, "parse_number", parsing._parse_number_cells)
         mp.setattr(ingest_mod, "_derive_keys", old_derive_keys)
         ingest([files["mentions"]], "mentions", store=store, now=NOW)

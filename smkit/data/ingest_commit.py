@@ -54,6 +54,14 @@ def ingest_lock(store_path: Path):
         os.close(fd)  # closing releases the lock; a killed process releases it too
 
 
+def stream_memory_mb() -> int:
+    """DuckDB's memory while a streamed file is written (``$SMKIT_STREAM_MEMORY_MB``, default 512)."""
+    try:
+        return max(128, int(os.environ.get("SMKIT_STREAM_MEMORY_MB", 512)))
+    except ValueError:
+        return 512
+
+
 def _check_space(store_path: Path, prepared: list) -> None:
     """Refuse before writing when the disk cannot hold the new rows (with room to spare)."""
     need = sum(int(p.frame.memory_usage(deep=False).sum()) for p in prepared) * 2 + (16 << 20)
@@ -103,6 +111,8 @@ def commit(store_path, table, tz, prepared, base, run_id, stamp, started, writte
         raise IngestError(str(exc) + "; nothing was written") from None
     with con:
         try:
+            if any(hasattr(p, "chunks") for p in prepared):  # streamed: DuckDB keeps to a budget and writes the rest to disk
+                con.execute(f"SET memory_limit = '{stream_memory_mb()}MB'")
             con.execute("BEGIN TRANSACTION")
             ensure_table(con, table, extra)
             for p in prepared:

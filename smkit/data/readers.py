@@ -407,8 +407,8 @@ def stream_bytes() -> int:
 
 
 def block_bytes() -> int:
-    """The size of one block of a streamed file (``$SMKIT_BLOCK_KB``, default 32 MB), at least room for a record of :func:`max_cell_chars`."""
-    return max(_env_int("SMKIT_BLOCK_KB", 32 << 10) << 10, 4 * max_cell_chars() + 4096)
+    """The size of one block of a streamed file (``$SMKIT_BLOCK_KB``, default 16 MB), at least room for a record of :func:`max_cell_chars`."""
+    return max(_env_int("SMKIT_BLOCK_KB", 16 << 10) << 10, 4 * max_cell_chars() + 4096)
 
 
 @dataclass
