@@ -229,7 +229,8 @@ def _stream_cases(tmp_path: Path) -> list[tuple[Path, str, dict]]:
         + [f"作品{i},2026-11-{1 + i % 20:02d} 10:{i % 60:02d},视频,{i}万,{i}" for i in range(300)]
         + ["坏行,2026-11-02 10:00,视频", "另一个坏行,2026-11-02 10:00,视频,1,2,3"]
         + [f"作品{i},2026-11-{1 + i % 20:02d} 11:{i % 60:02d},视频,{i}%,-1" for i in range(300, 400)]
-        + ["作品399,2026-11-20 11:39,视频,1.5万,8", '截断,"2026-11-02 10:00,视频,1'],  # a duplicate beside its twin: one block
+        + ["作品5,2026-11-06 10:05,视频,1.5万,8", "作品399,2026-11-20 11:39,视频,1.5万,8"]  # twins in another block and in this one
+        + ['截断,"2026-11-02 10:00,视频,1'],
         "utf-8",
     )
     ragged.write_bytes(ragged.read_bytes().rstrip(b"\r\n"))  # cut off inside a quote: still downloading

@@ -1,10 +1,8 @@
-"""Exports larger than memory: read block by block, each block prepared and
-upserted inside the ingest's one transaction, so a failure in any block leaves
-the store exactly as it was (all-or-nothing, as for a file read whole).
-
-A natural key repeated in two blocks is upserted twice (the later row updates
-the earlier one's non-missing cells) and is counted as updated, not as a
-duplicate; within a block the later row wins, as in a whole read.
+"""Exports larger than memory: read block by block, each block prepared on its
+own; the writing side stages the blocks and moves the whole file into the
+store in the ingest's one transaction, so a failure in any block leaves the
+store exactly as it was (all-or-nothing, as for a file read whole), and a key
+repeated across blocks keeps its last row, as a whole read does.
 """
 
 from __future__ import annotations
