@@ -110,7 +110,8 @@ def test_mixed_object_cells_as_from_a_workbook():
 DATES = [
     "2026-11-20 14:03", "2026-11-20 14:03:05", "2026-11-20", "2026/11/20 14:03", "20261120", "2026年11月20日 14:03", "2026年11月20日20时",
     "11/20/2026", "11/20/2026 14:03", "2026-11-20T14:03:00+08:00", "2026-11-20T14:03:00.5", "45000", "45000.5", "1e5", "-", "", None,
-    "2026-11- 5", "2026-1-5 9:05", "2026-11-20 14", "20261120 14:03:05", "20261120140305", "not a date", "2026-13-01", "99999", "20000",
+    "2026-11- 5", "2026-1-5 9:05", "2026/11/3 20:15", "2026年11月03日 12:10", "2026.11.03", "2026/11/03 20:15", "2026年11月26日20时",
+    "２０２６/11/03", "2026/11/03 9:05", "2026年11月3日 8时5分", "2026/11/03/2026/1/2", "2026/11/03　10:00", "2026/11/03T10:00", "2026-11-20 14", "20261120 14:03:05", "20261120140305", "not a date", "2026-13-01", "99999", "20000",
 ]  # fmt: skip
 
 
@@ -119,6 +120,21 @@ def test_fast_dates_equal_trying_every_format(monkeypatch):
     fast = parsing.parse_timestamp(series, "Asia/Shanghai")
     monkeypatch.setattr(parsing, "FAST_DATES", False)
     ref = parsing.parse_timestamp(series, "Asia/Shanghai")
+    pd.testing.assert_series_equal(fast.values, ref.values)
+    pd.testing.assert_series_equal(fast.bad, ref.bad)
+
+
+DURATIONS = [
+    "18秒", "1分05秒", "00:00:45", "14.2秒", "45秒", "12:35", "1小时2分", "1h 2m 3s", "2 MIN", "3.5", "-", "", None, "1分", "abc",
+    "1:2:3:4", "１８秒", "10 秒", "1 小时", "5sec", "inf", "1e400", "0:00:01.5",
+]  # fmt: skip
+
+
+def test_fast_durations_equal_the_reference(monkeypatch):
+    series = pd.Series(DURATIONS, dtype=object)
+    fast = parsing.parse_seconds(series)
+    monkeypatch.setattr(parsing, "FAST_DATES", False)
+    ref = parsing.parse_seconds(series)
     pd.testing.assert_series_equal(fast.values, ref.values)
     pd.testing.assert_series_equal(fast.bad, ref.bad)
 

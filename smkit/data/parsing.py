@@ -270,6 +270,21 @@ def parse_seconds(series: pd.Series) -> Parsed:
     values = values.where(~infinite)
     todo = values.isna() & ~missing & ~infinite
     bad = infinite.copy()
+    if todo.any() and FAST_DATES:  # ASCII and 小时/分钟/秒 only: Arrow's RE2 reads these as Python's re does
+        arr = _arrow_text(text.where(todo))
+        plain = _np_mask(pc.is_valid(arr)) & ~_np_mask(pc.match_substring_regex(arr, r"[^\x00-\x7f小时分钟秒]"))
+        for pattern in (_DURATION, _CLOCK):
+            parts = pc.extract_regex(_only(arr, plain), ("(?i)" if pattern.flags & re.IGNORECASE else "") + pattern.pattern)
+            found = plain & _np_mask(pc.is_valid(parts))
+            found &= np.any([_np_mask(pc.greater(pc.utf8_length(parts.field(g)), 0)) for g in ("h", "m", "s")], axis=0)
+            if found.any():
+                h, m, sec = (
+                    np.nan_to_num(pc.cast(pc.if_else(pc.equal(parts.field(g), ""), None, parts.field(g)), pa.float64()).to_numpy(zero_copy_only=False), nan=0.0)
+                    for g in ("h", "m", "s")
+                )
+                values[found] = (h * 3600 + m * 60 + sec)[found]
+                todo &= ~found
+                plain &= ~found
     if todo.any():
         sub = text[todo]
         seconds = pd.Series(np.nan, index=sub.index)
@@ -374,16 +389,35 @@ def _normalise_date_text(text: pd.Series) -> pd.Series:
     if not needs.any():
         return text
     sub = text[needs]
-    sub = (
-        sub.str.replace(r"(\d{4})[年/.](\d{1,2})[月/.](\d{1,2})日?", _pad_ymd, regex=True)
-        .str.replace(r"(\d{1,2})时(\d{1,2})分(?:(\d{1,2})秒)?", _hms, regex=True)
-        .str.replace(r"(\d{1,2})[时点]$", lambda m: f"{int(m.group(1)):02d}", regex=True)
-        .str.replace(r"(\d{4}-\d{2}-\d{2})\s*T?\s*(\d)", r"\1 \2", regex=True)
-        .str.strip()
-    )
+    # Dates already zero-padded (2026/11/03, 2026年11月03日) are rewritten by one Arrow
+    # regex over the column; only cells that need padding or hold 时/分/秒 (or other
+    # non-ASCII text) go through the per-cell callbacks.
+    fast = np.zeros(len(sub), dtype=bool)
+    if FAST_DATES:
+        arr = _arrow_text(sub)
+        plain = ~_np_mask(pc.match_substring_regex(arr, r"[^\x00-\x7f年月日]"))
+        fast = plain & (
+            pc.count_substring_regex(arr, _YMD).to_numpy(zero_copy_only=False) == pc.count_substring_regex(arr, _YMD_PADDED).to_numpy(zero_copy_only=False)
+        )
+    if fast.any():
+        sub = sub.astype("string[pyarrow]")
+        sub[fast] = sub[fast].str.replace(_YMD_PADDED, r"\1-\2-\3", regex=True)
+    slow = ~fast
+    if slow.any():
+        sub[slow] = (
+            sub[slow]
+            .str.replace(_YMD, _pad_ymd, regex=True)
+            .str.replace(r"(\d{1,2})时(\d{1,2})分(?:(\d{1,2})秒)?", _hms, regex=True)
+            .str.replace(r"(\d{1,2})[时点]$", lambda m: f"{int(m.group(1)):02d}", regex=True)
+        )
+    sub = sub.str.replace(r"(\d{4}-\d{2}-\d{2})\s*T?\s*(\d)", r"\1 \2", regex=True).str.strip()
     result = text.copy()
     result.loc[needs] = sub
     return result
+
+
+_YMD = r"(\d{4})[年/.](\d{1,2})[月/.](\d{1,2})日?"
+_YMD_PADDED = r"(\d{4})[年/.](\d{2})[月/.](\d{2})日?"
 
 
 def _pad_ymd(match: re.Match[str]) -> str:
