@@ -265,7 +265,11 @@ def parse_seconds(series: pd.Series) -> Parsed:
         return Parsed(values.where(~infinite), infinite)
     missing = missing_mask(series)
     text = _as_text(series)
-    values = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
+    values = pd.Series(np.nan, index=series.index)
+    # A cell with a unit or a colon (18秒, 1:20) is never a plain number: only the rest go to to_numeric.
+    maybe_number = ~_np_mask(pc.match_substring_regex(_arrow_text(text), r"[:秒分时]")) if FAST_DATES else np.ones(len(text), dtype=bool)
+    if maybe_number.any():
+        values[maybe_number] = pd.to_numeric(text.where(~missing)[maybe_number], errors="coerce").astype("float64")
     infinite = pd.Series(np.isinf(values.to_numpy(dtype="float64", na_value=np.nan)), index=series.index)
     values = values.where(~infinite)
     todo = values.isna() & ~missing & ~infinite
@@ -382,35 +386,45 @@ def _from_numbers(numbers: pd.Series, tz: str, out: pd.Series) -> Parsed:
 
 
 def _normalise_date_text(text: pd.Series) -> pd.Series:
-    """Rewrite Chinese and slashed date spellings into ISO-like text."""
+    """Rewrite Chinese and slashed date spellings into ISO-like text.
+
+    Cells in ASCII (and 年月日) whose dates are already zero-padded are rewritten
+    by Arrow's regexes over the whole column; the rest cell by cell in Python
+    (:func:`_normalise_date_cells`, the reference)."""
+    if not FAST_DATES or not len(text):
+        return _normalise_date_cells(text)
+    arr = _arrow_text(text)
+    plain = _np_mask(pc.is_valid(arr)) & ~_np_mask(pc.match_substring_regex(arr, r"[^\x00-\x7f年月日]"))
+    ymd, padded = (pc.count_substring_regex(arr, p).to_numpy(zero_copy_only=False) for p in (_YMD, _YMD_PADDED))
+    fast = plain & (np.nan_to_num(ymd, nan=-1) == np.nan_to_num(padded, nan=-2))
+    out = pc.replace_substring_regex(arr, r" (\d):", r" 0\1:")
+    needs = _np_mask(pc.match_substring_regex(out, r"[年月日时分秒/.T]"))
+    done = pc.replace_substring_regex(pc.replace_substring_regex(out, _YMD_PADDED, r"\1-\2-\3"), r"(\d{4}-\d{2}-\d{2})\s*T?\s*(\d)", r"\1 \2")
+    done = pc.if_else(pa.array(needs), pc.utf8_trim_whitespace(done), out)
+    result = pd.Series(pd.array(done, dtype="string[pyarrow]"), index=text.index).where(fast, None)
+    if (~fast).any():
+        rest = ~fast & text.notna().to_numpy()
+        if rest.any():
+            result[rest] = _normalise_date_cells(text[rest]).astype("string[pyarrow]")
+    return result.where(text.notna(), None)
+
+
+def _normalise_date_cells(text: pd.Series) -> pd.Series:
+    """The cell-by-cell rewrite: Python's ``re`` on every cell."""
+    text = text.astype(object).astype("string[python]")
     # "2026-11-26 9:05" -> zero-padded hour so the strptime formats match
     text = text.str.replace(r" (\d):", r" 0\1:", regex=True)
     needs = text.str.contains(r"[年月日时分秒/.T]", regex=True).fillna(False).astype(bool)
     if not needs.any():
         return text
     sub = text[needs]
-    # Dates already zero-padded (2026/11/03, 2026年11月03日) are rewritten by one Arrow
-    # regex over the column; only cells that need padding or hold 时/分/秒 (or other
-    # non-ASCII text) go through the per-cell callbacks.
-    fast = np.zeros(len(sub), dtype=bool)
-    if FAST_DATES:
-        arr = _arrow_text(sub)
-        plain = ~_np_mask(pc.match_substring_regex(arr, r"[^\x00-\x7f年月日]"))
-        fast = plain & (
-            pc.count_substring_regex(arr, _YMD).to_numpy(zero_copy_only=False) == pc.count_substring_regex(arr, _YMD_PADDED).to_numpy(zero_copy_only=False)
-        )
-    if fast.any():
-        sub = sub.astype("string[pyarrow]")
-        sub[fast] = sub[fast].str.replace(_YMD_PADDED, r"\1-\2-\3", regex=True)
-    slow = ~fast
-    if slow.any():
-        sub[slow] = (
-            sub[slow]
-            .str.replace(_YMD, _pad_ymd, regex=True)
-            .str.replace(r"(\d{1,2})时(\d{1,2})分(?:(\d{1,2})秒)?", _hms, regex=True)
-            .str.replace(r"(\d{1,2})[时点]$", lambda m: f"{int(m.group(1)):02d}", regex=True)
-        )
-    sub = sub.str.replace(r"(\d{4}-\d{2}-\d{2})\s*T?\s*(\d)", r"\1 \2", regex=True).str.strip()
+    sub = (
+        sub.str.replace(_YMD, _pad_ymd, regex=True)
+        .str.replace(r"(\d{1,2})时(\d{1,2})分(?:(\d{1,2})秒)?", _hms, regex=True)
+        .str.replace(r"(\d{1,2})[时点]$", lambda m: f"{int(m.group(1)):02d}", regex=True)
+        .str.replace(r"(\d{4}-\d{2}-\d{2})\s*T?\s*(\d)", r"\1 \2", regex=True)
+        .str.strip()
+    )
     result = text.copy()
     result.loc[needs] = sub
     return result
