@@ -136,7 +136,12 @@ def parse_number(series: pd.Series, *, percent: bool = False) -> Parsed:
         bad[matched] = np.isnan(number[matched])
         lower[matched] = (_np_mask(pc.equal(parts.field("plus"), "+")) & ~np.isnan(number))[matched]
         todo &= ~matched
-    # 3) Anything else (full-width digits, exponents, inf, very long cells): cell by cell.
+    # 3) A cell with no decimal digit of any script is never a number (inf and NaN included): unreadable.
+    if todo.any():
+        wordy = todo & ~_np_mask(pc.match_substring_regex(arr, r"\p{Nd}"))
+        bad[wordy] = True
+        todo &= ~wordy
+    # 4) Anything else (full-width digits, exponents, very long cells): cell by cell.
     if todo.any():
         slow = _parse_number_cells(series[todo], percent=percent)
         values[todo] = slow.values.to_numpy(dtype="float64", na_value=np.nan)
