@@ -21,11 +21,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from smkit.data import aliases, lake, parsing, schema
-from smkit.data.ingest_commit import commit, ingest_lock, write_quarantine
+from smkit.data.ingest_commit import commit, ingest_lock
 from smkit.data.ingest_report import FileReport, IngestReport
-from smkit.data.readers import IngestError, max_cell_chars, read_export
+from smkit.data.ingest_stream import TRUNCATED, StreamedFile, clip_cells, ragged_rows, reason_kind
+from smkit.data.readers import IngestError, RawTable, max_cell_chars, read_export, stream_csv
 from smkit.data.schema import AMOUNT, BOOL, COUNT, DATE, INTEGER, LOWER_BOUND_COLUMN, RATE, SCORE, SECONDS, TEXT, TIMESTAMP
 from smkit.data.store import DEFAULT_TZ, TIME_COLUMNS, StoreError, check_store_path, default_store_path
 
@@ -80,8 +82,26 @@ def prepare(
 ) -> Prepared:
     """Read, map, parse and validate one file without touching the store."""
     path = Path(path)
-    spec = schema.get_table(table)
     raw = read_export(path, aliases.header_score(table, alias_file), aliases.text_columns(table, alias_file))
+    return prepare_raw(raw, path, table, platform=platform, account=account, tz=tz, alias_file=alias_file, now=now, earliest=earliest)
+
+
+def prepare_raw(
+    raw: RawTable,
+    path: Path,
+    table: str,
+    *,
+    platform: str | None = None,
+    account: str | None = None,
+    tz: str = DEFAULT_TZ,
+    alias_file: Path | None = None,
+    now: pd.Timestamp | None = None,
+    earliest: str | pd.Timestamp = EARLIEST_DATE,
+    rows: np.ndarray | None = None,
+) -> Prepared:
+    """Map, parse and validate rows already read: a whole file, or one block of a
+    streamed file (``rows``: the block's line numbers in the file)."""
+    spec = schema.get_table(table)
     frame = raw.frame
     if raw.ragged and len(frame) == 0:
         widths = Counter(r.fields for r in raw.ragged)
@@ -125,9 +145,11 @@ def prepare(
 
     # Row numbers as a spreadsheet shows them: the header is line header_row+1.
     first_line = raw.header_row + 2 if raw.encoding is not None or path.suffix.lower() in (".xlsx", ".xlsm") else 1
-    bad_ordinals = {r.index for r in raw.ragged if r.index >= 0}
-    ordinals = [i for i in range(len(frame) + len(bad_ordinals)) if i not in bad_ordinals][: len(frame)] if bad_ordinals else range(len(frame))
-    rows = pd.Series(np.asarray(ordinals, dtype="int64") + first_line, index=frame.index)
+    if rows is None:
+        bad_ordinals = {r.index for r in raw.ragged if r.index >= 0}
+        ordinals = [i for i in range(len(frame) + len(bad_ordinals)) if i not in bad_ordinals][: len(frame)] if bad_ordinals else range(len(frame))
+        rows = np.asarray(ordinals, dtype="int64") + first_line
+    rows = pd.Series(rows, index=frame.index)
     reasons = pd.Series("", index=frame.index, dtype=object)
     out = pd.DataFrame(index=frame.index)
     lower: pd.Series | None = None  # metrics exported as "at least" (10万+), per row
@@ -196,15 +218,15 @@ def prepare(
         reasons.iloc[-1] += TRUNCATED + "; "  # the last record kept its field count but ends inside a quote
 
     bad_rows = reasons != ""
-    quarantine = _clip_cells(frame[bad_rows], limit)
+    quarantine = clip_cells(frame[bad_rows], limit)
     quarantine.insert(0, "reason", reasons[bad_rows].str.rstrip("; "))
     quarantine.insert(0, "row", rows[bad_rows])
     quarantine.insert(0, "source_file", str(path))
     if raw.ragged:
-        quarantine = pd.concat([quarantine, _ragged_rows(raw, path, first_line, list(frame.columns), limit)], ignore_index=True)
+        quarantine = pd.concat([quarantine, ragged_rows(raw, path, first_line, list(frame.columns), limit)], ignore_index=True)
         quarantine = quarantine.sort_values("row", kind="stable").reset_index(drop=True)
     report.quarantined = len(quarantine)
-    report.quarantine_reasons = dict(Counter(_reason_kind(r) for r in quarantine["reason"]))
+    report.quarantine_reasons = dict(Counter(reason_kind(r) for r in quarantine["reason"]))
 
     good = out[~bad_rows]
     deduped = _drop_duplicate_keys(good, list(spec.key))
@@ -213,7 +235,6 @@ def prepare(
     return Prepared(deduped.reset_index(drop=True), extra_kinds, quarantine, report)
 
 
-TRUNCATED = "the file looks truncated: it ends mid-record (still downloading, or cut off?)"
 EXTRA_NAME_LIMIT = 64
 _KIND_NAMES = {INTEGER: "number", SCORE: "number", RATE: "rate", TEXT: "text"}
 
@@ -258,31 +279,6 @@ def _too_long(series: pd.Series, limit: int) -> pd.Series:
     if series.dtype.kind in "biufcmM" or isinstance(series.dtype, pd.BooleanDtype):
         return pd.Series(False, index=series.index)
     return (series.astype("string").str.len() > limit).fillna(False).astype(bool)
-
-
-def _clip_cells(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """Raw cells for the quarantine file as text, a cell over the limit cut to it."""
-    text = frame.astype(str).where(frame.notna(), "")
-    for column in text.columns:
-        too_long = text[column].str.len() > limit
-        if too_long.any():
-            text.loc[too_long, column] = text.loc[too_long, column].str.slice(0, limit) + "…"
-    return text
-
-
-def _ragged_rows(raw, path: Path, first_line: int, columns: list[str], limit: int) -> pd.DataFrame:
-    """Quarantine rows for records whose field count is not the header's; the raw record is kept whole in ``raw_record``."""
-    rows = []
-    last = len(raw.frame) + len(raw.ragged) - 1
-    for r in raw.ragged:
-        reason = f"row has {r.fields} fields, header has {r.expected}"
-        if raw.truncated and r.index == last:
-            reason += "; " + TRUNCATED
-        rows.append({"source_file": str(path), "row": first_line + r.index if r.index >= 0 else -1, "reason": reason, "raw_record": r.text[:limit]})
-    out = pd.DataFrame(rows)
-    for column in columns:
-        out[column] = ""
-    return out
 
 
 def _drop_duplicate_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -438,20 +434,51 @@ def _derive_keys(out: pd.DataFrame, table: str) -> None:
     for part in parts:
         values = out[part] if part in out else pd.Series("", index=out.index)
         if part == "published_at" and part in out:
-            values = values.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        pieces.append(values.astype("string").fillna(""))
-    joined = pieces[0].str.cat(pieces[1:], sep="\x1f")[need]
-    hashed = pd.Series([_stable_hash(s) for s in joined.to_numpy(dtype=object)], index=joined.index, dtype=object)
-    out[column] = current.astype(object).where(~need, hashed)
+            values = _utc_text(values)
+        piece = pa.array(values.astype("string[pyarrow]").fillna(""))
+        pieces.append((piece.combine_chunks() if isinstance(piece, pa.ChunkedArray) else piece).cast(pa.large_string()))
+    # Arrow joins the parts and hands UTF-8 bytes over; only the hash itself runs per row.
+    joined = pc.binary_join_element_wise(*pieces, pa.scalar("\x1f", pa.large_string()))
+    todo = np.flatnonzero(need.to_numpy(dtype=bool))
+    if len(todo) < len(out):
+        joined = joined.take(pa.array(todo))
+    blake = hashlib.blake2b
+    hashed = ["h" + blake(b, digest_size=8).hexdigest() for b in pc.cast(joined, pa.large_binary()).to_pylist()]
+    if len(todo) == len(out):
+        out[column] = pd.Series(pd.array(hashed, dtype="string[pyarrow]"), index=out.index)
+        return
+    keys = current.astype(object).to_numpy(copy=True)
+    keys[todo] = hashed
+    out[column] = pd.Series(keys, index=out.index, dtype=object)
+
+
+def _utc_text(values: pd.Series) -> pd.Series:
+    """Instants as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC), missing as missing: the text the keys are built from."""
+    utc = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    filled = utc.dropna()
+    if len(filled) and not (filled.min() >= pd.Timestamp("1970-01-01") and filled.max().year <= 9999):
+        return values.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")  # four-digit years after 1970 only on the fast path
+    # The text of each distinct day and two-digit field once, then taken per row (strftime per row is slow).
+    valid = utc.notna().to_numpy()
+    seconds = utc.to_numpy()[valid].astype("datetime64[s]").astype("int64")
+    days, clock = np.divmod(seconds, 86400)
+    codes, uniques = pd.factorize(days)
+    day_text = pa.array(np.datetime_as_string(uniques.astype("datetime64[D]"), unit="D").astype(object), pa.large_string())
+    two = pa.array([f"{i:02d}" for i in range(100)], pa.large_string())
+    hours, rest = np.divmod(clock, 3600)
+    minutes, secs = np.divmod(rest, 60)
+    parts = [day_text.take(codes), two.take(hours), two.take(minutes), two.take(secs)]
+    glue = [pa.scalar(g, pa.large_string()) for g in ("T", ":", ":", "Z")]
+    text = pc.binary_join_element_wise(parts[0], glue[0], parts[1], glue[1], parts[2], glue[2], parts[3], glue[3], pa.scalar("", pa.large_string()))
+    if not valid.all():
+        where = np.cumsum(valid) - 1
+        text = text.take(pa.array(where, mask=~valid))
+    return pd.Series(pd.array(text, dtype="string[pyarrow]"), index=values.index)
 
 
 def _stable_hash(text: str) -> str:
+    """The derived key of one row's joined parts (kept for callers and tests; :func:`_derive_keys` computes the same in bulk)."""
     return "h" + hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
-
-
-def _reason_kind(reason: str) -> str:
-    """Group quarantine reasons by what went wrong, without the offending value."""
-    return "; ".join(sorted({re.sub(r"'[^']*'|\"[^\"]*\"", "…", part).strip() for part in reason.split("; ") if part}))
 
 
 def ingest(
@@ -509,12 +536,12 @@ def ingest(
     stamp = pd.Timestamp.now(tz=tz)
     try:
         with ingest_lock(store_path):
-            prepared = [prepare(f, table, platform=platform, account=account, tz=tz, alias_file=alias_path, now=now, earliest=floor) for f in files]
+            options = {"platform": platform, "account": account, "tz": tz, "alias_file": alias_path, "now": now, "earliest": floor}
+            prepared = [_open(Path(f), table, options) for f in files]
             base = Path(report_dir) if report_dir else store_path.parent
             run_id = stamp.strftime("%Y%m%d-%H%M%S-%f")
             written: list[Path] = []
             try:
-                write_quarantine(prepared, base, run_id, written)
                 report = commit(store_path, table, tz, prepared, base, run_id, stamp, started, written)
             except BaseException:
                 for path in written:
@@ -525,6 +552,15 @@ def ingest(
             shutil.rmtree(store_path, ignore_errors=True)
         raise
     return report
+
+
+def _open(path: Path, table: str, options: dict) -> Prepared | StreamedFile:
+    """A file read and prepared whole, or, when larger than memory should hold, a stream of prepared blocks."""
+    alias_file = options["alias_file"]
+    stream = stream_csv(path, aliases.header_score(table, alias_file), aliases.text_columns(table, alias_file))
+    if stream is None:
+        return prepare(path, table, **options)
+    return StreamedFile(stream, lambda raw, rows: prepare_raw(raw, path, table, rows=rows, **options))
 
 
 def _check_tz(tz: str) -> None:

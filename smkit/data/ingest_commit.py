@@ -18,11 +18,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+
 from smkit.data import lake
 from smkit.data.ingest_report import IngestReport
 from smkit.data.readers import IngestError
 from smkit.data.safe_csv import write_csv
-from smkit.data.store import StoreError, connect, ensure_table, lock_timeout, plain_error, upsert
+from smkit.data.schema import BOOL, INTEGER, SCORE, TEXT, get_table
+from smkit.data.store import StoreError, connect, ensure_table, lock_timeout, plain_error, quote, upsert, upsert_from
 
 
 @contextlib.contextmanager
@@ -52,6 +56,14 @@ def ingest_lock(store_path: Path):
         yield
     finally:
         os.close(fd)  # closing releases the lock; a killed process releases it too
+
+
+def stream_memory_mb() -> int:
+    """DuckDB's memory while a streamed file is written (``$SMKIT_STREAM_MEMORY_MB``, default 512)."""
+    try:
+        return max(128, int(os.environ.get("SMKIT_STREAM_MEMORY_MB", 512)))
+    except ValueError:
+        return 512
 
 
 def _check_space(store_path: Path, prepared: list) -> None:
@@ -88,7 +100,8 @@ def write_quarantine(prepared: list, base: Path, run_id: str, written: list[Path
 
 
 def commit(store_path, table, tz, prepared, base, run_id, stamp, started, written) -> IngestReport:
-    """Upsert every file in one transaction; the report is on disk before the commit."""
+    """Upsert every file (a streamed file block by block) in one transaction; the
+    quarantine files and the report are on disk before the commit."""
     _check_space(store_path, prepared)
     extra: dict[str, str] = {}
     for p in prepared:
@@ -102,11 +115,22 @@ def commit(store_path, table, tz, prepared, base, run_id, stamp, started, writte
         raise IngestError(str(exc) + "; nothing was written") from None
     with con:
         try:
+            if any(hasattr(p, "chunks") for p in prepared):  # streamed: DuckDB keeps to a budget and writes the rest to disk
+                con.execute(f"SET memory_limit = '{stream_memory_mb()}MB'")
+            _drop_staging(con)  # left by an ingest that was killed
+            # A streamed file's blocks go to a staging table first, each block committed on its own:
+            # DuckDB holds a transaction's appended rows in memory, so the one transaction below
+            # then moves the whole file with a single statement. The target is untouched until then.
+            staged = {i: _stage(con, table, p, f"{STAGING}{i}", extra) for i, p in enumerate(prepared) if hasattr(p, "chunks")}
             con.execute("BEGIN TRANSACTION")
             ensure_table(con, table, extra)
-            for p in prepared:
-                if len(p.frame):
+            for i, p in enumerate(prepared):
+                if i in staged:
+                    name, columns, rows = staged[i]
+                    p.report.inserted, p.report.updated = upsert_from(con, table, quote(name), columns, rows)
+                elif len(p.frame):
                     p.report.inserted, p.report.updated = upsert(con, table, p.frame)
+            write_quarantine(prepared, base, run_id, written)  # inside the transaction: a failure here writes nothing
             report.seconds = round(time.perf_counter() - started, 3)
             _write_report(rfile, report, "committing")
             written.append(rfile)
@@ -119,10 +143,58 @@ def commit(store_path, table, tz, prepared, base, run_id, stamp, started, writte
             if isinstance(exc, IngestError):
                 raise
             raise IngestError(f"cannot write the store {store_path}: {plain_error(exc)}; nothing was written, the store is as it was") from None
+        finally:
+            with contextlib.suppress(Exception):
+                _drop_staging(con)
     written.clear()  # committed: the quarantine files and the report stay
     with contextlib.suppress(OSError):
         _write_report(rfile, report, "committed")
     return report
+
+
+STAGING = "_smkit_staging_"
+_KIND_OF_TYPE = {"BIGINT": INTEGER, "DOUBLE": SCORE, "BOOLEAN": BOOL, "VARCHAR": TEXT}
+
+
+def _drop_staging(con) -> None:
+    for (name,) in con.execute("SELECT table_name FROM information_schema.tables WHERE starts_with(table_name, ?)", [STAGING]).fetchall():
+        con.execute(f"DROP TABLE IF EXISTS {quote(name)}")
+
+
+def _stage(con, table: str, streamed, name: str, extra: dict[str, str]) -> tuple[str, list[str], int]:
+    """Write a streamed file's blocks to the staging table ``name``, keep the last row of each
+    natural key (as a whole read does), and return ``(name, columns, rows)``; ``extra`` gains
+    the open columns the blocks found, typed as wide as the staging table needed."""
+    blocks = f"{name}_blocks"
+    ensure_table(con, table, streamed.extra_kinds, name=blocks)
+    con.execute(f"ALTER TABLE {quote(blocks)} ADD COLUMN _seq BIGINT")
+    columns: list[str] = []
+    seen = 0
+    for block in streamed.chunks():
+        if block.extra_kinds:
+            ensure_table(con, table, block.extra_kinds, name=blocks)
+            extra.update({c: k for c, k in block.extra_kinds.items() if c not in extra})
+        if not len(block.frame):
+            continue
+        columns += [c for c in block.frame.columns if c not in columns]
+        arrow = pa.Table.from_pandas(block.frame, preserve_index=False)
+        con.register("_block", arrow.append_column("_seq", pa.array(np.arange(seen, seen + len(block.frame), dtype="int64"))))
+        cols = ", ".join(quote(c) for c in block.frame.columns)
+        con.execute(f"INSERT INTO {quote(blocks)} ({cols}, _seq) SELECT {cols}, _seq FROM _block")
+        con.unregister("_block")
+        seen += len(block.frame)
+    types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {quote(blocks)}").fetchall()}
+    extra.update({c: _KIND_OF_TYPE.get(types[c], TEXT) for c in extra if c in types and types[c] != "TIMESTAMP WITH TIME ZONE"})
+    keys = ", ".join(quote(k) for k in get_table(table).key)
+    distinct = con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {keys} FROM {quote(blocks)})").fetchone()[0]
+    if distinct == seen:
+        con.execute(f"ALTER TABLE {quote(blocks)} RENAME TO {quote(name)}")
+    else:  # a key in two blocks: the later row wins, as in a whole read
+        con.execute(f"CREATE TABLE {quote(name)} AS SELECT * FROM {quote(blocks)} QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY _seq DESC) = 1")
+        con.execute(f"DROP TABLE {quote(blocks)}")
+        streamed.report.duplicates += seen - distinct
+        streamed.report.accepted -= seen - distinct
+    return name, columns, distinct
 
 
 def _write_report(path: Path, report: IngestReport, status: str) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # The largest whole number stored exactly (2**53): above it a count is not a measurement.
 MAX_COUNT = 2**53
@@ -47,6 +49,8 @@ _TIMESTAMP_FORMATS = (
 # Excel stores dates as days since 1899-12-30; anything in this range is a
 # plausible serial (1954 to 2173) rather than a yyyymmdd number.
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# Date cells skip the passes that cannot match them (tests turn this off to compare with trying every pass).
+FAST_DATES = True
 _EXCEL_SERIAL_RANGE = (20000, 100000)
 
 
@@ -75,7 +79,111 @@ def parse_number(series: pd.Series, *, percent: bool = False) -> Parsed:
 
     ``percent`` says that ``%`` is allowed (rates); in a count a ``%`` is an error.
     Values ending in ``+`` are returned at their bound and flagged in ``lower_bound``.
+
+    Cells in the usual ASCII spellings are read by Arrow compute on the whole
+    column at once (no Python per cell); only the rare rest (full-width digits,
+    exponents, ``inf``) goes through :func:`_parse_number_cells`, whose result
+    for every cell is the reference the fast path is tested against.
     """
+    index = series.index
+    if series.dtype.kind in "biufb":
+        return _parse_number_cells(series, percent=percent)
+    missing = missing_mask(series)
+    n = len(series)
+    arr = _arrow_text(_as_text(series).where(~missing))
+    values = np.full(n, np.nan)
+    bad = np.zeros(n, dtype=bool)
+    lower = np.zeros(n, dtype=bool)
+    todo = _np_mask(pc.is_valid(arr))
+    short = todo & _np_mask(pc.less_equal(pc.utf8_length(arr), _FAST_MAX_CHARS))
+    # 1) The spellings exports use, taken apart from the end with string kernels: 1.2万, 10万+, 12.5%, 3,456.
+    pct = _np_mask(pc.ends_with(arr, "%"))
+    core = _drop_last(arr, pct)
+    plus = _np_mask(pc.ends_with(core, "+"))
+    core = _drop_last(core, plus)
+    scale = np.ones(n)
+    two = _np_mask(pc.ends_with(core, "百万"))
+    scale[two] = _SCALES["百万"]
+    one = np.zeros(n, dtype=bool)
+    for unit in ("万", "亿", "千", "w", "W", "k", "K", "m", "M"):
+        hit = _np_mask(pc.ends_with(core, unit)) & ~two
+        scale[hit] = _SCALES[unit.lower()]
+        one |= hit
+    core = _drop_last(_drop_last(core, two), two | one)
+    fast = short & _np_mask(pc.match_substring_regex(core, _CORE_RE2))
+    if fast.any():
+        digits = pc.replace_substring(pc.replace_substring(_only(core, fast), ",", ""), "，", "")
+        number = np.where(fast, pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False), np.nan) * scale
+        number = np.where(pct, number / 100.0, number) if percent else np.where(pct, np.nan, number)
+        values[fast] = number[fast]
+        bad[fast] = np.isnan(number[fast])
+        lower[fast] = (plus & ~np.isnan(number))[fast]
+    # 2) The same grammar with blanks between the parts, by Arrow's RE2.
+    todo &= ~fast
+    if todo.any():
+        parts = pc.extract_regex(_only(arr, todo & short), _NUMBER_RE2)
+        matched = _np_mask(pc.is_valid(parts))
+        digits = pc.replace_substring_regex(parts.field("num"), "[,，]", "")
+        has_digit = _np_mask(pc.match_substring_regex(digits, r"\d")) & matched
+        number = np.where(has_digit, pc.cast(_only(digits, has_digit), pa.float64()).to_numpy(zero_copy_only=False), np.nan)
+        factor = np.ones(n)
+        for name, value in _SCALES.items():
+            factor[_np_mask(pc.equal(pc.utf8_lower(parts.field("scale")), name))] = value
+        number = number * factor
+        is_pct = _np_mask(pc.equal(parts.field("pct"), "%"))
+        number = np.where(is_pct, number / 100.0, number) if percent else np.where(is_pct, np.nan, number)
+        values[matched] = number[matched]
+        bad[matched] = np.isnan(number[matched])
+        lower[matched] = (_np_mask(pc.equal(parts.field("plus"), "+")) & ~np.isnan(number))[matched]
+        todo &= ~matched
+    # 3) A cell with no decimal digit of any script is never a number (inf and NaN included): unreadable.
+    if todo.any():
+        wordy = todo & ~_np_mask(pc.match_substring_regex(arr, r"\p{Nd}"))
+        bad[wordy] = True
+        todo &= ~wordy
+    # 4) Anything else (full-width digits, exponents, very long cells): cell by cell.
+    if todo.any():
+        slow = _parse_number_cells(series[todo], percent=percent)
+        values[todo] = slow.values.to_numpy(dtype="float64", na_value=np.nan)
+        bad[todo] = slow.bad.to_numpy(dtype=bool)
+        lower[todo] = slow.lower_bound.to_numpy(dtype=bool)
+    # inf, Infinity and 1e309 are not measurements: the cell is unreadable, never stored.
+    infinite = np.isinf(values)
+    values[infinite] = np.nan
+    return Parsed(pd.Series(values, index=index), pd.Series(bad | infinite, index=index), pd.Series(lower, index=index))
+
+
+def _drop_last(arr: pa.Array, mask: np.ndarray) -> pa.Array:
+    """``arr`` with the last character removed where ``mask`` holds."""
+    if not mask.any():
+        return arr
+    return pc.if_else(pa.array(mask), pc.utf8_slice_codeunits(arr, 0, -1), arr)
+
+
+def _only(arr: pa.Array, mask: np.ndarray) -> pa.Array:
+    return pc.if_else(pa.array(mask), arr, pa.scalar(None, arr.type))
+
+
+# The fast path reads a cell with Arrow only when it is short and in ASCII
+# (RE2's \d is ASCII, Python's is not): plain decimals, then the export spellings.
+_FAST_MAX_CHARS = 30
+# A number as Python's pattern reads it, its unit, + and % already taken off; at least one digit.
+_CORE_RE2 = r"^[+-]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)$"
+_NUMBER_RE2 = r"^(?P<num>[+-]?(?:\d[\d,，]*)?(?:\.\d+)?) *(?P<scale>百万|万|亿|千|[wWkKmM])? *(?P<plus>\+)? *(?P<pct>%)?$"
+
+
+def _arrow_text(series: pd.Series) -> pa.Array:
+    arr = pa.array(series.astype("string[pyarrow]"))
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _np_mask(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """An Arrow boolean result as a NumPy mask, null as False."""
+    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _parse_number_cells(series: pd.Series, *, percent: bool = False) -> Parsed:
+    """The reference reader (pandas and Python's ``re``, Unicode-aware): every spelling :func:`parse_number` accepts."""
     index = series.index
     no_flags = pd.Series(False, index=index)
     if series.dtype.kind in "biufb":
@@ -162,11 +270,30 @@ def parse_seconds(series: pd.Series) -> Parsed:
         return Parsed(values.where(~infinite), infinite)
     missing = missing_mask(series)
     text = _as_text(series)
-    values = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
+    values = pd.Series(np.nan, index=series.index)
+    # A cell with a unit or a colon (18秒, 1:20) is never a plain number: only the rest go to to_numeric.
+    maybe_number = ~_np_mask(pc.match_substring_regex(_arrow_text(text), r"[:秒分时]")) if FAST_DATES else np.ones(len(text), dtype=bool)
+    if maybe_number.any():
+        values[maybe_number] = pd.to_numeric(text.where(~missing)[maybe_number], errors="coerce").astype("float64")
     infinite = pd.Series(np.isinf(values.to_numpy(dtype="float64", na_value=np.nan)), index=series.index)
     values = values.where(~infinite)
     todo = values.isna() & ~missing & ~infinite
     bad = infinite.copy()
+    if todo.any() and FAST_DATES:  # ASCII and 小时/分钟/秒 only: Arrow's RE2 reads these as Python's re does
+        arr = _arrow_text(text.where(todo))
+        plain = _np_mask(pc.is_valid(arr)) & ~_np_mask(pc.match_substring_regex(arr, r"[^\x00-\x7f小时分钟秒]"))
+        for pattern in (_DURATION, _CLOCK):
+            parts = pc.extract_regex(_only(arr, plain), ("(?i)" if pattern.flags & re.IGNORECASE else "") + pattern.pattern)
+            found = plain & _np_mask(pc.is_valid(parts))
+            found &= np.any([_np_mask(pc.greater(pc.utf8_length(parts.field(g)), 0)) for g in ("h", "m", "s")], axis=0)
+            if found.any():
+                h, m, sec = (
+                    np.nan_to_num(pc.cast(pc.if_else(pc.equal(parts.field(g), ""), None, parts.field(g)), pa.float64()).to_numpy(zero_copy_only=False), nan=0.0)
+                    for g in ("h", "m", "s")
+                )
+                values[found] = (h * 3600 + m * 60 + sec)[found]
+                todo &= ~found
+                plain &= ~found
     if todo.any():
         sub = text[todo]
         seconds = pd.Series(np.nan, index=sub.index)
@@ -209,7 +336,11 @@ def parse_timestamp(series: pd.Series, tz: str) -> Parsed:
             out.loc[is_datetime] = parse_timestamp(cells, tz).values.astype(out.dtype)
     text = _as_text(raw)
     text = text.where(out.isna())
-    numeric = pd.to_numeric(text, errors="coerce").astype("float64")
+    # A cell that starts like a date (2026-, 2026/, 2026年) is never a number: only the rest go to to_numeric.
+    maybe_number = ~_np_mask(pc.match_substring_regex(_arrow_text(text), r"^[0-9]{4}[-/年]")) if FAST_DATES else np.ones(len(text), dtype=bool)
+    numeric = pd.Series(np.nan, index=index)
+    if maybe_number.any():
+        numeric[maybe_number] = pd.to_numeric(text[maybe_number], errors="coerce").astype("float64")
     serial = numeric.between(*_EXCEL_SERIAL_RANGE).fillna(False).astype(bool)
     if serial.any():
         out.loc[serial] = _from_numbers(numeric[serial], tz, out.loc[serial]).values
@@ -221,11 +352,18 @@ def parse_timestamp(series: pd.Series, tz: str) -> Parsed:
         out.loc[has_offset] = aware.dt.tz_convert(tz)
     naive_text = norm.where(~has_offset)
     naive = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
+    # A format's separators (: - /) are literal, and no directive matches them, so a
+    # format is tried only on cells with as many of each: no 1M-cell pass that fails.
+    arrow_text = _arrow_text(naive_text)
+    separators = [pc.count_substring(arrow_text, sep).to_numpy(zero_copy_only=False) for sep in ":-/"]
     for fmt in _TIMESTAMP_FORMATS:
-        todo = naive.isna() & naive_text.notna()
+        todo = (naive.isna() & naive_text.notna()).to_numpy()
         if not todo.any():
             break
-        naive.loc[todo] = pd.to_datetime(naive_text[todo], format=fmt, errors="coerce")
+        for sep, counts in zip(":-/", separators):
+            todo = todo & ((np.nan_to_num(counts, nan=-1) == fmt.count(sep)) | (not FAST_DATES))
+        if todo.any():
+            naive.loc[todo] = pd.to_datetime(naive_text[todo], format=fmt, errors="coerce")
     todo = naive.isna() & naive_text.notna()
     if todo.any():  # remaining ISO variants such as 2026-11-26T14:03:00.5
         naive.loc[todo] = pd.to_datetime(naive_text[todo], format="ISO8601", errors="coerce")
@@ -253,7 +391,32 @@ def _from_numbers(numbers: pd.Series, tz: str, out: pd.Series) -> Parsed:
 
 
 def _normalise_date_text(text: pd.Series) -> pd.Series:
-    """Rewrite Chinese and slashed date spellings into ISO-like text."""
+    """Rewrite Chinese and slashed date spellings into ISO-like text.
+
+    Cells in ASCII (and 年月日) whose dates are already zero-padded are rewritten
+    by Arrow's regexes over the whole column; the rest cell by cell in Python
+    (:func:`_normalise_date_cells`, the reference)."""
+    if not FAST_DATES or not len(text):
+        return _normalise_date_cells(text)
+    arr = _arrow_text(text)
+    plain = _np_mask(pc.is_valid(arr)) & ~_np_mask(pc.match_substring_regex(arr, r"[^\x00-\x7f年月日]"))
+    ymd, padded = (pc.count_substring_regex(arr, p).to_numpy(zero_copy_only=False) for p in (_YMD, _YMD_PADDED))
+    fast = plain & (np.nan_to_num(ymd, nan=-1) == np.nan_to_num(padded, nan=-2))
+    out = pc.replace_substring_regex(arr, r" (\d):", r" 0\1:")
+    needs = _np_mask(pc.match_substring_regex(out, r"[年月日时分秒/.T]"))
+    done = pc.replace_substring_regex(pc.replace_substring_regex(out, _YMD_PADDED, r"\1-\2-\3"), r"(\d{4}-\d{2}-\d{2})\s*T?\s*(\d)", r"\1 \2")
+    done = pc.if_else(pa.array(needs), pc.utf8_trim_whitespace(done), out)
+    result = pd.Series(pd.array(done, dtype="string[pyarrow]"), index=text.index).where(fast, None)
+    if (~fast).any():
+        rest = ~fast & text.notna().to_numpy()
+        if rest.any():
+            result[rest] = _normalise_date_cells(text[rest]).astype("string[pyarrow]")
+    return result.where(text.notna(), None)
+
+
+def _normalise_date_cells(text: pd.Series) -> pd.Series:
+    """The cell-by-cell rewrite: Python's ``re`` on every cell."""
+    text = text.astype(object).astype("string[python]")
     # "2026-11-26 9:05" -> zero-padded hour so the strptime formats match
     text = text.str.replace(r" (\d):", r" 0\1:", regex=True)
     needs = text.str.contains(r"[年月日时分秒/.T]", regex=True).fillna(False).astype(bool)
@@ -261,7 +424,7 @@ def _normalise_date_text(text: pd.Series) -> pd.Series:
         return text
     sub = text[needs]
     sub = (
-        sub.str.replace(r"(\d{4})[年/.](\d{1,2})[月/.](\d{1,2})日?", _pad_ymd, regex=True)
+        sub.str.replace(_YMD, _pad_ymd, regex=True)
         .str.replace(r"(\d{1,2})时(\d{1,2})分(?:(\d{1,2})秒)?", _hms, regex=True)
         .str.replace(r"(\d{1,2})[时点]$", lambda m: f"{int(m.group(1)):02d}", regex=True)
         .str.replace(r"(\d{4}-\d{2}-\d{2})\s*T?\s*(\d)", r"\1 \2", regex=True)
@@ -270,6 +433,10 @@ def _normalise_date_text(text: pd.Series) -> pd.Series:
     result = text.copy()
     result.loc[needs] = sub
     return result
+
+
+_YMD = r"(\d{4})[年/.](\d{1,2})[月/.](\d{1,2})日?"
+_YMD_PADDED = r"(\d{4})[年/.](\d{2})[月/.](\d{2})日?"
 
 
 def _pad_ymd(match: re.Match[str]) -> str:

@@ -227,10 +227,17 @@ def unique_names(header: list[str]) -> list[str]:
     return names
 
 
-def _read_csv_as(path: Path, encoding: str, header_score, text_columns) -> RawTable:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+@dataclass(frozen=True)
+class _Layout:
+    delimiter: str
+    lines: list[list[str]]  # the first rows, split
+    header_row: int
+    names: list[str]
+    text_cols: set[str]
 
+
+def _csv_layout(path: Path, encoding: str, header_score, text_columns) -> _Layout:
+    """Delimiter, header row and column names of a CSV, from its first rows."""
     head = _read_head(path, encoding)
     if not head.strip():
         raise IngestError(f"{path}: the file has no text")
@@ -252,7 +259,15 @@ def _read_csv_as(path: Path, encoding: str, header_score, text_columns) -> RawTa
     if sum(1 for c in header if c) < 2 and header_score(header) == 0:
         raise IngestError(f"{path}: not a table (no header row with column names was found in the first {SNIFF_ROWS} lines)")
     names = unique_names(header)
-    text_cols = set(text_columns(header)) & set(names)
+    return _Layout(delimiter, lines, header_row, names, set(text_columns(header)) & set(names))
+
+
+def _read_csv_as(path: Path, encoding: str, header_score, text_columns) -> RawTable:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    layout = _csv_layout(path, encoding, header_score, text_columns)
+    delimiter, lines, header_row, names, text_cols = layout.delimiter, layout.lines, layout.header_row, layout.names, layout.text_cols
     invalid: list[tuple[int, int | None, str]] = []
 
     def on_invalid(row) -> str:
@@ -381,3 +396,89 @@ def _read_excel(path: Path, header_score, text_columns) -> RawTable:
     frame = frame.loc[:, [not c.startswith("Unnamed:") or frame[c].notna().any() for c in frame.columns]]
     skipped = tuple(",".join(c for c in row if c) for row in lines[:header_row])
     return RawTable(frame, header_row, None, skipped, formula_cells=formulas)
+
+
+def stream_bytes() -> int:
+    """Files larger than this are read in blocks (``$SMKIT_STREAM_MB``, default 128 MB; 0 streams every UTF-8 CSV)."""
+    try:
+        return int(max(0.0, float(os.environ.get("SMKIT_STREAM_MB", 128))) * (1 << 20))
+    except ValueError:
+        return 128 << 20
+
+
+def block_bytes() -> int:
+    """The size of one block of a streamed file (``$SMKIT_BLOCK_KB``, default 16 MB), at least room for a record of :func:`max_cell_chars`."""
+    return max(_env_int("SMKIT_BLOCK_KB", 16 << 10) << 10, 4 * max_cell_chars() + 4096)
+
+
+@dataclass
+class CsvStream:
+    """A large UTF-8 CSV read block by block with the header found as for a whole read.
+
+    Every column is read as text (a block cannot know the types of the rest of
+    the file); the parsers read text and typed cells alike. ``ragged`` grows as
+    blocks are read; ``truncated`` is known once the last block is read.
+    """
+
+    path: Path
+    encoding: str
+    header_row: int
+    skipped_rows: tuple[str, ...]
+    names: list[str]
+    delimiter: str
+    ragged: list[Ragged]
+    truncated: bool = False
+
+    def frames(self):
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        skip = self.header_row + 1
+
+        def on_invalid(row) -> str:
+            self.ragged.append(Ragged(row.number - skip - 1, row.actual_columns, len(self.names), row.text))
+            return "skip"
+
+        try:
+            reader = pacsv.open_csv(
+                self.path,
+                read_options=pacsv.ReadOptions(column_names=self.names, skip_rows=skip, use_threads=False, block_size=block_bytes()),
+                parse_options=pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.string() for c in self.names}, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True
+                ),
+            )
+            for batch in reader:
+                frame = pa.Table.from_batches([batch]).to_pandas()
+                frame.columns = [str(c).strip() for c in frame.columns]
+                yield frame
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            text = _first_line(exc)
+            if "UTF8" in text:
+                line, mixed = _first_non_utf8_line(self.path)
+                raise IngestError(_mixed_message(self.path, line) if mixed else f"{self.path}: cannot decode the file as UTF-8") from None
+            raise IngestError(f"{self.path}: not a well-formed table ({text})") from None
+        except OSError as exc:
+            raise IngestError(f"{self.path}: cannot read the file ({exc.strerror or exc})") from None
+
+    def finish(self, good_rows: int) -> None:
+        """Set ``truncated`` once every block is read (``good_rows``: records with the header's width)."""
+        no_line_end, open_quote = _ends_mid_record(self.path)
+        last = good_rows + len(self.ragged) - 1
+        cut_short = bool(self.ragged) and self.ragged[-1].index == last and self.ragged[-1].fields < self.ragged[-1].expected
+        self.truncated = no_line_end and (open_quote or cut_short)
+
+
+def stream_csv(path: Path, header_score: Callable[[list[str]], int], text_columns: Callable[[list[str]], list[str]]) -> CsvStream | None:
+    """A :class:`CsvStream` for a UTF-8 CSV larger than :func:`stream_bytes`; ``None`` for any other file (read it whole)."""
+    try:
+        if path.suffix.lower() not in CSV_SUFFIXES or not path.is_file() or path.stat().st_size <= stream_bytes():
+            return None
+    except OSError:
+        return None
+    encoding = detect_encoding(path)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return None  # other encodings are transcoded in memory by the whole read
+    layout = _csv_layout(path, encoding, header_score, text_columns)
+    skipped = tuple(",".join(c for c in row if c) for row in layout.lines[: layout.header_row])
+    return CsvStream(path, encoding, layout.header_row, skipped, layout.names, layout.delimiter, [])

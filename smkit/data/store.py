@@ -162,15 +162,17 @@ def quote(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
-def ensure_table(con: duckdb.DuckDBPyConnection, table: str, extra: dict[str, str]) -> None:
-    """Create ``table`` if missing and add any open columns it does not have yet."""
+def ensure_table(con: duckdb.DuckDBPyConnection, table: str, extra: dict[str, str], name: str | None = None) -> None:
+    """Create ``table`` (or a table ``name`` with its columns) if missing and add any open columns it does not have yet."""
     spec = get_table(table)
     columns = {**spec.columns, **{c: k for c, k in extra.items() if c not in spec.columns}}
-    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0]
+    name = name or table
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0]
     if not exists:
         body = ", ".join(f"{quote(c)} {DUCKDB_TYPES[k]}" for c, k in columns.items())
-        con.execute(f"CREATE TABLE {quote(table)} ({body})")
+        con.execute(f"CREATE TABLE {quote(name)} ({body})")
         return
+    table = name
     have = {r[0].lower(): r[1] for r in con.execute(f"DESCRIBE {quote(table)}").fetchall()}
     for column, kind in columns.items():
         stored = have.get(column.lower())
@@ -204,20 +206,27 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> t
     number was, never erases what is stored. Returns ``(inserted, updated)``;
     the caller holds the transaction (and rolls it back on error).
     """
-    spec = get_table(table)
     # Through Arrow: DuckDB scans an Arrow table several times faster than a DataFrame.
     con.register("_incoming", pa.Table.from_pandas(frame, preserve_index=False))
+    try:
+        return upsert_from(con, table, "_incoming", list(frame.columns), len(frame))
+    finally:
+        con.unregister("_incoming")
+
+
+def upsert_from(con: duckdb.DuckDBPyConnection, table: str, source: str, columns: list[str], rows: int) -> tuple[int, int]:
+    """:func:`upsert` from a table or view already in DuckDB (``rows`` rows, no key twice)."""
+    spec = get_table(table)
     match = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM i.{quote(k)}" for k in spec.key)
-    updated = con.execute(f"SELECT count(*) FROM {quote(table)} t WHERE EXISTS (SELECT 1 FROM _incoming i WHERE {match})").fetchone()[0]
+    updated = con.execute(f"SELECT count(*) FROM {quote(table)} t WHERE EXISTS (SELECT 1 FROM {source} i WHERE {match})").fetchone()[0]
     if updated:
-        sets = ", ".join(f"{quote(c)} = coalesce(i.{quote(c)}, t.{quote(c)})" for c in frame.columns if c not in spec.key)
+        sets = ", ".join(f"{quote(c)} = coalesce(i.{quote(c)}, t.{quote(c)})" for c in columns if c not in spec.key)
         if sets:
-            con.execute(f"UPDATE {quote(table)} t SET {sets} FROM _incoming i WHERE {match}")
-    cols = ", ".join(quote(c) for c in frame.columns)
+            con.execute(f"UPDATE {quote(table)} t SET {sets} FROM {source} i WHERE {match}")
+    cols = ", ".join(quote(c) for c in columns)
     new_rows = "" if not updated else f" WHERE NOT EXISTS (SELECT 1 FROM {quote(table)} t WHERE {match})"
-    con.execute(f"INSERT INTO {quote(table)} ({cols}) SELECT {cols} FROM _incoming i{new_rows}")
-    con.unregister("_incoming")
-    return len(frame) - updated, updated
+    con.execute(f"INSERT INTO {quote(table)} ({cols}) SELECT {cols} FROM {source} i{new_rows}")
+    return rows - updated, updated
 
 
 def fingerprint(store: str | Path | None = None) -> str:
