@@ -29,6 +29,7 @@ import nbformat
 from smkit import i18n
 from smkit.run.catalog import Manifest, Playbook
 from smkit.run.messages import HEADLINES, INDEX, REPORT, playbook_name
+from smkit.run.parameter_help import help_text
 
 # Chinese pages use a CJK font first; English pages a Latin one (a CJK font draws quotes and dots full width)
 FONTS_ZH = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "Helvetica Neue", Arial, sans-serif'
@@ -137,7 +138,7 @@ def _parameters_table(params: dict[str, Any], book: Playbook, lang: str) -> str:
             shown = html.escape(REPORT("empty_default", lang))
         else:
             shown = f"{html.escape(str(value))} <span class='smkit-secondary'>{html.escape(REPORT('default', lang))}</span>"
-        rows.append(f"<tr><td><code class='smkit-param'>{html.escape(p.name)}</code></td><td>{shown}</td><td>{html.escape(p.help)}</td></tr>")
+        rows.append(f"<tr><td><code class='smkit-param'>{html.escape(p.name)}</code></td><td>{shown}</td><td>{html.escape(help_text(p.help, lang))}</td></tr>")
     if not rows:
         return ""
     head = "".join(f"<th>{html.escape(REPORT(k, lang))}</th>" for k in ("col_parameter", "col_value", "col_meaning"))
