@@ -11,6 +11,11 @@ from smkit.sample import build_sample_store
 NOW = pd.Timestamp("2026-11-26 12:00", tz="Asia/Shanghai")
 
 
+# Costly fixtures are session-scoped even when one module uses them: under xdist a
+# module-scoped fixture is torn down and built again whenever the worker runs
+# another module's test in between, which doubled the language runs (3.5 minutes).
+
+
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> Path:
     """A store built from a small sample (scale 0.2), shared by read-only tests."""

@@ -225,7 +225,7 @@ def test_false_positive_rate_and_coverage_over_2000_simulated_experiments():
 
 
 # --- analysis of data: planted truths, degenerate input, decisions
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def experiments(sample_store):
     import smkit
 

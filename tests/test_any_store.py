@@ -201,7 +201,7 @@ def test_market_analysis_on_posts_and_mentions_says_where_follower_growth_would_
 # --- the examples ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def douyin_only(tmp_path_factory) -> Path:
     store = tmp_path_factory.mktemp("douyin") / "F.duckdb"
     proc = subprocess.run(

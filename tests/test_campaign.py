@@ -117,7 +117,7 @@ def test_poisson_interval_is_garwoods():
     assert stats.poisson_interval(0)[0] == 0.0
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reviews(sample_store):
     cfg = setup(store=str(sample_store))
     return {cid: pb.run(cfg, pb.settings(campaign_id=cid)) for cid in ("CMP-AUTUMN-DOUYIN", "CMP-SPRING-WEIBO")}

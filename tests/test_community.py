@@ -15,7 +15,7 @@ from smkit.data.schema import normalise_event_type, normalise_feedback_status
 from smkit.sample.people import _community
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def world():
     return sample.generate(seed=7, scale=1.0)
 
@@ -97,7 +97,7 @@ def test_the_sample_keeps_the_other_tables_and_plants_its_truths(world):
 from smkit.playbooks.community import churn, events, feedback, growth, points  # noqa: E402
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def effects(world):
     act = world["community_activity"]
     daily = events.daily_series(act, pd.Timestamp(act["date"].min()), pd.Timestamp(act["date"].max()))

@@ -13,7 +13,7 @@ from smkit.playbooks.data_overview import report
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def result(sample_store):
     import datetime as dt
 

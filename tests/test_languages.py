@@ -34,7 +34,7 @@ from smkit import i18n
 from smkit.data.ingest import ingest
 from smkit.run import catalog
 
-# one worker holds the module: a module fixture is built once per xdist worker, and these runs are the suite's longest
+# one worker holds the module (its session fixtures, see conftest, are the suite's longest runs)
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("languages")]
 
 PLAYBOOKS = (
@@ -197,7 +197,7 @@ def read_page(path: Path) -> Page:
 # ---------------------------------------------------------------- the runs
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def store(sample_store, tmp_path_factory) -> Path:
     """The sample store and two Douyin posts whose titles are scripts, one of them in the autumn campaign."""
     root = tmp_path_factory.mktemp("hostile")
@@ -215,7 +215,7 @@ def store(sample_store, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def runs(store, tmp_path_factory) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
     """``smkit run --all --jobs 2`` once per language; the zh run with ``--fail-at-level II``, the en run with ``I``."""
     root = tmp_path_factory.mktemp("languages")
@@ -241,7 +241,7 @@ def report(runs, lang: str, playbook: str) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def data_strings(store) -> list[str]:
     """The store's data a report shows as it is (titles, texts, names, ids) and the parameters' values, longest first."""
     found: set[str] = set()

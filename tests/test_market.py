@@ -24,14 +24,14 @@ def run(store, **params):
     return market.run(Config(store, *YEAR, {}), market.settings(**params))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def planted(tmp_path_factory):
     store = build_sample_store(tmp_path_factory.mktemp("market") / "smkit.duckdb", scale=0.5)
     truth = json.loads((store.parent / "sample" / "truth.json").read_text())
     return run(store, brand="Lumina", target="age:22-35, city_tier:1-2", draws=500), truth
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def no_gap(tmp_path_factory):
     store = build_sample_store(tmp_path_factory.mktemp("market_null") / "smkit.duckdb", scale=0.5, without=["platform_gap"])
     return run(store, brand="Lumina", draws=200)

@@ -167,7 +167,7 @@ def test_settings_split_aliases_on_any_list_separator_and_check_values():
 # ---------------------------------------------------------------- the sample worlds
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def worlds(tmp_path_factory):
     folder = tmp_path_factory.mktemp("monitor")
     crisis = build_sample_store(folder / "crisis.duckdb", scale=0.2, quiet=True)

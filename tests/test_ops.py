@@ -25,7 +25,7 @@ def _run(store, **params) -> pb.Result:
     return pb.run(Config(store, START, END, {}), pb.settings(**params))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def review(sample_store):
     return _run(sample_store)
 

@@ -112,12 +112,12 @@ def test_the_z_test_against_the_top_matches_a_hand_computation():
 # ---------------------------------------------------------------- the sample's planted truths
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def truth(sample_store):
     return json.loads((sample_store.parent / "sample" / "truth.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pacing(sample_store):
     from smkit.playbook import setup
 
@@ -125,7 +125,7 @@ def pacing(sample_store):
     return pb.run(cfg, pb.settings(campaign_id=cfg.options["campaign_id"], brand=cfg.options["brand"]))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def bundled(tmp_path_factory):
     """The running campaign as the bundled sample holds it (scale 1): its posts, account days, campaigns and team.
     The test store's smaller scale draws fewer partner posts, so its world draws another future."""

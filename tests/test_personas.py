@@ -46,7 +46,7 @@ def planted_audience(n: int = 6000, segments: int = 3, seed: int = 0, structure:
     return frame, truth
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def audience(sample_store):
     frame = smkit.load("audience", store=sample_store)
     truth = pd.read_csv(sample_store.parent / "sample" / "truth_segments.csv").set_index("user_id").loc[frame["user_id"], "segment"]

@@ -13,7 +13,7 @@ import statsmodels.formula.api as smf
 from smkit import sample
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def data():
     return sample.generate(seed=7, scale=0.5)
 
