@@ -19,6 +19,7 @@ from __future__ import annotations
 from smkit.params import Config
 from smkit.playbooks.ab_test import report
 from smkit.playbooks.ab_test.analysis import analyze
+from smkit.playbooks.ab_test.at_scale import run_in_engine
 from smkit.playbooks.ab_test.inputs import Inputs, Settings, load, settings
 from smkit.playbooks.ab_test.needs import NEEDS
 from smkit.playbooks.ab_test.result import Comparison, Decision, Result, Trend
@@ -27,5 +28,8 @@ __all__ = ["NEEDS", "Comparison", "Decision", "Inputs", "Result", "Settings", "T
 
 
 def run(cfg: Config, s: Settings) -> Result:
-    """Load the experiment rows and analyse the chosen experiment."""
-    return analyze(load(cfg, s), s)
+    """Analyse the chosen experiment: the rows of ``s.data`` in pandas, or the
+    store's summed in the engine (:func:`.at_scale.run_in_engine`, the same result)."""
+    if s.data:
+        return analyze(load(cfg, s), s)
+    return run_in_engine(cfg, s)
