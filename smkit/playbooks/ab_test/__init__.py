@@ -6,7 +6,9 @@ so per-unit rows and a platform's aggregated export give the same answer:
 Welch t with delta-method relative intervals, Holm/BH across variants and
 metrics, Bayesian chance to beat control and expected loss, ratio metrics,
 CUPED, always-valid intervals for early reads, the sample ratio check,
-guardrails and a ship / do not ship / keep running decision.
+guardrails and a ship / do not ship / keep running decision. On a store the
+per-unit sums are taken in the engine (:mod:`.at_scale`), so memory does not
+grow with the units; a ``data`` file is read into pandas.
 
     cfg = setup(store=store, window_table="experiments")
     s = settings(metrics="clicks/impressions, watch_seconds", guardrails="hides")
