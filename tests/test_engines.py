@@ -204,3 +204,23 @@ def test_spark_scores_sentiment_in_its_workers_as_the_scorer_does():
 
     texts = ["质量太差了，再也不买", "很好用，推荐", "Love it", "worst purchase ever", "😡", "物流很快"] * 5
     assert score_cache.spark_score(texts) == sentiment.score(texts)
+
+
+@pytest.mark.usefixtures("spark")
+@pytest.mark.spark
+@pytest.mark.skipif(not _have_spark(), reason="needs the spark extra and Java 17")
+def test_the_ab_statistics_are_the_same_on_both_engines(lake_store, monkeypatch):
+    from smkit.params import Config
+    from smkit.playbooks import ab_test as pb
+    from smkit.playbooks.ab_test import at_scale
+    from tests.test_abtest_engine import close
+
+    _, lake = lake_store
+    s = pb.settings(metrics="clicks/impressions, watch_seconds", guardrails="hides")
+    got = {}
+    for name in ("duckdb", "spark"):
+        monkeypatch.setenv(ENV, name)
+        got[name] = at_scale.run_in_engine(Config(lake, None, None, {}), s)
+    assert not close(got["duckdb"].to_summary("en"), got["spark"].to_summary("en"))
+    for a, b in zip(got["duckdb"].trends, got["spark"].trends):
+        pd.testing.assert_frame_equal(a.frame, b.frame, check_dtype=False, rtol=1e-9)

@@ -21,7 +21,7 @@ so the same comparison serves both.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -296,6 +296,30 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
     """
     data, experiment_id = _one_experiment(inputs.rows, inputs.experiment_id or None)
     variants = [str(v) for v in pd.unique(data["variant"])]
+    aggregated = "units" in data and ("unit_id" not in data or data["unit_id"].isna().all())
+    groups = {v: data[data["variant"].astype(str) == v] for v in variants}
+    units = {v: int(g["units"].sum()) if aggregated else len(g) for v, g in groups.items()}
+    result = compare_variants(experiment_id, variants, units, data, aggregated, lambda v, metric: variant_stat(groups[v], metric, aggregated), s)
+    return _with_design(_with_trends(result, inputs.rows, trend_metrics(result, s)), s)
+
+
+def trend_metrics(result: Result, s: Settings) -> Sequence[str]:
+    """The metric whose effect over time is shown: the first goal compared, else the first asked for."""
+    return [c.metric for c in result.comparisons if not c.guardrail][:1] or s.metrics
+
+
+def compare_variants(
+    experiment_id: str,
+    variants: Sequence[str],
+    units: dict[str, int],
+    frame: pd.DataFrame,
+    aggregated: bool,
+    stat: Callable[[str, Metric], object],
+    s: Settings,
+) -> Result:
+    """Every variant against control on the metrics ``frame`` carries (its columns and
+    values decide the metrics: the experiment's rows, or a stand-in with the same
+    columns, types and kinds), from ``stat(variant, metric)``, the sufficient statistics."""
     if len(variants) < 2:
         raise ValueError(f"experiment {experiment_id} has {len(variants)} variant(s); a test needs two or more")
     control = s.control
@@ -304,26 +328,21 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
             raise ValueError(f"control {control!r} is not a variant; variants: {', '.join(variants)}")
         control = variants[0]
     others = [v for v in variants if v != control]
-    aggregated = "units" in data and ("unit_id" not in data or data["unit_id"].isna().all())
-    groups = {v: data[data["variant"].astype(str) == v] for v in variants}
-    units = {v: int(g["units"].sum()) if aggregated else len(g) for v, g in groups.items()}
     split = s.planned_split or {v: 1 / len(variants) for v in variants}
     srm = stats.srm_pvalue([units[v] for v in variants], [split.get(v, 0) for v in variants])
 
     if s.metrics:
-        chosen, notes = adapt_metrics(data, s.metrics, s.guardrails, s.lower_is_better, aggregated)
+        chosen, notes = adapt_metrics(frame, s.metrics, s.guardrails, s.lower_is_better, aggregated)
     else:
-        chosen, notes = infer_metrics(data, None, [g for g in s.guardrails if not usable(data, g, aggregated)], s.lower_is_better, aggregated), ()
+        chosen, notes = infer_metrics(frame, None, [g for g in s.guardrails if not usable(frame, g, aggregated)], s.lower_is_better, aggregated), ()
     if not chosen:
         why = f" ({'; '.join(notes)})" if notes else ""
-        raise ValueError(f"experiment {experiment_id}: no metric column to analyse{why}; columns: {', '.join(map(str, data.columns))}")
+        raise ValueError(f"experiment {experiment_id}: no metric column to analyse{why}; columns: {', '.join(map(str, frame.columns))}")
     rows = []
     for metric in chosen:
-        base = variant_stat(groups[control], metric, aggregated)
+        base = stat(control, metric)
         for v in others:
-            rows.append(
-                compare(base, variant_stat(groups[v], metric, aggregated), metric=metric, variant_name=v, alpha=s.alpha, sequential_tuning=s.sequential_tuning)
-            )
+            rows.append(compare(base, stat(v, metric), metric=metric, variant_name=v, alpha=s.alpha, sequential_tuning=s.sequential_tuning))
     testable = [i for i, c in enumerate(rows) if c.p_value is not None]
     adjusted = stats.adjust_pvalues([rows[i].p_value for i in testable], s.correction)
     comparisons = list(rows)
@@ -344,8 +363,7 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         s.sequential_tuning,
         metric_notes=notes,
     )
-    result = replace(result, decisions=tuple(decide(result, v) for v in others))
-    return _with_design(_with_trends(result, inputs.rows, [c.metric for c in comparisons if not c.guardrail][:1] or s.metrics), s)
+    return replace(result, decisions=tuple(decide(result, v) for v in others))
 
 
 def decide(result: Result, variant: str) -> Decision:
