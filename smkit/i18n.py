@@ -69,6 +69,16 @@ def count(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
     return f"{value:,.1f}" if abs(value) >= 100 else _trim(f"{value:,.2f}")
 
 
+def whole_count(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """:func:`count` of ``value`` rounded to a whole one (a projected or summed
+    count: 12.3万 / 123,457); missing (None, NaN, pandas' NA) is a dash."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return "–" if math.isnan(number) else count(round(number), lang)
+
+
 def money(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """Yuan with ¥ and thousands separators in both languages (a manager reads
     the exact amount of a budget, so no 万 here)."""

@@ -128,3 +128,12 @@ def test_an_absent_section_is_explained_in_the_report_language(playbook):
         assert zh.startswith("*仓库中没有") and "smkit ingest FILE --table" in zh
         assert not re.search(r"[A-Za-z]{4,}", zh.split("（`")[0]), zh  # no English words (KPI is the Chinese usage too) outside the command
     assert report.missing_text(result, "", "zh").count("仓库中没有") == len(result.missing)
+
+
+def test_whole_count_rounds_and_shows_missing_as_a_dash():
+    import numpy as np
+    import pandas as pd
+
+    assert i18n.whole_count(123456.6, "zh") == "12.3万" and i18n.whole_count(123456.6, "en") == "123,457"
+    assert i18n.whole_count(np.int64(42), "en") == "42" and i18n.whole_count(9.5, "en") == "10"
+    assert [i18n.whole_count(v) for v in (None, float("nan"), pd.NA, np.nan)] == ["–"] * 4

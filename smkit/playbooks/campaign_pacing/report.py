@@ -23,12 +23,6 @@ def metric_name(metric: str, lang: str = ZH) -> str:
     return METRICS(metric, lang) if METRICS.has(metric) else str(metric)
 
 
-def _count(value, lang: str) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return i18n.count(round(float(value)), lang)
-
-
 def _money(value, lang: str) -> str:
     if value is None or pd.isna(value):
         return "–"
@@ -73,23 +67,23 @@ def brief(result: Result, lang: str = ZH) -> str:
     for metric, r in result.metrics.iterrows():
         common = {
             "metric": metric_name(metric, lang),
-            "actual": _count(r["actual"], lang),
-            "projected": _count(r["projected"], lang),
-            "low": _count(r["projected_low"], lang),
-            "high": _count(r["projected_high"], lang),
+            "actual": i18n.whole_count(r["actual"], lang),
+            "projected": i18n.whole_count(r["projected"], lang),
+            "low": i18n.whole_count(r["projected_low"], lang),
+            "high": i18n.whole_count(r["projected_high"], lang),
         }
         if r["target"] is None or pd.isna(r["target"]):
             lines.append(_first(T("brief_metric_no_target", lang, **common), lang))
             continue
         gap = r["actual"] - r["expected_by_now"]
-        ahead = T("ahead" if gap >= 0 else "behind", lang, gap=_count(abs(gap), lang))
+        ahead = T("ahead" if gap >= 0 else "behind", lang, gap=i18n.whole_count(abs(gap), lang))
         sentence = T(
             "brief_metric",
             lang,
             **common,
-            due=_count(r["expected_by_now"], lang),
+            due=i18n.whole_count(r["expected_by_now"], lang),
             ahead=ahead,
-            target=_count(r["target"], lang),
+            target=i18n.whole_count(r["target"], lang),
             chance=_chance(r["chance_to_meet"]),
         )
         lines.append(_first(sentence, lang))
@@ -123,12 +117,12 @@ def metrics_table(result: Result, lang: str = ZH) -> Styler:
     frame = pd.DataFrame(
         {
             T("h_metric", lang): [metric_name(i, lang) for i in m.index],
-            T("h_actual", lang): [_count(v, lang) for v in m["actual"]],
-            T("h_due", lang): [_count(v, lang) for v in m["expected_by_now"]],
-            T("h_target", lang): [_count(v, lang) for v in m["target"]],
-            T("h_projected", lang): [_count(v, lang) for v in m["projected"]],
-            T("h_low", lang): [_count(v, lang) for v in m["projected_low"]],
-            T("h_high", lang): [_count(v, lang) for v in m["projected_high"]],
+            T("h_actual", lang): [i18n.whole_count(v, lang) for v in m["actual"]],
+            T("h_due", lang): [i18n.whole_count(v, lang) for v in m["expected_by_now"]],
+            T("h_target", lang): [i18n.whole_count(v, lang) for v in m["target"]],
+            T("h_projected", lang): [i18n.whole_count(v, lang) for v in m["projected"]],
+            T("h_low", lang): [i18n.whole_count(v, lang) for v in m["projected_low"]],
+            T("h_high", lang): [i18n.whole_count(v, lang) for v in m["projected_high"]],
             T("h_chance", lang): [_chance(v) for v in m["chance_to_meet"]],
         }
     )
@@ -191,9 +185,9 @@ def efficiency_table(result: Result, by: str, lang: str = ZH) -> Styler | str:
     frame = pd.DataFrame(
         {
             T(f"h_group_{by}", lang): [_group(str(i), by, lang) for i in table.index],
-            T("h_posts", lang): [_count(v, lang) for v in table["posts"]],
+            T("h_posts", lang): [i18n.whole_count(v, lang) for v in table["posts"]],
             T("h_spend", lang): [_money(v, lang) for v in table["spend"]],
-            T("h_conversions", lang): [_count(v, lang) for v in table["conversions"]],
+            T("h_conversions", lang): [i18n.whole_count(v, lang) for v in table["conversions"]],
             T("h_cpa", lang): [_money(v, lang) for v in table["cpa"]],
             T("h_cpa_low", lang): [_money(v, lang) for v in table["cpa_low"]],
             T("h_cpa_high", lang): [_money(v, lang) for v in table["cpa_high"]],

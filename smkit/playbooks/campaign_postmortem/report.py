@@ -43,13 +43,6 @@ def _note(text: str) -> Styler:
     return viz.table(pd.DataFrame({"": [text]}), hide_index=True)
 
 
-def _count(value, lang: str) -> str:
-    """A count as the language writes it, rounded to a whole one (12.3万 / 123,456)."""
-    if value is None or pd.isna(value):
-        return "–"
-    return i18n.count(round(float(value)), lang)
-
-
 def _signed(value, lang: str) -> str:
     if value is None or pd.isna(value):
         return "–"
@@ -84,12 +77,26 @@ def lift_finding(result: Result, lang: str = ZH) -> str:
         return T("brief_no_lift", lang)
     e = lift.campaign
     metric = metric_name(lift.metric, lang)
-    low, high = (_signed(e.ci_low, lang), _signed(e.ci_high, lang)) if e.ci_low <= 0 <= e.ci_high else (_count(e.ci_low, lang), _count(e.ci_high, lang))
+    low, high = (
+        (_signed(e.ci_low, lang), _signed(e.ci_high, lang))
+        if e.ci_low <= 0 <= e.ci_high
+        else (i18n.whole_count(e.ci_low, lang), i18n.whole_count(e.ci_high, lang))
+    )
     if e.ci_low > 0:
-        return T("brief_lift_up", lang, absolute=_count(e.absolute, lang), metric=metric, low=low, high=high, relative=i18n.percent(e.relative, decimals=0))
+        return T(
+            "brief_lift_up", lang, absolute=i18n.whole_count(e.absolute, lang), metric=metric, low=low, high=high, relative=i18n.percent(e.relative, decimals=0)
+        )
     if e.ci_high < 0:
-        low, high = _count(-e.ci_high, lang), _count(-e.ci_low, lang)
-        return T("brief_lift_down", lang, absolute=_count(-e.absolute, lang), metric=metric, low=low, high=high, relative=i18n.percent(e.relative, decimals=0))
+        low, high = i18n.whole_count(-e.ci_high, lang), i18n.whole_count(-e.ci_low, lang)
+        return T(
+            "brief_lift_down",
+            lang,
+            absolute=i18n.whole_count(-e.absolute, lang),
+            metric=metric,
+            low=low,
+            high=high,
+            relative=i18n.percent(e.relative, decimals=0),
+        )
     return T("brief_lift_unclear", lang, absolute=_signed(e.absolute, lang), metric=metric, low=low, high=high)
 
 
@@ -237,7 +244,7 @@ def scopes_text(result: Result, lang: str = ZH) -> str:
     def figures(get) -> str:
         if not shared:
             return ""
-        items = T("figures_sep", lang).join(T("figure_item", lang, metric=metric_name(m, lang), value=_count(get(m), lang)) for m in shared)
+        items = T("figures_sep", lang).join(T("figure_item", lang, metric=metric_name(m, lang), value=i18n.whole_count(get(m), lang)) for m in shared)
         return T("figures_paren", lang, figures=items)
 
     return T(
@@ -280,15 +287,15 @@ def kpi_finding(result: Result, lang: str = ZH) -> str:
     rows = kpis[kpis["target"].notna()] if "target" in kpis else kpis.iloc[0:0]
     if rows.empty:
         views = kpis.at["views", "actual"] if "views" in kpis.index else None
-        return T("kpi_finding_no_target", lang, views=_count(views, lang))
+        return T("kpi_finding_no_target", lang, views=i18n.whole_count(views, lang))
     items = [
         T(
             "kpi_item",
             lang,
             metric=metric_name(m, lang),
             attainment=i18n.percent(r["attainment"], decimals=0),
-            actual=_count(r["actual"], lang),
-            target=_count(r["target"], lang),
+            actual=i18n.whole_count(r["actual"], lang),
+            target=i18n.whole_count(r["target"], lang),
         )
         for m, r in rows.iterrows()
     ]
@@ -329,8 +336,8 @@ def funnel_finding(result: Result, lang: str = ZH) -> str:
         "funnel_finding",
         lang,
         top=metric_name(top, lang),
-        now=_count(now, lang),
-        before=_count(before, lang),
+        now=i18n.whole_count(now, lang),
+        before=i18n.whole_count(before, lang),
         change=change,
         rates=changed or T("funnel_rates_same", lang),
     )
@@ -373,7 +380,7 @@ def kpi_table(result: Result, lang: str = ZH) -> Styler:
     }
     shown = _drop_empty(result.kpis).rename(index=lambda m: _labelled(m, sc["posts"], lang), columns=names)
     shown.index.name = T("col_metric", lang)
-    count = lambda v: _count(v, lang)  # noqa: E731
+    count = lambda v: i18n.whole_count(v, lang)  # noqa: E731
     formats = {
         names["actual"]: count,
         names["target"]: count,
@@ -390,8 +397,8 @@ def lift_table(result: Result, lang: str = ZH) -> Styler:
         return _note(T("lift_none", lang))
     table = lift_estimates(result.lifts)
     columns = {
-        "actual": table["actual"].map(lambda v: _count(v, lang)),
-        T("col_without", lang): table["counterfactual"].map(lambda v: _count(v, lang)),
+        "actual": table["actual"].map(lambda v: i18n.whole_count(v, lang)),
+        T("col_without", lang): table["counterfactual"].map(lambda v: i18n.whole_count(v, lang)),
         T("col_effect", lang): [
             f"{_signed(e, lang)} [{_signed(lo, lang)}, {_signed(hi, lang)}]" for e, lo, hi in zip(table["effect"], table["effect_low"], table["effect_high"])
         ],
@@ -444,7 +451,7 @@ def cost_table(result: Result, lang: str = ZH) -> Styler:
         if key.startswith("counts."):
             value = counts.get(key.removeprefix("counts."))
             if value is not None:
-                rows.append({"measure": label, "value": _count(value, lang) if lang == ZH else f"{value:,.0f}"})
+                rows.append({"measure": label, "value": i18n.whole_count(value, lang) if lang == ZH else f"{value:,.0f}"})
             continue
         if key.startswith("incremental_"):
             value = result.cost.get(key)
@@ -488,7 +495,7 @@ def efficiency_table(result: Result, by: str = "channel", lang: str = ZH) -> Sty
     shown[T("col_differs", lang)] = table["differs_from_best"].map(lambda v: None if v is None or pd.isna(v) else T("yes" if v else "no", lang))
     shown = _drop_empty(shown.rename(index=lambda v: group_name(v, by, lang)))
     shown.index.name = T(f"col_{by}", lang)
-    count = lambda v: _count(v, lang)  # noqa: E731
+    count = lambda v: i18n.whole_count(v, lang)  # noqa: E731
     formats = {
         T("col_posts", lang): count,
         T("col_spend", lang): lambda v: money(v, lang),
@@ -515,7 +522,7 @@ def top_posts_table(result: Result, lang: str = ZH) -> Styler:
     columns = {c: T(f"col_{c}", lang) for c in top.columns if T.has(f"col_{c}")}
     shown = _drop_empty(top.rename(columns=columns))
     shown.index.name = T("col_rank", lang)
-    count = lambda v: _count(v, lang)  # noqa: E731
+    count = lambda v: i18n.whole_count(v, lang)  # noqa: E731
     formats = {
         T("col_views", lang): count,
         T("col_interactions", lang): count,
@@ -532,7 +539,7 @@ def funnel_table(result: Result, lang: str = ZH) -> Styler:
     names = {c: T(f"col_{c}" if c != "p_value" else "col_p_change", lang) for c in result.funnel.columns}
     shown = _drop_empty(result.funnel).rename(index=lambda m: _labelled(m, accounts, lang), columns=names)
     shown.index.name = T("col_stage", lang)
-    count = lambda v: _count(v, lang)  # noqa: E731
+    count = lambda v: i18n.whole_count(v, lang)  # noqa: E731
     rate = lambda v: i18n.percent(v, decimals=2)  # noqa: E731
     formats = {
         names.get("campaign"): count,

@@ -13,7 +13,7 @@ from smkit import i18n, viz
 from .messages import T, name
 from .needs import EXPORTS  # noqa: F401  (the run layer's wording of each export)
 from .report_members import potential_method, potential_table, potential_text, tasks_table, tasks_text  # noqa: F401
-from .report_parts import SECTION_TABLES, _count, _hours, _join, _method, _missing, _note, _pct, level_name, section_note, type_name  # noqa: F401
+from .report_parts import SECTION_TABLES, _hours, _join, _method, _missing, _note, _pct, level_name, section_note, type_name  # noqa: F401
 from .result import Result
 
 # ---------------------------------------------------------------- the brief
@@ -130,7 +130,7 @@ def events_table(result: Result, lang: str) -> Styler:
             T("col_verdict", lang): verdict,
         }
     )
-    fmt = {T("col_actual", lang): lambda v: _count(v, lang), T("col_predicted", lang): lambda v: _count(v, lang)}
+    fmt = {T("col_actual", lang): lambda v: i18n.whole_count(v, lang), T("col_predicted", lang): lambda v: i18n.whole_count(v, lang)}
     return viz.table(table, fmt, caption=T("events_caption", lang), hide_index=True)
 
 
@@ -188,16 +188,16 @@ def points_text(result: Result, lang: str) -> str:
     text = T(
         "points_text",
         lang,
-        earned=_count(e.earned, lang),
-        redeemed=_count(e.redeemed, lang),
-        redeemers=_count(e.redeemers, lang),
-        expired=_count(e.expired_total, lang),
-        outstanding=_count(e.outstanding, lang),
+        earned=i18n.whole_count(e.earned, lang),
+        redeemed=i18n.whole_count(e.redeemed, lang),
+        redeemers=i18n.whole_count(e.redeemers, lang),
+        expired=i18n.whole_count(e.expired_total, lang),
+        outstanding=i18n.whole_count(e.outstanding, lang),
         liability=i18n.money(e.liability, lang),
         value=i18n.money(result.yuan_per_point, lang, decimals=2),
         window=result.level_window_days,
-        rose=_count(e.rose, lang),
-        fell=_count(e.fell, lang),
+        rose=i18n.whole_count(e.rose, lang),
+        fell=i18n.whole_count(e.fell, lang),
     )
     if not e.has_redemptions:
         text += ("" if lang == "zh" else " ") + T("points_no_redemptions", lang)
@@ -217,7 +217,7 @@ def levels_table(result: Result, lang: str) -> Styler:
         "rate": T("col_rate", lang),
     }
     t = t.rename(columns=cols)
-    fmt = {v: (lambda x: _count(x, lang)) for k, v in cols.items() if k != "rate"}
+    fmt = {v: (lambda x: i18n.whole_count(x, lang)) for k, v in cols.items() if k != "rate"}
     fmt[cols["rate"]] = _pct
     return viz.table(t, fmt, caption=T("levels_caption", lang))
 
@@ -229,7 +229,7 @@ def rewards_table(result: Result, lang: str) -> Styler:
     t = e.rewards.copy()
     t.index.name = T("col_reward", lang)
     t = t.rename(columns={"redemptions": T("col_redemptions", lang), "points": T("col_points", lang)})
-    return viz.table(t, lambda x: _count(x, lang), caption=T("rewards_caption", lang))
+    return viz.table(t, lambda x: i18n.whole_count(x, lang), caption=T("rewards_caption", lang))
 
 
 def benefits_text(result: Result, lang: str) -> str:
@@ -243,7 +243,7 @@ def benefits_text(result: Result, lang: str) -> str:
         lang,
         best=level_name(hi.name, lang),
         share=_pct(hi["share"]),
-        per=_count(hi["per_member"], lang),
+        per=i18n.whole_count(hi["per_member"], lang),
         low=level_name(lo.name, lang),
         low_share=_pct(lo["share"]),
     )
@@ -261,7 +261,7 @@ def benefits_table(result: Result, lang: str) -> Styler:
         for k, v in (("members", "members"), ("redeemers", "redeemers"), ("share", "share_redeemed"), ("points", "points"), ("per_member", "per_member"))
     }
     t = t.rename(columns=cols)
-    fmt = {v: (lambda x: _count(x, lang)) for k, v in cols.items() if k != "share"}
+    fmt = {v: (lambda x: i18n.whole_count(x, lang)) for k, v in cols.items() if k != "share"}
     fmt[cols["share"]] = _pct
     return viz.table(t, fmt, caption=T("benefits_caption", lang))
 
@@ -310,7 +310,7 @@ def funnel_table(result: Result, lang: str) -> Styler:
     t = t.rename(columns=cols)
     days = lambda v: "–" if _missing(v) else f"{v:.0f}"  # noqa: E731
     fmt = {
-        cols["newcomers"]: lambda v: _count(v, lang),
+        cols["newcomers"]: lambda v: i18n.whole_count(v, lang),
         cols["active_share"]: _pct,
         cols["core_share"]: _pct,
         cols["days_to_active"]: days,
@@ -337,12 +337,12 @@ def churn_text(result: Result, lang: str) -> str:
         "churn_text",
         lang,
         cutoff=i18n.date(c.test_cutoff, lang),
-        members=_count(c.test_members, lang),
-        churned=_count(c.test_churned, lang),
+        members=i18n.whole_count(c.test_members, lang),
+        churned=i18n.whole_count(c.test_churned, lang),
         auc=f"{c.auc:.2f}",
-        active=_count(s.get("active", 0), lang),
-        at_risk=_count(s.get("at_risk", 0), lang),
-        lapsing=_count(s.get("lapsing", 0), lang),
+        active=i18n.whole_count(s.get("active", 0), lang),
+        at_risk=i18n.whole_count(s.get("at_risk", 0), lang),
+        lapsing=i18n.whole_count(s.get("lapsing", 0), lang),
     )
 
 
@@ -383,14 +383,14 @@ def feedback_text(result: Result, lang: str) -> str:
     return T(
         "feedback_text",
         lang,
-        n=_count(f.received, lang),
-        classified=_count(f.classified, lang),
+        n=i18n.whole_count(f.received, lang),
+        classified=i18n.whole_count(f.classified, lang),
         accuracy=_pct(f.accuracy),
         first=_hours(f.median_first, lang),
         resolve=_hours(f.median_resolution, lang),
         slow=category(slow["category"], lang) if slow is not None else "–",
         slow_hours=_hours(slow["median_hours_to_resolution"], lang) if slow is not None else "–",
-        open=_count(f.open, lang),
+        open=i18n.whole_count(f.open, lang),
         oldest=T("days", lang, d=f"{f.oldest_open_days:.0f}") if f.oldest_open_days is not None else "–",
     )
 

@@ -8,7 +8,7 @@ from pandas.io.formats.style import Styler
 from smkit import i18n, viz
 
 from .messages import T
-from .report_parts import _count, _method, _missing, _note, section_note
+from .report_parts import _method, _missing, _note, section_note
 from .result import NO_BRAND, NO_ROWS, Result
 
 
@@ -30,7 +30,7 @@ def tasks_text(result: Result, lang: str) -> str:
     return T(
         "tasks_text",
         lang,
-        active=_count(best["members"], lang),
+        active=i18n.whole_count(best["members"], lang),
         best=_task_name(best, lang),
         best_share=_share(best["share"]),
         worst=_task_name(worst, lang),
@@ -46,10 +46,10 @@ def tasks_table(result: Result, lang: str) -> Styler:
     table = pd.DataFrame(
         {
             T("col_task", lang): [_task_name(r, lang) for _, r in t.iterrows()],
-            T("col_members", lang): [_count(v, lang) for v in t["members"]],
-            T("col_completed", lang): [_count(v, lang) if m else na for v, m in zip(t["completed"], t["measured"], strict=True)],
+            T("col_members", lang): [i18n.whole_count(v, lang) for v in t["members"]],
+            T("col_completed", lang): [i18n.whole_count(v, lang) if m else na for v, m in zip(t["completed"], t["measured"], strict=True)],
             T("col_task_share", lang): [_share(v) if m else na for v, m in zip(t["share"], t["measured"], strict=True)],
-            T("col_in_window", lang): [_count(v, lang) if m else na for v, m in zip(t["in_window"], t["measured"], strict=True)],
+            T("col_in_window", lang): [i18n.whole_count(v, lang) if m else na for v, m in zip(t["in_window"], t["measured"], strict=True)],
         }
     )
     return viz.table(table, caption=T("tasks_caption", lang), hide_index=True)
@@ -67,12 +67,12 @@ def potential_text(result: Result, lang: str) -> str:
     return T(
         "potential_text",
         lang,
-        engaged=_count(p.engaged, lang),
+        engaged=i18n.whole_count(p.engaged, lang),
         brand=viz.escape(result.brand),
-        members=_count(p.members, lang),
-        potential=_count(p.potential, lang),
-        active=_count(result.active, lang),
-        at_risk=_count(s.get("at_risk", 0), lang) if s else "–",
+        members=i18n.whole_count(p.members, lang),
+        potential=i18n.whole_count(p.potential, lang),
+        active=i18n.whole_count(result.active, lang),
+        at_risk=i18n.whole_count(s.get("at_risk", 0), lang) if s else "–",
     )
 
 
@@ -86,7 +86,7 @@ def potential_table(result: Result, lang: str) -> Styler | None:
     t.index.name = T("col_author", lang)
     cols = {c: T(f"col_{c}", lang) for c in ("mentions", "interactions", "followers", "platform", "last")}
     t = t.rename(columns=cols)
-    fmt = {cols[c]: (lambda v: _count(v, lang)) for c in ("mentions", "interactions", "followers")}
+    fmt = {cols[c]: (lambda v: i18n.whole_count(v, lang)) for c in ("mentions", "interactions", "followers")}
     return viz.table(t, fmt, caption=T("potential_caption", lang, n=len(t)))
 
 

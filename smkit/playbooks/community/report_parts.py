@@ -35,10 +35,6 @@ def _hours(v, lang: str) -> str:
     return "–" if _missing(v) else T("hours", lang, h=f"{v:.1f}")
 
 
-def _count(v, lang: str) -> str:
-    return "–" if _missing(v) else i18n.count(round(float(v)), lang)
-
-
 def _method(paragraphs: list[str], lang: str) -> str:
     body = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs if p.strip())
     return f"<details><summary>{T('method', lang)}</summary>{body}</details>"

@@ -37,10 +37,6 @@ def _platforms(codes, lang: str) -> str:
     return _join([i18n.platform(p, lang) for p in codes], lang)
 
 
-def _count(value: float, lang: str) -> str:
-    return i18n.count(round(float(value)), lang)
-
-
 def _cpe(value: float, lang: str) -> str:
     return i18n.money(value, lang, decimals=2)
 
@@ -74,7 +70,7 @@ def brief(result: Result, lang: str = ZH) -> str:
             budget=budget,
             m=m,
             spent=i18n.money(result.spent, lang),
-            engagements=_count(result.expected_total, lang),
+            engagements=i18n.whole_count(result.expected_total, lang),
             cpe=_cpe(result.spent / result.expected_total, lang),
         )
     )
@@ -85,13 +81,13 @@ def brief(result: Result, lang: str = ZH) -> str:
                 "brief_naive",
                 lang,
                 n=int(naive["creators"]),
-                engagements=_count(naive["expected"], lang),
+                engagements=i18n.whole_count(naive["expected"], lang),
                 gap=i18n.percent(1 - naive["expected"] / result.expected_total, decimals=0),
                 suspicious=int(naive["suspicious"]),
             )
         )
     else:
-        lines.append(T("brief_naive_better", lang, n=int(naive["creators"]), engagements=_count(naive["expected"], lang)))
+        lines.append(T("brief_naive_better", lang, n=int(naive["creators"]), engagements=i18n.whole_count(naive["expected"], lang)))
     lines.append(_tail_sentence(result, lang))
     if result.has_fit:
         lines.append(T("brief_fit", lang, fit=i18n.percent(c.loc[c["shortlisted"], "fit"].mean(), decimals=0), all=i18n.percent(c["fit"].mean(), decimals=0)))
@@ -110,7 +106,7 @@ def _tail_sentence(result: Result, lang: str) -> str:
     elif not tiers.loc["head", "eligible"]:
         reason = T("tail_reason_no_head", lang)
     else:
-        reason = T("tail_reason_mid", lang, head=_count(result.alternatives["head_only"]["expected"], lang))
+        reason = T("tail_reason_mid", lang, head=i18n.whole_count(result.alternatives["head_only"]["expected"], lang))
     return T("brief_tail", lang, main=T("main_head" if mostly_head else "main_mid_tail", lang), share=i18n.percent(share, decimals=0), reason=reason)
 
 
@@ -126,7 +122,7 @@ def shortlist_finding(result: Result, lang: str = ZH) -> str:
         m=int(result.creators["shortlisted"].sum()),
         spent=i18n.money(result.spent, lang),
         budget=i18n.money(result.budget, lang),
-        engagements=_count(result.expected_total, lang),
+        engagements=i18n.whole_count(result.expected_total, lang),
     )
 
 
@@ -145,7 +141,8 @@ def shortlist_table(result: Result, lang: str = ZH) -> Styler:
             T("col_posts", lang): chosen["posts"].to_numpy(),
             T("col_expected", lang): chosen["expected"].to_numpy(),
             T("col_expected_range", lang): [
-                T("range", lang, low=_count(lo, lang), high=_count(hi, lang)) for lo, hi in zip(chosen["expected_low"], chosen["expected_high"])
+                T("range", lang, low=i18n.whole_count(lo, lang), high=i18n.whole_count(hi, lang))
+                for lo, hi in zip(chosen["expected_low"], chosen["expected_high"])
             ],
             T("col_cpe", lang): chosen["expected_cpe"].to_numpy(),
             T("col_cpe_range", lang): [T("range", lang, low=_cpe(lo, lang), high=_cpe(hi, lang)) for lo, hi in zip(chosen["cpe_low"], chosen["cpe_high"])],
@@ -155,7 +152,7 @@ def shortlist_table(result: Result, lang: str = ZH) -> Styler:
         T("col_followers", lang): lambda v: i18n.count(v, lang),
         T("col_price", lang): lambda v: i18n.money(v, lang),
         T("col_posts", lang): "{:.0f}",
-        T("col_expected", lang): lambda v: _count(v, lang),
+        T("col_expected", lang): lambda v: i18n.whole_count(v, lang),
         T("col_cpe", lang): lambda v: _cpe(v, lang),
     }
     if result.has_fit:
@@ -176,8 +173,8 @@ def tiers_finding(result: Result, lang: str = ZH) -> str:
         lang,
         mid_tail=int(t.loc[["mid", "tail", "koc"], "chosen"].sum()),
         head=int(t.loc["head", "chosen"]),
-        head_only=_count(result.alternatives["head_only"]["expected"], lang),
-        ours=_count(result.expected_total, lang),
+        head_only=i18n.whole_count(result.alternatives["head_only"]["expected"], lang),
+        ours=i18n.whole_count(result.expected_total, lang),
     )
 
 
@@ -197,7 +194,7 @@ def tiers_table(result: Result, lang: str = ZH) -> Styler:
     )
     formats = {
         T("col_spend", lang): lambda v: i18n.money(v, lang),
-        T("col_expected", lang): lambda v: _count(v, lang),
+        T("col_expected", lang): lambda v: i18n.whole_count(v, lang),
         T("col_tier_cpe", lang): lambda v: _cpe(v, lang) if np.isfinite(v) else "–",
         T("col_median_cpe", lang): lambda v: _cpe(v, lang) if np.isfinite(v) else "–",
     }
