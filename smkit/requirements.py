@@ -106,6 +106,14 @@ class Needs:
         return out
 
 
+def missing_text(missing: dict[str, str], section: str, sentences, lang: str) -> str:
+    """The sentence a report shows where ``section`` would be (every absent
+    section's when ``section`` is empty), from the playbook's message table
+    ``sentences`` (a :class:`smkit.i18n.Catalog` with ``missing_<section>``)."""
+    keys = [section] if section else list(missing)
+    return "\n\n".join(sentences(f"missing_{key}", lang) for key in keys if key in missing)
+
+
 def missing_sentence(what: str, absent: Sequence[str]) -> str:
     """``no account_daily: follower growth needs the account overview export``."""
     exports = " and ".join(EXPORTS[t].split(" (")[0] for t in absent)

@@ -113,7 +113,7 @@ def test_sample_topics_have_words_and_a_users_own_topic_stays_as_written():
     assert i18n.topic("新品测评", "en") == "新品测评"
 
 
-@pytest.mark.parametrize("playbook", ["campaign_postmortem", "market_analysis"])
+@pytest.mark.parametrize("playbook", ["campaign_postmortem", "market_analysis", "campaign_pacing"])
 def test_an_absent_section_is_explained_in_the_report_language(playbook):
     """On a store without a section's table, the sentence in its place is Chinese in zh and the run layer's own words in en."""
     import importlib

@@ -42,6 +42,7 @@ T = i18n.Catalog(
     {
         "zh": {
             "brief_day": "活动“{name}”（{start}至{end}）今天是第 {elapsed} 天，共 {total} 天，统计到{day}。",
+            "missing_efficiency": "*仓库中没有帖子数据：到目前为止的花费和各渠道、达人的单次转化成本需要导入帖子列表（`smkit ingest FILE --table posts`）。*",
             "brief_metric": "{metric}已达 {actual}，按目标节奏此时应到 {due}（{ahead}）；预计结束时 {projected}（95% 区间 {low}–{high}），目标 {target}，达成可能性 {chance}。",
             "brief_metric_no_target": "{metric}已达 {actual}，预计结束时 {projected}（95% 区间 {low}–{high}）；活动计划没有为它设目标。",
             "ahead": "领先 {gap}",
@@ -112,6 +113,7 @@ T = i18n.Catalog(
         },
         "en": {
             "brief_day": "Campaign “{name}” ({start} to {end}) is on day {elapsed} of {total}, with figures to {day}.",
+            "missing_efficiency": "*No posts in the store: spend so far and the channels and creators by cost per result needs a posts list export (`smkit ingest FILE --table posts`).*",
             "brief_metric": "{metric} stand at {actual}, against {due} due by now on the target's trajectory ({ahead}); projected end value {projected} (95% interval {low}–{high}) against a target of {target}, a {chance} chance of meeting it.",
             "brief_metric_no_target": "{metric} stand at {actual}, projected to end at {projected} (95% interval {low}–{high}); the plan sets no target for them.",
             "ahead": "{gap} ahead",

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from smkit import i18n, viz
+from smkit import i18n, requirements, viz
 from smkit.viz import escape
 
 from .messages import CHANNELS, METRICS, T
@@ -171,6 +171,11 @@ def spend_table(result: Result, lang: str = ZH) -> Styler:
         }
     )
     return viz.table(frame, hide_index=True)
+
+
+def missing_text(result: Result, section: str = "", lang: str = ZH) -> str:
+    """The sentence shown where ``section`` would be when the store lacks its table."""
+    return requirements.missing_text(result.missing, section, T, lang)
 
 
 def efficiency_table(result: Result, by: str, lang: str = ZH) -> Styler | str:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from smkit import i18n, viz
+from smkit import i18n, requirements, viz
 from smkit.methods import stats
 from smkit.viz import escape
 
@@ -272,8 +272,7 @@ def lift_notes_text(result: Result, lang: str = ZH) -> str:
 def missing_text(result: Result, section: str = "", lang: str = ZH) -> str:
     """The one sentence shown where ``section`` would be: the export it needs
     (every absent section's sentence when ``section`` is empty)."""
-    keys = [section] if section else list(result.missing)
-    return "\n\n".join(T(f"missing_{key}", lang) for key in keys if key in result.missing)
+    return requirements.missing_text(result.missing, section, T, lang)
 
 
 # ---------------------------------------------------------------- findings

@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from smkit import i18n, viz
+from smkit import i18n, requirements, viz
 from smkit.methods import stats
 from smkit.viz import escape
 
@@ -32,8 +32,7 @@ DIRECTIONS = {"rising": "direction_rising", "falling": "direction_falling", "too
 def missing_text(result: Result, section: str = "", lang: str = "zh") -> str:
     """The one sentence shown where ``section`` would be: the export it needs
     (every absent section's sentence when ``section`` is empty)."""
-    keys = [section] if section else list(result.missing)
-    return "\n\n".join(T(f"missing_{key}", lang) for key in keys if key in result.missing)
+    return requirements.missing_text(result.missing, section, T, lang)
 
 
 def _pct(value: float, decimals: int = 1) -> str:
