@@ -9,6 +9,7 @@ the store exactly as it was and a re-run never doubles a row.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import shutil
@@ -202,7 +203,9 @@ def prepare_raw(
             report.lower_bounds[column] = int(flagged.sum())
         out[column] = values
     for column in spec.required:
-        empty = out[column].isna() & parsing.missing_mask(data[column]) if column in data else out[column].isna()
+        empty = out[column].isna()
+        if column in data and empty.any():  # an unreadable cell is reported as such, not as missing
+            empty[empty] = parsing.missing_mask(data.loc[empty, column])
         if empty.any():
             reasons[empty] += f"{column} is missing; "
     report.notes.extend(schema.content_type_notes(out.get("content_type", ())))  # unknown forms, before they become "other"
@@ -266,9 +269,9 @@ def _remove_nul_bytes(frame: pd.DataFrame) -> int:
         series = frame[column]
         if series.dtype.kind in "biufcmM" or isinstance(series.dtype, pd.BooleanDtype):
             continue
-        text = series.astype("string")
-        has = text.str.contains("\x00", regex=False).fillna(False).astype(bool)
+        has = pc.fill_null(pc.match_substring(parsing.arrow_text(series), "\x00"), False).to_numpy(zero_copy_only=False)
         if has.any():
+            text = series.astype("string")
             removed += int(text[has].str.count("\x00").sum())
             cleaned = text[has].str.replace("\x00", "", regex=False)
             frame[column] = series.astype(object).where(~has, cleaned)
@@ -278,7 +281,10 @@ def _remove_nul_bytes(frame: pd.DataFrame) -> int:
 def _too_long(series: pd.Series, limit: int) -> pd.Series:
     if series.dtype.kind in "biufcmM" or isinstance(series.dtype, pd.BooleanDtype):
         return pd.Series(False, index=series.index)
-    return (series.astype("string").str.len() > limit).fillna(False).astype(bool)
+    text = parsing.arrow_text(series)
+    if (pc.max(pc.binary_length(text)).as_py() or 0) <= limit:  # no cell has more bytes than the limit has characters
+        return pd.Series(False, index=series.index)
+    return pd.Series(pc.fill_null(pc.greater(pc.utf8_length(text), limit), False).to_numpy(zero_copy_only=False), index=series.index)
 
 
 def _drop_duplicate_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -400,7 +406,9 @@ def _check_order(out: pd.DataFrame, reasons: pd.Series, table: str) -> None:
 def _normalise_categories(out: pd.DataFrame, reasons: pd.Series, table: str = "") -> None:
     if "platform" in out:
         out["platform"] = _map_unique(out["platform"], schema.normalise_platform)
-        odd = out["platform"].notna() & ~out["platform"].str.fullmatch(PLATFORM_NAME).fillna(False).astype(bool)
+        codes, names = pd.factorize(out["platform"])  # checked once per distinct name
+        named = np.array([re.fullmatch(PLATFORM_NAME, v) is not None for v in names] + [True])  # code -1: missing, not odd
+        odd = pd.Series(~named[codes], index=out.index)
         if odd.any():  # a platform name is stored verbatim: it may hold words, never markup or control characters
             reasons[odd] += "platform " + out.loc[odd, "platform"].map(parsing.describe) + " is not a platform name; "
             out.loc[odd, "platform"] = None
@@ -458,22 +466,23 @@ def _utc_text(values: pd.Series) -> pd.Series:
     filled = utc.dropna()
     if len(filled) and not (filled.min() >= pd.Timestamp("1970-01-01") and filled.max().year <= 9999):
         return values.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")  # four-digit years after 1970 only on the fast path
-    # The text of each distinct day and two-digit field once, then taken per row (strftime per row is slow).
+    # The text of each distinct day and of each second of the day once, then taken per row (strftime per row is slow).
     valid = utc.notna().to_numpy()
     seconds = utc.to_numpy()[valid].astype("datetime64[s]").astype("int64")
     days, clock = np.divmod(seconds, 86400)
     codes, uniques = pd.factorize(days)
     day_text = pa.array(np.datetime_as_string(uniques.astype("datetime64[D]"), unit="D").astype(object), pa.large_string())
-    two = pa.array([f"{i:02d}" for i in range(100)], pa.large_string())
-    hours, rest = np.divmod(clock, 3600)
-    minutes, secs = np.divmod(rest, 60)
-    parts = [day_text.take(codes), two.take(hours), two.take(minutes), two.take(secs)]
-    glue = [pa.scalar(g, pa.large_string()) for g in ("T", ":", ":", "Z")]
-    text = pc.binary_join_element_wise(parts[0], glue[0], parts[1], glue[1], parts[2], glue[2], parts[3], glue[3], pa.scalar("", pa.large_string()))
+    text = pc.binary_join_element_wise(day_text.take(codes), _clock_text().take(clock), pa.scalar("T", pa.large_string()))
     if not valid.all():
         where = np.cumsum(valid) - 1
         text = text.take(pa.array(where, mask=~valid))
     return pd.Series(pd.array(text, dtype="string[pyarrow]"), index=values.index)
+
+
+@functools.cache
+def _clock_text() -> pa.Array:
+    """``HH:MM:SSZ`` for every second of a day, by its number."""
+    return pa.array([f"{h:02d}:{m:02d}:{sec:02d}Z" for h in range(24) for m in range(60) for sec in range(60)], pa.large_string())
 
 
 def _stable_hash(text: str) -> str:
