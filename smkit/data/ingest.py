@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from smkit.data import aliases, lake, parsing, schema
+from smkit.data import aliases, key_hash, lake, parsing, schema
 from smkit.data.ingest_commit import commit, ingest_lock
 from smkit.data.ingest_report import FileReport, IngestReport
 from smkit.data.ingest_stream import TRUNCATED, StreamedFile, clip_cells, ragged_rows, reason_kind
@@ -213,7 +213,7 @@ def prepare_raw(
     _check_order(out, reasons, table)
     if LOWER_BOUND_COLUMN in spec.columns:
         out[LOWER_BOUND_COLUMN] = None if lower is None else lower.str.lstrip(";")
-    _derive_keys(out, table)
+    keys_distinct = _derive_keys(out, table)
     for column in spec.key:  # aggregated experiment rows have no unit_id
         if column not in out:
             out[column] = None
@@ -231,8 +231,8 @@ def prepare_raw(
     report.quarantined = len(quarantine)
     report.quarantine_reasons = dict(Counter(reason_kind(r) for r in quarantine["reason"]))
 
-    good = out[~bad_rows]
-    deduped = _drop_duplicate_keys(good, list(spec.key))
+    good = out[~bad_rows] if bad_rows.any() else out  # no copy of a clean export's million rows
+    deduped = good if keys_distinct else _drop_duplicate_keys(good, list(spec.key))
     report.duplicates = len(good) - len(deduped)
     report.accepted = len(deduped)
     return Prepared(deduped.reset_index(drop=True), extra_kinds, quarantine, report)
@@ -428,16 +428,17 @@ def _normalise_categories(out: pd.DataFrame, reasons: pd.Series, table: str = ""
         out["status"] = _map_unique(out["status"], schema.normalise_feedback_status)
 
 
-def _derive_keys(out: pd.DataFrame, table: str) -> None:
-    """Fill a missing post/mention id with a stable hash of what identifies the row."""
+def _derive_keys(out: pd.DataFrame, table: str) -> bool:
+    """Fill a missing post/mention id with a stable hash of what identifies the row.
+    True when every row's id was derived and no two are equal: the keys are then distinct."""
     if table not in DERIVED_KEYS:
-        return
+        return False
     column, parts = DERIVED_KEYS[table]
     current = out[column] if column in out else pd.Series(None, index=out.index, dtype=object)
     need = current.isna()
     if not need.any():
         out[column] = current
-        return
+        return False
     pieces = []
     for part in parts:
         values = out[part] if part in out else pd.Series("", index=out.index)
@@ -450,14 +451,14 @@ def _derive_keys(out: pd.DataFrame, table: str) -> None:
     todo = np.flatnonzero(need.to_numpy(dtype=bool))
     if len(todo) < len(out):
         joined = joined.take(pa.array(todo))
-    blake = hashlib.blake2b
-    hashed = ["h" + blake(b, digest_size=8).hexdigest() for b in pc.cast(joined, pa.large_binary()).to_pylist()]
+    hashed, unique = key_hash.derived_keys(pc.cast(joined, pa.large_binary()))
     if len(todo) == len(out):
         out[column] = pd.Series(pd.array(hashed, dtype="string[pyarrow]"), index=out.index)
-        return
+        return unique
     keys = current.astype(object).to_numpy(copy=True)
-    keys[todo] = hashed
+    keys[todo] = hashed.to_pylist()
     out[column] = pd.Series(keys, index=out.index, dtype=object)
+    return False
 
 
 def _utc_text(values: pd.Series) -> pd.Series:
