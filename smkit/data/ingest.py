@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import shutil
 import time
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +60,7 @@ PLATFORM_NAME = r"[\w][\w .&+-]{0,39}"
 # Dates before this are quarantined unless ``earliest`` (--earliest-date) allows them:
 # ``-1``, ``0001-01-01`` and ``1900-01-01`` are placeholders, not publication dates.
 EARLIEST_DATE = "2000-01-01"
+PARSE_THREADS = min(4, os.cpu_count() or 1)
 # Leave a little room for clocks that differ between the export and this machine.
 FUTURE_TOLERANCE = pd.Timedelta(hours=1)
 
@@ -169,7 +172,8 @@ def prepare_raw(
     now = now or pd.Timestamp.now(tz=tz)
     floor = pd.Timestamp(earliest)
     limit = max_cell_chars()
-    for column, kind in kinds.items():
+    sources: dict[str, pd.Series] = {}
+    for column in kinds:
         source = data[column]
         long_cells = _too_long(source, limit)
         if long_cells.any():
@@ -179,7 +183,20 @@ def prepare_raw(
                 + f" characters (limit {limit:,}; raise it with SMKIT_MAX_CELL_CHARS); "
             )
             source = source.where(~long_cells)
-        parsed = _parse(source, kind, tz)
+        sources[column] = source
+    # Columns parse side by side (most of the work is in Arrow kernels, which leave the interpreter
+    # lock free), the key's parts first, and the derived keys are hashed beside the rest.
+    key_column, key_parts = DERIVED_KEYS.get(table, (None, ()))
+    keys_job = None
+    with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
+        parsing_jobs = {c: pool.submit(_parse, sources[c], kinds[c], tz) for c in sorted(kinds, key=lambda c: c not in (key_column, *key_parts))}
+        if key_column is not None:
+            keys_pool = ThreadPoolExecutor(max_workers=1)
+            keys_job = keys_pool.submit(_keys_from, parsing_jobs, table, frame.index)
+            keys_pool.shutdown(wait=False)  # the job runs on; its result is taken below
+    for column, kind in kinds.items():
+        source = sources[column]
+        parsed = parsing_jobs[column].result()
         values = parsed.values
         bad = parsed.bad
         if bad.any():
@@ -213,7 +230,9 @@ def prepare_raw(
     _check_order(out, reasons, table)
     if LOWER_BOUND_COLUMN in spec.columns:
         out[LOWER_BOUND_COLUMN] = None if lower is None else lower.str.lstrip(";")
-    keys_distinct = _derive_keys(out, table)
+    keys_distinct = False
+    if keys_job is not None:
+        out[key_column], keys_distinct = keys_job.result()
     for column in spec.key:  # aggregated experiment rows have no unit_id
         if column not in out:
             out[column] = None
@@ -405,13 +424,11 @@ def _check_order(out: pd.DataFrame, reasons: pd.Series, table: str) -> None:
 
 def _normalise_categories(out: pd.DataFrame, reasons: pd.Series, table: str = "") -> None:
     if "platform" in out:
-        out["platform"] = _map_unique(out["platform"], schema.normalise_platform)
-        codes, names = pd.factorize(out["platform"])  # checked once per distinct name
-        named = np.array([re.fullmatch(PLATFORM_NAME, v) is not None for v in names] + [True])  # code -1: missing, not odd
-        odd = pd.Series(~named[codes], index=out.index)
+        named, odd = _platform_names(out["platform"])
         if odd.any():  # a platform name is stored verbatim: it may hold words, never markup or control characters
-            reasons[odd] += "platform " + out.loc[odd, "platform"].map(parsing.describe) + " is not a platform name; "
-            out.loc[odd, "platform"] = None
+            reasons[odd] += "platform " + named[odd].map(parsing.describe) + " is not a platform name; "
+            named[odd] = None
+        out["platform"] = named
     if "content_type" in out:
         out["content_type"] = _map_unique(out["content_type"], schema.normalise_content_type)
     if "channel" in out:
@@ -426,6 +443,25 @@ def _normalise_categories(out: pd.DataFrame, reasons: pd.Series, table: str = ""
         out["type"] = _map_unique(out["type"], schema.normalise_event_type)
     if table == "feedback" and "status" in out:
         out["status"] = _map_unique(out["status"], schema.normalise_feedback_status)
+
+
+def _platform_names(platform: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Platforms in their canonical names, and where a name is not a platform name (checked once per distinct name)."""
+    named = _map_unique(platform, schema.normalise_platform)
+    codes, names = pd.factorize(named)
+    ok = np.array([re.fullmatch(PLATFORM_NAME, v) is not None for v in names] + [True])  # code -1: missing, not odd
+    return named, pd.Series(~ok[codes], index=platform.index)
+
+
+def _keys_from(jobs: dict, table: str, index: pd.Index) -> tuple[pd.Series, bool]:
+    """The key column :func:`_derive_keys` fills, from the parsed key parts alone (an odd platform name counts as missing)."""
+    column, parts = DERIVED_KEYS[table]
+    frame = pd.DataFrame({c: jobs[c].result().values for c in (column, *parts) if c in jobs}, index=index)
+    if "platform" in frame:
+        named, odd = _platform_names(frame["platform"])
+        frame["platform"] = named.mask(odd)
+    distinct = _derive_keys(frame, table)
+    return frame[column], distinct
 
 
 def _derive_keys(out: pd.DataFrame, table: str) -> bool:
