@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 from conftest import NOW
 
-from smkit.data import ingest as ingest_mod
-from smkit.data import parsing
+from smkit.data import derived_keys, parsing
 from smkit.data.ingest import DERIVED_KEYS, ingest
 from smkit.data.readers import IngestError
 from smkit.data.store import connect, quote
@@ -63,7 +62,7 @@ def reference(monkeypatch):
     def use() -> None:
         monkeypatch.setattr(parsing, "FAST_DATES", False)
         monkeypatch.setattr(parsing, "parse_number", parsing._parse_number_cells)
-        monkeypatch.setattr(ingest_mod, "_derive_keys", old_derive_keys)
+        monkeypatch.setattr(derived_keys, "derive_keys", old_derive_keys)
 
     return use
 
@@ -146,10 +145,10 @@ def test_utc_key_text_equals_strftime():
         pd.to_datetime(["2026-11-20 14:03:00", None, "2025-01-01 00:00:59.9", "1999-12-31 23:59:00"], format="ISO8601").tz_localize("Asia/Shanghai")
     )
     old = stamps.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    new = ingest_mod._utc_text(stamps)
+    new = derived_keys.utc_text(stamps)
     assert new.fillna("<na>").tolist() == old.fillna("<na>").tolist()
     early = pd.Series(pd.to_datetime(["1900-01-01 10:00", "2026-01-01 00:00"]).tz_localize("UTC"))
-    assert ingest_mod._utc_text(early).tolist() == early.dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
+    assert derived_keys.utc_text(early).tolist() == early.dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
 
 
 def _tables(store: Path) -> dict[str, pd.DataFrame]:
@@ -215,7 +214,7 @@ def test_reingesting_into_a_store_built_by_the_old_keys_adds_nothing(tmp_path, r
     with pytest.MonkeyPatch.context() as mp:  # the store as an earlier version left it
         mp.setattr(parsing, "FAST_DATES", False)
         mp.setattr(parsing, "parse_number", parsing._parse_number_cells)
-        mp.setattr(ingest_mod, "_derive_keys", old_derive_keys)
+        mp.setattr(derived_keys, "derive_keys", old_derive_keys)
         ingest([files["mentions"]], "mentions", store=store, now=NOW)
         ingest([files["posts"]], "posts", store=store, now=NOW)
         ingest([douyin], "posts", store=store, now=NOW, platform="douyin", account="Lumina")

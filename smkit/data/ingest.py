@@ -9,8 +9,6 @@ the store exactly as it was and a re-run never doubles a row.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import os
 import re
 import shutil
@@ -26,7 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from smkit.data import aliases, key_hash, lake, parsing, schema
+from smkit.data import aliases, derived_keys, lake, parsing, schema
+from smkit.data.derived_keys import DERIVED_KEYS
 from smkit.data.ingest_commit import commit, ingest_lock
 from smkit.data.ingest_report import FileReport, IngestReport
 from smkit.data.ingest_stream import TRUNCATED, StreamedFile, clip_cells, ragged_rows, reason_kind
@@ -49,12 +48,6 @@ CHANNEL_ALIASES = {
     "博主": "kol",
     "influencer": "kol",
     "creator": "kol",
-}
-# Columns whose value, when the export has none, is derived from other columns
-# so re-ingesting the same row finds the same key.
-DERIVED_KEYS = {
-    "posts": ("post_id", ("platform", "account", "published_at", "title")),
-    "mentions": ("mention_id", ("platform", "published_at", "author", "text")),
 }
 PLATFORM_NAME = r"[\w][\w .&+-]{0,39}"
 # Dates before this are quarantined unless ``earliest`` (--earliest-date) allows them:
@@ -454,77 +447,14 @@ def _platform_names(platform: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _keys_from(jobs: dict, table: str, index: pd.Index) -> tuple[pd.Series, bool]:
-    """The key column :func:`_derive_keys` fills, from the parsed key parts alone (an odd platform name counts as missing)."""
+    """The key column :func:`derived_keys.derive_keys` fills, from the parsed key parts alone (an odd platform name counts as missing)."""
     column, parts = DERIVED_KEYS[table]
     frame = pd.DataFrame({c: jobs[c].result().values for c in (column, *parts) if c in jobs}, index=index)
     if "platform" in frame:
         named, odd = _platform_names(frame["platform"])
         frame["platform"] = named.mask(odd)
-    distinct = _derive_keys(frame, table)
+    distinct = derived_keys.derive_keys(frame, table)
     return frame[column], distinct
-
-
-def _derive_keys(out: pd.DataFrame, table: str) -> bool:
-    """Fill a missing post/mention id with a stable hash of what identifies the row.
-    True when every row's id was derived and no two are equal: the keys are then distinct."""
-    if table not in DERIVED_KEYS:
-        return False
-    column, parts = DERIVED_KEYS[table]
-    current = out[column] if column in out else pd.Series(None, index=out.index, dtype=object)
-    need = current.isna()
-    if not need.any():
-        out[column] = current
-        return False
-    pieces = []
-    for part in parts:
-        values = out[part] if part in out else pd.Series("", index=out.index)
-        if part == "published_at" and part in out:
-            values = _utc_text(values)
-        piece = pa.array(values.astype("string[pyarrow]").fillna(""))
-        pieces.append((piece.combine_chunks() if isinstance(piece, pa.ChunkedArray) else piece).cast(pa.large_string()))
-    # Arrow joins the parts and hands UTF-8 bytes over; only the hash itself runs per row.
-    joined = pc.binary_join_element_wise(*pieces, pa.scalar("\x1f", pa.large_string()))
-    todo = np.flatnonzero(need.to_numpy(dtype=bool))
-    if len(todo) < len(out):
-        joined = joined.take(pa.array(todo))
-    hashed, unique = key_hash.derived_keys(pc.cast(joined, pa.large_binary()))
-    if len(todo) == len(out):
-        out[column] = pd.Series(pd.array(hashed, dtype="string[pyarrow]"), index=out.index)
-        return unique
-    keys = current.astype(object).to_numpy(copy=True)
-    keys[todo] = hashed.to_pylist()
-    out[column] = pd.Series(keys, index=out.index, dtype=object)
-    return False
-
-
-def _utc_text(values: pd.Series) -> pd.Series:
-    """Instants as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC), missing as missing: the text the keys are built from."""
-    utc = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    filled = utc.dropna()
-    if len(filled) and not (filled.min() >= pd.Timestamp("1970-01-01") and filled.max().year <= 9999):
-        return values.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")  # four-digit years after 1970 only on the fast path
-    # The text of each distinct day and of each second of the day once, then taken per row (strftime per row is slow).
-    valid = utc.notna().to_numpy()
-    seconds = utc.to_numpy()[valid].astype("datetime64[s]").astype("int64")
-    days, clock = np.divmod(seconds, 86400)
-    codes, uniques = pd.factorize(days)
-    day_text = pa.array(np.datetime_as_string(uniques.astype("datetime64[D]"), unit="D").astype(object), pa.large_string())
-    text = pc.binary_join_element_wise(day_text.take(codes), _clock_text().take(clock), pa.scalar("T", pa.large_string()))
-    if not valid.all():
-        where = np.cumsum(valid) - 1
-        text = text.take(pa.array(where, mask=~valid))
-    return pd.Series(pd.array(text, dtype="string[pyarrow]"), index=values.index)
-
-
-@functools.cache
-def _clock_text() -> pa.Array:
-    """``HH:MM:SSZ`` for every second of a day, by its number."""
-    return pa.array([f"{h:02d}:{m:02d}:{sec:02d}Z" for h in range(24) for m in range(60) for sec in range(60)], pa.large_string())
-
-
-def _stable_hash(text: str) -> str:
-    """The derived key of one row's joined parts (kept for callers and tests; :func:`_derive_keys` computes the same in bulk)."""
-    return "h" + hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def ingest(

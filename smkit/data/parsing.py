@@ -99,8 +99,7 @@ def parse_number(series: pd.Series, *, percent: bool = False) -> Parsed:
     """
     if series.dtype.kind in "biufb":
         return _parse_number_cells(series, percent=percent)
-    # 0) Nearly every cell of an export's column has one plain spelling (1234, 1.2万, 12.5%):
-    #    one regex pass reads those, and only the rest go through the passes below.
+    # 0) Nearly every cell has a plain spelling (1234, 1.2万, 12.5%), read in one pass; the rest below.
     arr = arrow_text(series)
     parts = pc.extract_regex(arr, _PLAIN_PERCENT_RE2 if percent else _PLAIN_RE2)
     plain = _np_mask(pc.is_valid(parts))
