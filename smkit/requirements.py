@@ -98,10 +98,11 @@ class Needs:
                 return s
         raise KeyError(key)
 
-    def refusal(self, present: Iterable[str], playbook: str = "this playbook", lang: str = "en") -> str | None:
+    def refusal(self, present: Iterable[str], playbook: str = "", lang: str = "en") -> str | None:
         """One line in ``lang`` (zh or en) when the store lacks a core table, else ``None``."""
         have = set(present)
         zh = lang == "zh"
+        playbook = playbook or ("本报告" if zh else "this playbook")
         for table in self.core:
             if table not in have:
                 if zh:

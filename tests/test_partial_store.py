@@ -59,3 +59,14 @@ def test_a_store_that_serves_nothing_runs_nothing(tmp_path, monkeypatch, capsys)
     code, planned = _planned(monkeypatch, ["run", "--all", "--store", str(path)])
     assert (code, planned) == (2, [])
     assert "没有可运行的报告" in capsys.readouterr().err
+
+
+def test_a_notebook_on_such_a_store_stops_with_the_same_line_in_its_language(mentions_only):
+    from smkit.playbook import setup
+    from smkit.playbooks.personas import NEEDS
+    from smkit.requirements import MissingData
+
+    with pytest.raises(MissingData, match="^本报告需要 audience 表，由粉丝或用户导出"):
+        setup(store=str(mentions_only), needs=NEEDS, lang="zh")
+    with pytest.raises(MissingData, match="^this playbook needs the audience table"):
+        setup(store=str(mentions_only), needs=NEEDS, lang="en")
