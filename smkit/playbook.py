@@ -47,6 +47,7 @@ def setup(
     default_days: int = DEFAULT_WINDOW_DAYS,
     window_where: str = "",
     needs: Needs | None = None,
+    lang: str = "en",
     **options: Any,
 ) -> Config:
     """Validate a playbook's parameters and prepare the notebook.
@@ -62,6 +63,7 @@ def setup(
     (:class:`smkit.requirements.MissingData`), and ``options`` that name
     things in the store (``brand=brand``) are checked and, when empty,
     resolved to our own account: read them back from ``cfg.options``.
+    ``lang`` (zh or en) is the language of those refusals.
     """
     from smkit import viz
 
@@ -74,10 +76,10 @@ def setup(
         path = store_mod.resolve_store(given.resolve())
     if needs is not None:
         present = requirements.present_tables(path)
-        refusal = needs.refusal(present)
+        refusal = needs.refusal(present, lang=lang)
         if refusal:
             raise requirements.MissingData(refusal)
-        options.update(requirements.check_names(path, needs, options, present))
+        options.update(requirements.check_names(path, needs, options, present, lang=lang))
     tables = (window_table,) if isinstance(window_table, str) else tuple(window_table or (needs.window if needs is not None else ("posts",)))
     last = parse_date(end, "end") or requirements.window_end(path, tables, {tables[0]: window_where} if tables and window_where else None)
     last = last or dt.date.today()

@@ -38,6 +38,21 @@ EXPORTS = {
     "point_redemptions": "the points mall's redemption export (member, day, points)",
     "feedback": "the feedback or ticket export (feedback_id, received_at, text, status)",
 }
+EXPORTS_ZH = {
+    "posts": "作品或笔记列表导出（抖音作品、小红书笔记、公众号文章、微博……）",
+    "account_daily": "账号概览导出（每日粉丝、播放、互动）",
+    "audience": "粉丝或用户导出（每个用户一行）",
+    "mentions": "舆情监测导出（提及和评论）",
+    "campaigns": "活动计划表（campaign_id、开始和结束日期、目标）",
+    "experiments": "A/B 测试导出（experiment_id、分组、指标）",
+    "community_activity": "社群活跃导出（成员、日期、行为）",
+    "team": "团队名单（账号、负责人、角色）",
+    "creators": "达人平台的达人列表（昵称、平台、粉丝、平均互动、报价、受众）",
+    "creator_daily": "达人平台的每日粉丝记录（日期、达人、粉丝）",
+    "events": "社群活动计划（event_id、类型、开始时间）",
+    "point_redemptions": "积分商城兑换导出（成员、日期、积分）",
+    "feedback": "用户反馈或工单导出（feedback_id、收到时间、内容、状态）",
+}
 
 
 class MissingData(LookupError):
@@ -83,16 +98,22 @@ class Needs:
                 return s
         raise KeyError(key)
 
-    def refusal(self, present: Iterable[str], playbook: str = "this playbook") -> str | None:
-        """One line when the store lacks a core table, else ``None``."""
+    def refusal(self, present: Iterable[str], playbook: str = "", lang: str = "en") -> str | None:
+        """One line in ``lang`` (zh or en) when the store lacks a core table, else ``None``."""
         have = set(present)
+        zh = lang == "zh"
+        playbook = playbook or ("本报告" if zh else "this playbook")
         for table in self.core:
             if table not in have:
+                if zh:
+                    return f"{playbook}需要 {table} 表，由{EXPORTS_ZH[table]}导入（smkit ingest FILE --table {table}）；数据库里没有这张表"
                 return f"{playbook} needs the {table} table, which {EXPORTS[table]} fills (smkit ingest FILE --table {table}); the store has none"
         if self.core_any and not have & set(self.core_any):
-            tables = " or ".join(self.core_any)
+            if zh:
+                fills = "；".join(f"{t}：{EXPORTS_ZH[t]}" for t in self.core_any)
+                return f"{playbook}至少需要 {' 或 '.join(self.core_any)} 中的一张表，数据库里一张也没有（{fills}）"
             fills = "; ".join(f"{t}: {EXPORTS[t]}" for t in self.core_any)
-            return f"{playbook} needs {tables} in the store, which none of them is ({fills})"
+            return f"{playbook} needs {' or '.join(self.core_any)} in the store, which none of them is ({fills})"
         return None
 
     def missing(self, present: Iterable[str]) -> dict[str, str]:
@@ -219,26 +240,35 @@ def own_accounts(store: str | Path, present: Iterable[str]) -> tuple[list[str], 
     return sorted(ours), others
 
 
-def did_you_mean(value: str, names: Sequence[str]) -> str:
+def did_you_mean(value: str, names: Sequence[str], lang: str = "en") -> str:
     close = difflib.get_close_matches(value, list(names), n=3, cutoff=0.5)
     if not close:
         low = {n.lower(): n for n in names}
         close = [low[m] for m in difflib.get_close_matches(value.lower(), list(low), n=3, cutoff=0.5)]
-    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    if not close:
+        return ""
+    if lang == "zh":
+        return f"是不是 {' 或 '.join(repr(c) for c in close)}？"
+    return f" Did you mean {' or '.join(repr(c) for c in close)}?"
 
 
-def _listing(names: Sequence[str], limit: int = 12) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "") if names else "none"
+def _listing(names: Sequence[str], limit: int = 12, lang: str = "en") -> str:
+    if not names:
+        return "无" if lang == "zh" else "none"
+    more = len(names) - limit
+    if lang == "zh":
+        return "、".join(names[:limit]) + (f" 等（另有 {more} 个）" if more > 0 else "")
+    return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
 
 
-def check_names(store: str | Path, needs: Needs, given: dict[str, str], present: Iterable[str], playbook: str = "") -> dict[str, str]:
+def check_names(store: str | Path, needs: Needs, given: dict[str, str], present: Iterable[str], playbook: str = "", lang: str = "en") -> dict[str, str]:
     """Check the parameters that name things in the store and resolve empty
     "own" ones; returns the resolved values. Raises :class:`MissingData` with
-    one line (and a "did you mean") for a name the store does not hold."""
+    one line in ``lang`` (and a "did you mean") for a name the store does not hold."""
     have = set(present)
     out: dict[str, str] = {}
-    prefix = f"{playbook}: " if playbook else ""
+    zh = lang == "zh"
+    prefix = (f"{playbook}：" if zh else f"{playbook}: ") if playbook else ""
     for param, spec in needs.names.items():
         value = str(given.get(param) or "").strip()
         tables = [t for t, _ in spec.where if t in have]
@@ -253,6 +283,12 @@ def check_names(store: str | Path, needs: Needs, given: dict[str, str], present:
                     continue
                 if spec.fallback_all:
                     continue
+                if zh:
+                    ours_is = "我方账号（来自 team 表）" if "team" in have else "品牌账号（我方或竞品的；导入 team 表即可区分）"
+                    raise MissingData(
+                        f"{prefix}请用 -p {param} 名称 指定我方品牌；数据库里有这些{ours_is}：{_listing(candidates, lang=lang)}；"
+                        f"达人和其他账号（不是我方）：{_listing(others, lang=lang)}"
+                    )
                 ours_is = "own accounts (the team table's)" if "team" in have else "brand accounts (ours or competitors': add a team table to tell them apart)"
                 raise MissingData(
                     f"{prefix}{param}: give our brand's name (-p {param} NAME); the store holds these {ours_is}: {_listing(candidates)};"
@@ -267,24 +303,33 @@ def check_names(store: str | Path, needs: Needs, given: dict[str, str], present:
             check = normalise_platform(item) if param in ("platform", "platforms") else item
             if check not in names:
                 where = " or ".join(f"{t}.{c}" for t, c in spec.where if t in have)
+                if zh:
+                    raise MissingData(
+                        f"{prefix}{param} {item!r} 不在数据库里（{where}）。{did_you_mean(item, names, lang)}已有的名称：{_listing(names, lang=lang)}"
+                    )
                 raise MissingData(f"{prefix}{param} {item!r} is not in the store ({where}).{did_you_mean(item, names)} Names found: {_listing(names)}")
     if needs.running and "campaigns" in have and not str(given.get(needs.running) or "").strip():
-        out[needs.running] = running_campaign(store, needs.window, prefix)
+        out[needs.running] = running_campaign(store, needs.window, prefix, lang)
     return out
 
 
-def running_campaign(store: str | Path, tables: Sequence[str], prefix: str = "") -> str:
+def running_campaign(store: str | Path, tables: Sequence[str], prefix: str = "", lang: str = "en") -> str:
     """The campaign running on the last day of ``tables`` (the one that started
     last when several do); :class:`MissingData` in one line when none does."""
     day = window_end(store, tables)
     with store_mod.connect(store, read_only=True) as con:
         rows = con.execute('SELECT campaign_id, start_date, end_date FROM "campaigns" ORDER BY start_date DESC').fetchall()
+    zh = lang == "zh"
     if day is None:
+        if zh:
+            raise MissingData(f"{prefix}数据库里没有 {' 或 '.join(tables)} 数据，找不到哪一天在进行的活动；请用 -p campaign_id 编号 指定活动")
         raise MissingData(f"{prefix}the store has no {' or '.join(tables)} rows, so no day to find a running campaign on; give -p campaign_id ID")
     running = [r[0] for r in rows if r[1] is not None and r[2] is not None and r[1] <= day <= r[2]]
     if running:
         return str(running[0])
     ended = ", ".join(f"{r[0]} ({r[1]:%Y-%m-%d}–{r[2]:%Y-%m-%d})" for r in rows[:6] if r[1] is not None and r[2] is not None)
+    if zh:
+        raise MissingData(f"{prefix}数据库的最后一天 {day:%Y-%m-%d} 没有进行中的活动；请用 -p campaign_id 编号 指定一个（活动：{ended or '无'}）")
     raise MissingData(f"{prefix}no campaign runs on {day:%Y-%m-%d}, the store's last day; give one with -p campaign_id ID (campaigns: {ended or 'none'})")
 
 

@@ -155,7 +155,7 @@ def test_every_playbook_on_every_table_set_runs_or_is_refused_in_one_line(playbo
             params = catalog.coerce_parameters(book, {"store": str(store), **names, **FAST.get(playbook, {})})
         except catalog.ParameterError as exc:
             message = str(exc)
-            assert "\n" not in message and any(f"the {t} table" in message for t in _core(playbook)) and "smkit ingest FILE --table" in message, message
+            assert "\n" not in message and any(f"需要 {t} 表" in message for t in _core(playbook)) and "smkit ingest FILE --table" in message, message  # zh: the default
             outcome[_label(tables)] = "refused"
             continue
         text = run_in_process(book.path, {**params, "lang": "en"}, tmp_path / _label(tables))  # the sentences below are the English ones
@@ -176,7 +176,7 @@ def test_every_playbook_on_every_table_set_runs_or_is_refused_in_one_line(playbo
 def test_a_brand_left_empty_on_a_store_of_several_brands_is_refused_listing_them(table_sets):
     with pytest.raises(catalog.ParameterError) as err:
         catalog.coerce_parameters(catalog.find_playbook("reputation_monitor"), {"store": str(table_sets["mentions"])})
-    assert "give our brand's name (-p brand NAME)" in str(err.value) and "Lumina, Orbi, Vexa" in str(err.value)
+    assert "请用 -p brand 名称 指定我方品牌" in str(err.value) and "Lumina、Orbi、Vexa" in str(err.value)  # zh: the default report language
     # with the team table, the sample's own account is known: the run needs no brand
     got = catalog.coerce_parameters(catalog.find_playbook("ops_review"), {"store": str(table_sets["all"])})
     assert got["brand"] == "Lumina"
@@ -251,7 +251,7 @@ def test_a_wrong_brand_on_a_posts_only_store_is_refused_before_a_kernel_in_under
     elapsed = time.perf_counter() - t0
     assert proc.returncode == 2 and not (tmp_path / "index.html").exists()
     assert proc.stderr.strip().count("\n") == 0
-    assert "reputation_monitor needs the mentions table, which a social listening export" in proc.stderr
+    assert "口碑与危机预警需要 mentions 表，由舆情监测导出" in proc.stderr
     assert "pg_settings" not in proc.stderr and "Catalog" not in proc.stderr
     assert elapsed < 3  # the catalog's own check takes well under 1 s; the rest is starting Python
 

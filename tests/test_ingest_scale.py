@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 from conftest import NOW
 
-from smkit.data import ingest as ingest_mod
-from smkit.data import parsing
+from smkit.data import derived_keys, parsing
 from smkit.data.ingest import DERIVED_KEYS, ingest
 from smkit.data.readers import IngestError
 from smkit.data.store import connect, quote
@@ -63,7 +62,7 @@ def reference(monkeypatch):
     def use() -> None:
         monkeypatch.setattr(parsing, "FAST_DATES", False)
         monkeypatch.setattr(parsing, "parse_number", parsing._parse_number_cells)
-        monkeypatch.setattr(ingest_mod, "_derive_keys", old_derive_keys)
+        monkeypatch.setattr(derived_keys, "derive_keys", old_derive_keys)
 
     return use
 
@@ -112,7 +111,7 @@ DATES = [
     "2026-11-20 14:03", "2026-11-20 14:03:05", "2026-11-20", "2026/11/20 14:03", "20261120", "2026年11月20日 14:03", "2026年11月20日20时",
     "11/20/2026", "11/20/2026 14:03", "2026-11-20T14:03:00+08:00", "2026-11-20T14:03:00.5", "45000", "45000.5", "1e5", "-", "", None,
     "2026-11- 5", "2026-1-5 9:05", "2026/11/3 20:15", "2026年11月03日 12:10", "2026.11.03", "2026/11/03 20:15", "2026年11月26日20时",
-    "２０２６/11/03", "2026/11/03 9:05", "2026年11月3日 8时5分", "2026/11/03/2026/1/2", "2026/11/03　10:00", "2026/11/03T10:00", "2026-11-20 14", "20261120 14:03:05", "20261120140305", "not a date", "2026-13-01", "99999", "20000",
+    "２０２６/11/03", "2026/11/03 9:05", "2026年11月3日 8时5分", "2026/11/03/2026/1/2", "2026/11/03　10:00", "2026/11/03T10:00", "2026-11-20 14", "20261120 14:03:05", "20261120140305", "not a date", "2026-13-01", "99999", "20000", "2026/02/30 10:00", "2026年02月30日", "2026/11/03 24:00", "2026年11月03日 12:10:59", "2024/02/29", "2026年13月01日 10:00",
 ]  # fmt: skip
 
 
@@ -127,7 +126,8 @@ def test_fast_dates_equal_trying_every_format(monkeypatch):
 
 DURATIONS = [
     "18秒", "1分05秒", "00:00:45", "14.2秒", "45秒", "12:35", "1小时2分", "1h 2m 3s", "2 MIN", "3.5", "-", "", None, "1分", "abc",
-    "1:2:3:4", "１８秒", "10 秒", "1 小时", "5sec", "inf", "1e400", "0:00:01.5",
+    "1:2:3:4", "１８秒", "10 秒", "1 小时", "5sec", "inf", "1e400", "0:00:01.5", "37", "37.25", "007.5", " 12 ", "12.", ".5",
+    "1" * 31,
 ]  # fmt: skip
 
 
@@ -145,10 +145,10 @@ def test_utc_key_text_equals_strftime():
         pd.to_datetime(["2026-11-20 14:03:00", None, "2025-01-01 00:00:59.9", "1999-12-31 23:59:00"], format="ISO8601").tz_localize("Asia/Shanghai")
     )
     old = stamps.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    new = ingest_mod._utc_text(stamps)
+    new = derived_keys.utc_text(stamps)
     assert new.fillna("<na>").tolist() == old.fillna("<na>").tolist()
     early = pd.Series(pd.to_datetime(["1900-01-01 10:00", "2026-01-01 00:00"]).tz_localize("UTC"))
-    assert ingest_mod._utc_text(early).tolist() == early.dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
+    assert derived_keys.utc_text(early).tolist() == early.dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
 
 
 def _tables(store: Path) -> dict[str, pd.DataFrame]:
@@ -214,7 +214,7 @@ def test_reingesting_into_a_store_built_by_the_old_keys_adds_nothing(tmp_path, r
     with pytest.MonkeyPatch.context() as mp:  # the store as an earlier version left it
         mp.setattr(parsing, "FAST_DATES", False)
         mp.setattr(parsing, "parse_number", parsing._parse_number_cells)
-        mp.setattr(ingest_mod, "_derive_keys", old_derive_keys)
+        mp.setattr(derived_keys, "derive_keys", old_derive_keys)
         ingest([files["mentions"]], "mentions", store=store, now=NOW)
         ingest([files["posts"]], "posts", store=store, now=NOW)
         ingest([douyin], "posts", store=store, now=NOW, platform="douyin", account="Lumina")

@@ -88,9 +88,11 @@ def test_the_catalog_refuses_a_typo_quickly_and_resolves_our_account(tmp_path):
     store = _store(tmp_path / "s.duckdb", [("Lumina", "owned")], mentions=("Lumina", "Orbi"), team=("Lumina",))
     book = catalog.find_playbook("reputation_monitor")
     t0 = time.perf_counter()
-    with pytest.raises(catalog.ParameterError, match="Did you mean 'Lumina'"):
-        catalog.coerce_parameters(book, {"store": str(store), "brand": "Lumnia"})
+    with pytest.raises(catalog.ParameterError, match="口碑与危机预警：brand 'Lumnia' 不在数据库里.*是不是 'Lumina'？"):
+        catalog.coerce_parameters(book, {"store": str(store), "brand": "Lumnia"})  # in the report's language, zh by default
     assert time.perf_counter() - t0 < 2
+    with pytest.raises(catalog.ParameterError, match="reputation_monitor: brand 'Lumnia' is not in the store.* Did you mean 'Lumina'"):
+        catalog.coerce_parameters(book, {"store": str(store), "brand": "Lumnia", "lang": "en"})
     assert catalog.coerce_parameters(book, {"store": str(store)})["brand"] == "Lumina"
 
 

@@ -9,12 +9,13 @@ the store exactly as it was and a re-run never doubles a row.
 
 from __future__ import annotations
 
-import hashlib
+import os
 import re
 import shutil
 import time
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from smkit.data import aliases, lake, parsing, schema
+from smkit.data import aliases, derived_keys, lake, parsing, schema
+from smkit.data.derived_keys import DERIVED_KEYS
 from smkit.data.ingest_commit import commit, ingest_lock
 from smkit.data.ingest_report import FileReport, IngestReport
 from smkit.data.ingest_stream import TRUNCATED, StreamedFile, clip_cells, ragged_rows, reason_kind
@@ -47,16 +49,11 @@ CHANNEL_ALIASES = {
     "influencer": "kol",
     "creator": "kol",
 }
-# Columns whose value, when the export has none, is derived from other columns
-# so re-ingesting the same row finds the same key.
-DERIVED_KEYS = {
-    "posts": ("post_id", ("platform", "account", "published_at", "title")),
-    "mentions": ("mention_id", ("platform", "published_at", "author", "text")),
-}
 PLATFORM_NAME = r"[\w][\w .&+-]{0,39}"
 # Dates before this are quarantined unless ``earliest`` (--earliest-date) allows them:
 # ``-1``, ``0001-01-01`` and ``1900-01-01`` are placeholders, not publication dates.
 EARLIEST_DATE = "2000-01-01"
+PARSE_THREADS = min(4, os.cpu_count() or 1)
 # Leave a little room for clocks that differ between the export and this machine.
 FUTURE_TOLERANCE = pd.Timedelta(hours=1)
 
@@ -168,7 +165,8 @@ def prepare_raw(
     now = now or pd.Timestamp.now(tz=tz)
     floor = pd.Timestamp(earliest)
     limit = max_cell_chars()
-    for column, kind in kinds.items():
+    sources: dict[str, pd.Series] = {}
+    for column in kinds:
         source = data[column]
         long_cells = _too_long(source, limit)
         if long_cells.any():
@@ -178,7 +176,20 @@ def prepare_raw(
                 + f" characters (limit {limit:,}; raise it with SMKIT_MAX_CELL_CHARS); "
             )
             source = source.where(~long_cells)
-        parsed = _parse(source, kind, tz)
+        sources[column] = source
+    # Columns parse side by side (most of the work is in Arrow kernels, which leave the interpreter
+    # lock free), the key's parts first, and the derived keys are hashed beside the rest.
+    key_column, key_parts = DERIVED_KEYS.get(table, (None, ()))
+    keys_job = None
+    with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
+        parsing_jobs = {c: pool.submit(_parse, sources[c], kinds[c], tz) for c in sorted(kinds, key=lambda c: c not in (key_column, *key_parts))}
+        if key_column is not None:
+            keys_pool = ThreadPoolExecutor(max_workers=1)
+            keys_job = keys_pool.submit(_keys_from, parsing_jobs, table, frame.index)
+            keys_pool.shutdown(wait=False)  # the job runs on; its result is taken below
+    for column, kind in kinds.items():
+        source = sources[column]
+        parsed = parsing_jobs[column].result()
         values = parsed.values
         bad = parsed.bad
         if bad.any():
@@ -202,7 +213,9 @@ def prepare_raw(
             report.lower_bounds[column] = int(flagged.sum())
         out[column] = values
     for column in spec.required:
-        empty = out[column].isna() & parsing.missing_mask(data[column]) if column in data else out[column].isna()
+        empty = out[column].isna()
+        if column in data and empty.any():  # an unreadable cell is reported as such, not as missing
+            empty[empty] = parsing.missing_mask(data.loc[empty, column])
         if empty.any():
             reasons[empty] += f"{column} is missing; "
     report.notes.extend(schema.content_type_notes(out.get("content_type", ())))  # unknown forms, before they become "other"
@@ -210,7 +223,9 @@ def prepare_raw(
     _check_order(out, reasons, table)
     if LOWER_BOUND_COLUMN in spec.columns:
         out[LOWER_BOUND_COLUMN] = None if lower is None else lower.str.lstrip(";")
-    _derive_keys(out, table)
+    keys_distinct = False
+    if keys_job is not None:
+        out[key_column], keys_distinct = keys_job.result()
     for column in spec.key:  # aggregated experiment rows have no unit_id
         if column not in out:
             out[column] = None
@@ -228,8 +243,8 @@ def prepare_raw(
     report.quarantined = len(quarantine)
     report.quarantine_reasons = dict(Counter(reason_kind(r) for r in quarantine["reason"]))
 
-    good = out[~bad_rows]
-    deduped = _drop_duplicate_keys(good, list(spec.key))
+    good = out[~bad_rows] if bad_rows.any() else out  # no copy of a clean export's million rows
+    deduped = good if keys_distinct else _drop_duplicate_keys(good, list(spec.key))
     report.duplicates = len(good) - len(deduped)
     report.accepted = len(deduped)
     return Prepared(deduped.reset_index(drop=True), extra_kinds, quarantine, report)
@@ -266,9 +281,9 @@ def _remove_nul_bytes(frame: pd.DataFrame) -> int:
         series = frame[column]
         if series.dtype.kind in "biufcmM" or isinstance(series.dtype, pd.BooleanDtype):
             continue
-        text = series.astype("string")
-        has = text.str.contains("\x00", regex=False).fillna(False).astype(bool)
+        has = pc.fill_null(pc.match_substring(parsing.arrow_text(series), "\x00"), False).to_numpy(zero_copy_only=False)
         if has.any():
+            text = series.astype("string")
             removed += int(text[has].str.count("\x00").sum())
             cleaned = text[has].str.replace("\x00", "", regex=False)
             frame[column] = series.astype(object).where(~has, cleaned)
@@ -278,7 +293,10 @@ def _remove_nul_bytes(frame: pd.DataFrame) -> int:
 def _too_long(series: pd.Series, limit: int) -> pd.Series:
     if series.dtype.kind in "biufcmM" or isinstance(series.dtype, pd.BooleanDtype):
         return pd.Series(False, index=series.index)
-    return (series.astype("string").str.len() > limit).fillna(False).astype(bool)
+    text = parsing.arrow_text(series)
+    if (pc.max(pc.binary_length(text)).as_py() or 0) <= limit:  # no cell has more bytes than the limit has characters
+        return pd.Series(False, index=series.index)
+    return pd.Series(pc.fill_null(pc.greater(pc.utf8_length(text), limit), False).to_numpy(zero_copy_only=False), index=series.index)
 
 
 def _drop_duplicate_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -399,11 +417,11 @@ def _check_order(out: pd.DataFrame, reasons: pd.Series, table: str) -> None:
 
 def _normalise_categories(out: pd.DataFrame, reasons: pd.Series, table: str = "") -> None:
     if "platform" in out:
-        out["platform"] = _map_unique(out["platform"], schema.normalise_platform)
-        odd = out["platform"].notna() & ~out["platform"].str.fullmatch(PLATFORM_NAME).fillna(False).astype(bool)
+        named, odd = _platform_names(out["platform"])
         if odd.any():  # a platform name is stored verbatim: it may hold words, never markup or control characters
-            reasons[odd] += "platform " + out.loc[odd, "platform"].map(parsing.describe) + " is not a platform name; "
-            out.loc[odd, "platform"] = None
+            reasons[odd] += "platform " + named[odd].map(parsing.describe) + " is not a platform name; "
+            named[odd] = None
+        out["platform"] = named
     if "content_type" in out:
         out["content_type"] = _map_unique(out["content_type"], schema.normalise_content_type)
     if "channel" in out:
@@ -420,65 +438,23 @@ def _normalise_categories(out: pd.DataFrame, reasons: pd.Series, table: str = ""
         out["status"] = _map_unique(out["status"], schema.normalise_feedback_status)
 
 
-def _derive_keys(out: pd.DataFrame, table: str) -> None:
-    """Fill a missing post/mention id with a stable hash of what identifies the row."""
-    if table not in DERIVED_KEYS:
-        return
+def _platform_names(platform: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Platforms in their canonical names, and where a name is not a platform name (checked once per distinct name)."""
+    named = _map_unique(platform, schema.normalise_platform)
+    codes, names = pd.factorize(named)
+    ok = np.array([re.fullmatch(PLATFORM_NAME, v) is not None for v in names] + [True])  # code -1: missing, not odd
+    return named, pd.Series(~ok[codes], index=platform.index)
+
+
+def _keys_from(jobs: dict, table: str, index: pd.Index) -> tuple[pd.Series, bool]:
+    """The key column :func:`derived_keys.derive_keys` fills, from the parsed key parts alone (an odd platform name counts as missing)."""
     column, parts = DERIVED_KEYS[table]
-    current = out[column] if column in out else pd.Series(None, index=out.index, dtype=object)
-    need = current.isna()
-    if not need.any():
-        out[column] = current
-        return
-    pieces = []
-    for part in parts:
-        values = out[part] if part in out else pd.Series("", index=out.index)
-        if part == "published_at" and part in out:
-            values = _utc_text(values)
-        piece = pa.array(values.astype("string[pyarrow]").fillna(""))
-        pieces.append((piece.combine_chunks() if isinstance(piece, pa.ChunkedArray) else piece).cast(pa.large_string()))
-    # Arrow joins the parts and hands UTF-8 bytes over; only the hash itself runs per row.
-    joined = pc.binary_join_element_wise(*pieces, pa.scalar("\x1f", pa.large_string()))
-    todo = np.flatnonzero(need.to_numpy(dtype=bool))
-    if len(todo) < len(out):
-        joined = joined.take(pa.array(todo))
-    blake = hashlib.blake2b
-    hashed = ["h" + blake(b, digest_size=8).hexdigest() for b in pc.cast(joined, pa.large_binary()).to_pylist()]
-    if len(todo) == len(out):
-        out[column] = pd.Series(pd.array(hashed, dtype="string[pyarrow]"), index=out.index)
-        return
-    keys = current.astype(object).to_numpy(copy=True)
-    keys[todo] = hashed
-    out[column] = pd.Series(keys, index=out.index, dtype=object)
-
-
-def _utc_text(values: pd.Series) -> pd.Series:
-    """Instants as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC), missing as missing: the text the keys are built from."""
-    utc = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    filled = utc.dropna()
-    if len(filled) and not (filled.min() >= pd.Timestamp("1970-01-01") and filled.max().year <= 9999):
-        return values.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")  # four-digit years after 1970 only on the fast path
-    # The text of each distinct day and two-digit field once, then taken per row (strftime per row is slow).
-    valid = utc.notna().to_numpy()
-    seconds = utc.to_numpy()[valid].astype("datetime64[s]").astype("int64")
-    days, clock = np.divmod(seconds, 86400)
-    codes, uniques = pd.factorize(days)
-    day_text = pa.array(np.datetime_as_string(uniques.astype("datetime64[D]"), unit="D").astype(object), pa.large_string())
-    two = pa.array([f"{i:02d}" for i in range(100)], pa.large_string())
-    hours, rest = np.divmod(clock, 3600)
-    minutes, secs = np.divmod(rest, 60)
-    parts = [day_text.take(codes), two.take(hours), two.take(minutes), two.take(secs)]
-    glue = [pa.scalar(g, pa.large_string()) for g in ("T", ":", ":", "Z")]
-    text = pc.binary_join_element_wise(parts[0], glue[0], parts[1], glue[1], parts[2], glue[2], parts[3], glue[3], pa.scalar("", pa.large_string()))
-    if not valid.all():
-        where = np.cumsum(valid) - 1
-        text = text.take(pa.array(where, mask=~valid))
-    return pd.Series(pd.array(text, dtype="string[pyarrow]"), index=values.index)
-
-
-def _stable_hash(text: str) -> str:
-    """The derived key of one row's joined parts (kept for callers and tests; :func:`_derive_keys` computes the same in bulk)."""
-    return "h" + hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+    frame = pd.DataFrame({c: jobs[c].result().values for c in (column, *parts) if c in jobs}, index=index)
+    if "platform" in frame:
+        named, odd = _platform_names(frame["platform"])
+        frame["platform"] = named.mask(odd)
+    distinct = derived_keys.derive_keys(frame, table)
+    return frame[column], distinct
 
 
 def ingest(

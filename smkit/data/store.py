@@ -198,6 +198,9 @@ def _widen(stored: str, incoming: str) -> str:
     return stored
 
 
+ARROW_BATCH_ROWS = 122_880  # DuckDB's row-group size
+
+
 def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> tuple[int, int]:
     """Insert new rows and update stored rows with the same natural key.
 
@@ -206,8 +209,10 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> t
     number was, never erases what is stored. Returns ``(inserted, updated)``;
     the caller holds the transaction (and rolls it back on error).
     """
-    # Through Arrow: DuckDB scans an Arrow table several times faster than a DataFrame.
-    con.register("_incoming", pa.Table.from_pandas(frame, preserve_index=False))
+    # Through Arrow: DuckDB scans an Arrow table several times faster than a DataFrame,
+    # and scans its batches on every core (one batch would be one thread).
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    con.register("_incoming", pa.Table.from_batches(arrow.to_batches(max_chunksize=ARROW_BATCH_ROWS), schema=arrow.schema))
     try:
         return upsert_from(con, table, "_incoming", list(frame.columns), len(frame))
     finally:

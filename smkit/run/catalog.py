@@ -32,6 +32,11 @@ class ParameterError(ValueError):
     """Parameters that do not fit the playbook; raised before any kernel starts."""
 
 
+class NotInStore(ParameterError):
+    """The store cannot serve the playbook (a table it cannot run without, or a
+    name it cannot resolve); ``run --all`` skips such a playbook and runs the others."""
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: str
@@ -156,13 +161,17 @@ def check_store(playbook: Playbook, params: dict[str, Any]) -> dict[str, Any]:
         present = present_tables(store)
     except Exception:  # not a DuckDB file, locked ...
         raise ParameterError(f"{playbook.name}: store {store} is not a readable smkit store") from None
-    refusal = needs.refusal(present, playbook.name)
+    from smkit.run.messages import playbook_name
+
+    lang = params.get("lang") if params.get("lang") in LANGUAGES else "en"
+    name = playbook_name(playbook.name, lang) if lang == "zh" else playbook.name
+    refusal = needs.refusal(present, name, lang)
     if refusal:
-        raise ParameterError(f"{refusal} ({store})")
+        raise NotInStore(f"{refusal}（{store}）" if lang == "zh" else f"{refusal} ({store})")
     try:
-        return check_names(store, needs, params, present, playbook.name)
+        return check_names(store, needs, params, present, name, lang)
     except MissingData as exc:
-        raise ParameterError(str(exc)) from None
+        raise NotInStore(str(exc)) from None
 
 
 def _default(spec: dict[str, Parameter], name: str) -> Any:

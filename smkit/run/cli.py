@@ -228,7 +228,9 @@ def _alert_level(text: str) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from smkit.i18n import DEFAULT_LANGUAGE
     from smkit.run import catalog
+    from smkit.run.messages import TERMINAL
 
     if args.all == bool(args.playbook):
         print("smkit run: name one PLAYBOOK or pass --all", file=sys.stderr)
@@ -239,10 +241,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if args.all:
             if args.parameter or args.label:
                 raise catalog.ParameterError("--all runs every playbook with its defaults; -p and --label need one PLAYBOOK")
-            books = catalog.list_playbooks()
-            for book in books:  # check every playbook before any kernel starts
-                catalog.coerce_parameters(book, {**_language(book, args), **({"store": args.store} if args.store else {})})
-            entries = [{"playbook": book.name} for book in books]
+            entries = []
+            for book in catalog.list_playbooks():  # check every playbook before any kernel starts
+                try:
+                    catalog.coerce_parameters(book, {**_language(book, args), **({"store": args.store} if args.store else {})})
+                except catalog.NotInStore as exc:  # a store with some tables runs the playbooks it can serve
+                    print(TERMINAL("skipped", args.lang or DEFAULT_LANGUAGE, reason=exc), file=sys.stderr)
+                    continue
+                entries.append({"playbook": book.name})
+            if not entries:
+                raise catalog.ParameterError(TERMINAL("nothing_to_run", args.lang or DEFAULT_LANGUAGE))
         else:
             params = dict(args.parameter or [])
             if args.lang and params.get("lang", args.lang) != args.lang:

@@ -206,6 +206,8 @@ TERMINAL = Catalog(
             "ok": "成功",
             "failed": "失败",
             "index": "报告索引：{path}",
+            "skipped": "跳过：{reason}",
+            "nothing_to_run": "数据库里没有任何一个报告必需的表，没有可运行的报告",
         },
         "en": {
             "started": "▶ started   {name}",
@@ -218,6 +220,8 @@ TERMINAL = Catalog(
             "ok": "ok",
             "failed": "failed",
             "index": "reports index: {path}",
+            "skipped": "skipped: {reason}",
+            "nothing_to_run": "the store holds none of the tables any playbook needs: nothing to run",
         },
     }
 )

@@ -1,0 +1,176 @@
+"""Derived keys: the id of a post or mention whose export has none.
+
+A post or mention without an id gets ``"h"`` and the hex of an 8-byte
+blake2b of its identifying parts (``DERIVED_KEYS``), joined with ``\x1f``,
+instants as UTC text. Python hashes one row at a time and holds
+the interpreter lock while it does, so a million rows cost about a second of
+one core. From :data:`HELPER_ROWS` rows a helper process (the standard
+library alone, started in about 30 ms) hashes the last two fifths while this
+process hashes the rest; the keys are byte for byte those of one process,
+and if the helper cannot run this process hashes everything itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# Columns whose value, when the export has none, is derived from other columns
+# so re-ingesting the same row finds the same key.
+DERIVED_KEYS = {
+    "posts": ("post_id", ("platform", "account", "published_at", "title")),
+    "mentions": ("mention_id", ("platform", "published_at", "author", "text")),
+}
+HELPER_ROWS = 200_000
+
+# The helper reads the row count, the rows' end offsets and their bytes from stdin, and writes 8 bytes per row.
+_HELPER = """
+import hashlib, sys
+src, dst = sys.stdin.buffer, sys.stdout.buffer
+n = int.from_bytes(src.read(8), "little")
+ends = memoryview(src.read(8 * (n + 1))).cast("q").tolist()
+data = src.read(ends[n])
+blake = hashlib.blake2b
+dst.write(b"".join([blake(data[a:b], digest_size=8).digest() for a, b in zip(ends, ends[1:])]))
+"""
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+
+
+def hashed_keys(parts: pa.LargeBinaryArray) -> tuple[pa.Array, bool]:
+    """``"h" + hex(blake2b(part, digest_size=8))`` per row, as an Arrow string
+    array, and whether no two rows got the same key."""
+    digests = _digests(parts)
+    n = len(digests)
+    text = np.empty((n, 17), dtype=np.uint8)
+    text[:, 0] = ord("h")
+    text[:, 1::2] = _HEX[digests >> 4]
+    text[:, 2::2] = _HEX[digests & 15]
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(17), n, [None, pa.py_buffer(text)])
+    ordered = np.sort(digests.view(np.uint64).ravel())
+    unique = bool((ordered[1:] != ordered[:-1]).all())
+    return fixed.cast(pa.binary()).cast(pa.string()), unique
+
+
+def _digests(parts: pa.LargeBinaryArray) -> np.ndarray:
+    """The 8-byte digests, one row each (uint8, shape ``(n, 8)``)."""
+    n = len(parts)
+    if n < HELPER_ROWS or parts.null_count:
+        return _hash(parts)
+    mine = n * 3 // 5  # the helper's loop is a little slower per row, and it starts later
+    helper = _start_helper(parts.slice(mine))
+    own = _hash(parts.slice(0, mine))
+    rest = _collect(helper, n - mine) if helper is not None else None
+    return np.concatenate([own, rest if rest is not None else _hash(parts.slice(mine))])
+
+
+def _hash(parts: pa.LargeBinaryArray) -> np.ndarray:
+    blake = hashlib.blake2b
+    joined = b"".join([blake(b, digest_size=8).digest() for b in parts.to_pylist()])
+    return np.frombuffer(joined, dtype=np.uint8).reshape(-1, 8)
+
+
+def _start_helper(parts: pa.LargeBinaryArray):
+    offsets = np.frombuffer(parts.buffers()[1], dtype=np.int64)[parts.offset : parts.offset + len(parts) + 1]
+    data = memoryview(parts.buffers()[2])[int(offsets[0]) : int(offsets[-1])]
+    try:
+        proc = subprocess.Popen([sys.executable, "-I", "-c", _HELPER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+
+    def feed():  # in a thread, so this process starts hashing its half at once
+        try:
+            proc.stdin.write(len(parts).to_bytes(8, "little"))
+            proc.stdin.write((offsets - offsets[0]).tobytes())
+            proc.stdin.write(data)
+            proc.stdin.close()
+        except OSError:  # the helper died; _collect notices
+            pass
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    return proc, feeder
+
+
+def _collect(helper, rows: int) -> np.ndarray | None:
+    proc, feeder = helper
+    try:
+        out = proc.stdout.read()
+    except OSError:
+        out = b""
+    finally:
+        proc.stdout.close()
+    feeder.join()
+    if proc.wait() != 0 or len(out) != 8 * rows:
+        return None
+    return np.frombuffer(out, dtype=np.uint8).reshape(-1, 8)
+
+
+def derive_keys(out: pd.DataFrame, table: str) -> bool:
+    """Fill a missing post/mention id with a stable hash of what identifies the row.
+    True when every row's id was derived and no two are equal: the keys are then distinct."""
+    if table not in DERIVED_KEYS:
+        return False
+    column, parts = DERIVED_KEYS[table]
+    current = out[column] if column in out else pd.Series(None, index=out.index, dtype=object)
+    need = current.isna()
+    if not need.any():
+        out[column] = current
+        return False
+    pieces = []
+    for part in parts:
+        values = out[part] if part in out else pd.Series("", index=out.index)
+        if part == "published_at" and part in out:
+            values = utc_text(values)
+        piece = pa.array(values.astype("string[pyarrow]").fillna(""))
+        pieces.append((piece.combine_chunks() if isinstance(piece, pa.ChunkedArray) else piece).cast(pa.large_string()))
+    # Arrow joins the parts and hands UTF-8 bytes over; only the hash itself runs per row.
+    joined = pc.binary_join_element_wise(*pieces, pa.scalar("\x1f", pa.large_string()))
+    todo = np.flatnonzero(need.to_numpy(dtype=bool))
+    if len(todo) < len(out):
+        joined = joined.take(pa.array(todo))
+    hashed, unique = hashed_keys(pc.cast(joined, pa.large_binary()))
+    if len(todo) == len(out):
+        out[column] = pd.Series(pd.array(hashed, dtype="string[pyarrow]"), index=out.index)
+        return unique
+    keys = current.astype(object).to_numpy(copy=True)
+    keys[todo] = hashed.to_pylist()
+    out[column] = pd.Series(keys, index=out.index, dtype=object)
+    return False
+
+
+def utc_text(values: pd.Series) -> pd.Series:
+    """Instants as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC), missing as missing: the text the keys are built from."""
+    utc = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    filled = utc.dropna()
+    if len(filled) and not (filled.min() >= pd.Timestamp("1970-01-01") and filled.max().year <= 9999):
+        return values.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")  # four-digit years after 1970 only on the fast path
+    # The text of each distinct day and of each second of the day once, then taken per row (strftime per row is slow).
+    valid = utc.notna().to_numpy()
+    seconds = utc.to_numpy()[valid].astype("datetime64[s]").astype("int64")
+    days, clock = np.divmod(seconds, 86400)
+    codes, uniques = pd.factorize(days)
+    day_text = pa.array(np.datetime_as_string(uniques.astype("datetime64[D]"), unit="D").astype(object), pa.large_string())
+    text = pc.binary_join_element_wise(day_text.take(codes), _clock_text().take(clock), pa.scalar("T", pa.large_string()))
+    if not valid.all():
+        where = np.cumsum(valid) - 1
+        text = text.take(pa.array(where, mask=~valid))
+    return pd.Series(pd.array(text, dtype="string[pyarrow]"), index=values.index)
+
+
+@functools.cache
+def _clock_text() -> pa.Array:
+    """``HH:MM:SSZ`` for every second of a day, by its number."""
+    return pa.array([f"{h:02d}:{m:02d}:{sec:02d}Z" for h in range(24) for m in range(60) for sec in range(60)], pa.large_string())
+
+
+def stable_hash(text: str) -> str:
+    """The derived key of one row's joined parts (kept for callers and tests; :func:`derive_keys` computes the same in bulk)."""
+    return "h" + hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
