@@ -43,6 +43,7 @@ import pandas as pd
 # than the estimate) gives intervals several times R's.
 MAX_PARAM_LOG_SD = 0.3
 PARAM_GROUPS = 40  # parameter draws; each simulates draws / PARAM_GROUPS paths
+MAX_FACTOR_CONTROLS = 3  # the controls most correlated with the series before the campaign; each more adds a level and a loading to fit
 
 ASSUMPTIONS = (
     "The control series were not affected by the campaign.",
@@ -232,7 +233,9 @@ def estimate_impact(
         from smkit.methods.common_factor import counterfactual_paths
 
         order = np.argsort(-np.abs([np.corrcoef(ys[:n_pre], exog[:n_pre, j])[0, 1] for j in range(exog.shape[1])]), kind="stable")
-        paths, predicted, fitted = counterfactual_paths(np.column_stack([ys, exog[:, order]]), n_pre, seasonal, draws, PARAM_GROUPS, seed)
+        used = order[:MAX_FACTOR_CONTROLS]
+        names = tuple(names[j] for j in used)  # the report names the controls the model read
+        paths, predicted, fitted = counterfactual_paths(np.column_stack([ys, exog[:, used]]), n_pre, seasonal, draws, PARAM_GROUPS, seed)
     else:
         paths, predicted, fitted = _structural_paths(ys, exog, n_pre, kwargs, draws, seed)
     return Impact(
