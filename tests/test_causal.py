@@ -32,15 +32,15 @@ def test_comparison_case_is_not_called_significant():
 
 @pytest.mark.slow
 def test_calibration_at_small_size():
-    """30 seeded worlds each way (the full 100 run in scripts/bench_campaign.py).
+    """30 seeded worlds each way (the full 400 run in scripts/bench_campaign.py).
 
     At 90% the true cumulative lift must be covered and a null must rarely be
-    significant; the bounds are the full study's targets (85%, 15%) widened by
+    significant; the bounds are the full study's targets (88%, 12%) widened by
     two binomial standard errors for 30 draws.
     """
     coverage, false_alarms = calibration(30)
-    assert coverage >= 0.72
-    assert false_alarms <= 0.28
+    assert coverage >= 0.76
+    assert false_alarms <= 0.24
 
 
 def test_placebo_on_the_pre_period_and_segments():
@@ -69,3 +69,39 @@ def test_a_zero_counterfactual_has_no_relative_effect():
     y.iloc[50:] = 3.0
     e = estimate_impact(y, None, index[50], seasonal=None, draws=200).effect()
     assert np.isnan(e.relative) and e.absolute > 0
+
+
+def test_common_factor_paths_match_the_simulation_smoother():
+    """The joint post-period draws (forward filtering, backward sampling) against
+    statsmodels' simulation smoother at the same parameters: same total, same spread."""
+    from smkit.methods.common_factor import CommonFactor, _draw_treated
+
+    y, x, start, _ = planted_series(3, 0.0)
+    data = np.column_stack([y, x])
+    data = (data - data[:90].mean(axis=0)) / data[:90].std(axis=0)
+    data[90:, 0] = np.nan
+    model = CommonFactor(data, 7)
+    # loadings 1, a cycle, an own level and drifts of the prior's size, noise as in the planted world
+    params = np.r_[[0.04, 1e-4, 1e-4, 1e-4, 1e-4], np.ones(4), [0.08, 0.08, 0.08]]
+    ours = _draw_treated(model, params, 90, 2000, np.random.default_rng(0)).sum(axis=0)
+    model.update(params)
+    sim = model.simulation_smoother()
+    rng = np.random.default_rng(1)
+    theirs = []
+    for _ in range(1000):
+        sim.simulate(rng=rng)
+        theirs.append((model.design(params)[0] @ sim.simulated_state[:, 90:]).sum() + rng.normal(0, np.sqrt(0.08), 21).sum())
+    assert abs(ours.mean() - np.mean(theirs)) < 0.15 * np.std(theirs)
+    assert ours.std() == pytest.approx(np.std(theirs), rel=0.1)
+
+
+def test_noisy_controls_do_not_bias_the_counterfactual():
+    """Controls that measure the market with noise (the planted world, truth
+    4,203): the interval holds the truth and is narrower than the regression
+    model's was (3,114 to 5,761), because the market is read from both
+    controls at once instead of through attenuated coefficients."""
+    y, x, start, truth = planted_series(0, 0.15)
+    impact = estimate_impact(y, x, start, alpha=0.1)
+    e = impact.effect()
+    assert impact.controls == ("a", "b")
+    assert 3700 < e.ci_low <= truth <= e.ci_high < 5600  # now 3,941 to 5,311

@@ -216,7 +216,7 @@ def test_the_league_table_orders_the_planted_lifts(sample_store, truth):
     # the reviewed campaign's row repeats its own lift
     views = next(lift for lift in result.lifts if lift.metric == "views").campaign
     assert league.at["CMP-AUTUMN-DOUYIN", "incremental_views"] == views.absolute
-    # the planted lift inside its interval for five of the six (Kuaishou's +60% is estimated at +49%, +41% to +58%)
+    # the planted lift inside its interval for at least five of the six (all six on the sample: Kuaishou's +60% is estimated at +53%, +44% to +65%)
     inside = [league.at[c, "relative_low"] <= lift <= league.at[c, "relative_high"] for c, lift in planted.items()]
     assert sum(inside) >= len(planted) - 1
     # who led each campaign, as planted, and the suggestion that compares them
