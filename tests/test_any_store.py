@@ -155,7 +155,8 @@ def test_every_playbook_on_every_table_set_runs_or_is_refused_in_one_line(playbo
             params = catalog.coerce_parameters(book, {"store": str(store), **names, **FAST.get(playbook, {})})
         except catalog.ParameterError as exc:
             message = str(exc)
-            assert "\n" not in message and any(f"需要 {t} 表" in message for t in _core(playbook)) and "smkit ingest FILE --table" in message, message  # zh: the default
+            # in zh, the default report language
+            assert "\n" not in message and any(f"需要 {t} 表" in message for t in _core(playbook)) and "smkit ingest FILE --table" in message, message
             outcome[_label(tables)] = "refused"
             continue
         text = run_in_process(book.path, {**params, "lang": "en"}, tmp_path / _label(tables))  # the sentences below are the English ones
