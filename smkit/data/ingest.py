@@ -53,6 +53,7 @@ PLATFORM_NAME = r"[\w][\w .&+-]{0,39}"
 # Dates before this are quarantined unless ``earliest`` (--earliest-date) allows them:
 # ``-1``, ``0001-01-01`` and ``1900-01-01`` are placeholders, not publication dates.
 EARLIEST_DATE = "2000-01-01"
+# Threads that parse an export's columns side by side.
 PARSE_THREADS = min(4, os.cpu_count() or 1)
 # Leave a little room for clocks that differ between the export and this machine.
 FUTURE_TOLERANCE = pd.Timedelta(hours=1)
