@@ -47,10 +47,13 @@ def lake_store(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def spark(lake_store):
-    """One local Spark session for the module: two cores, two shuffle partitions."""
+    """One local Spark session for the module: two cores, two shuffle partitions, and a JVM
+    that compiles with the quick compiler only and collects on one thread (these queries run
+    for seconds, which C2's compilation and a parallel collector never pay back: half the JVM's CPU)."""
     mp = pytest.MonkeyPatch()
     mp.setenv("SMKIT_SPARK_MASTER", "local[2]")
     mp.setenv("SMKIT_SPARK_SHUFFLE_PARTITIONS", "2")
+    mp.setenv("JDK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
     from smkit.data.engine import spark_session
 
     yield spark_session("Asia/Shanghai")

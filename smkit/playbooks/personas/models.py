@@ -69,9 +69,8 @@ class KPrototypes:
             if not members.any():
                 continue
             self.centers_[j] = numeric[members].mean(axis=0)
-            for c in range(codes.shape[1]):
-                values, counts = np.unique(codes[members, c], return_counts=True)
-                self.modes_[j, c] = values[counts.argmax()]
+            for c in range(codes.shape[1]):  # the most common code (the smallest on a tie); -1 is an unknown category
+                self.modes_[j, c] = np.bincount(codes[members, c] + 1).argmax() - 1
 
     def _distances(self, numeric: np.ndarray, codes: np.ndarray):
         dist = ((numeric[:, None, :] - self.centers_[None, :, :]) ** 2).sum(axis=2)
@@ -80,8 +79,11 @@ class KPrototypes:
         return dist.argmin(axis=1), dist
 
     def _assign(self, numeric: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, float]:
+        if len(numeric) <= 5000:  # one pass gives the labels and the cost
+            labels, dist = self._distances(numeric, codes)
+            return labels, float(dist.min(axis=1).sum())
         labels = self.predict(numeric, codes)
-        _, dist = self._distances(numeric[:5000], codes[:5000]) if len(numeric) > 5000 else self._distances(numeric, codes)
+        _, dist = self._distances(numeric[:5000], codes[:5000])
         return labels, float(dist.min(axis=1).sum())
 
     def predict(self, numeric: np.ndarray, codes: np.ndarray, chunk: int = 50_000) -> np.ndarray:
