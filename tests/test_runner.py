@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -375,3 +376,17 @@ def test_summary_values_that_are_not_numbers_are_written_as_null():
     from smkit.playbook import _jsonable
 
     assert _jsonable({"a": np.float64("nan"), "b": [np.int64(3), pd.NA], "c": float("nan")}) == {"a": None, "b": [3, None], "c": None}
+
+
+def test_jobs_workers_share_the_cores_among_their_kernels_and_keep_a_set_thread_count(monkeypatch):
+    monkeypatch.setattr(runner, "_die_with_parent", lambda parent: None)
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 8)
+    for name in runner.THREAD_VARIABLES:  # set, then removed: monkeypatch puts back what the test found
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")  # the user's choice stands
+    runner._start_worker(0, jobs=2)
+    assert [os.environ[n] for n in runner.THREAD_VARIABLES] == ["4", "4", "3"]
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    runner._start_worker(0, jobs=16)
+    assert os.environ["OMP_NUM_THREADS"] == "1"

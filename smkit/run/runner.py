@@ -385,6 +385,21 @@ def effective_jobs(jobs: int, runs: int) -> int:
     return max(1, min(jobs, runs, max(1, ceiling)))
 
 
+# The numerical libraries' thread pools: each kernel gets its share of the cores.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _start_worker(parent: int, jobs: int) -> None:
+    """A ``--jobs`` worker: it dies with the parent, and the kernels it starts
+    share the cores with the other workers' instead of each starting a BLAS
+    thread per core (with two kernels on two cores, the idle threads spin
+    while they wait for a core: a persona fit took several times its CPU).
+    A thread count the user has set is kept."""
+    _die_with_parent(parent)
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, str(max(1, (os.cpu_count() or 1) // jobs)))
+
+
 def _die_with_parent(parent: int) -> None:
     """In a ``--jobs`` worker: stop when the parent stops, even by ``kill -9``
     (Linux ``PR_SET_PDEATHSIG``); the notebook kernel, started by the worker,
@@ -413,7 +428,7 @@ def run_many(entries: Sequence[dict[str, Any]], *, jobs: int = 1, **options: Any
     if jobs <= 1:
         results = [_run_entry(e, options) for e in entries]
     else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(), jobs)) as pool:
             results = list(pool.map(_run_entry, entries, [options] * len(entries)))
     return [asdict(r) if isinstance(r, Manifest) else r for r in results]
 
