@@ -220,13 +220,13 @@ def prepare_raw(
         if empty.any():
             reasons[empty] += f"{column} is missing; "
     report.notes.extend(schema.content_type_notes(out.get("content_type", ())))  # unknown forms, before they become "other"
-    _normalise_categories(out, reasons, table)
+    keys, keys_distinct, platforms = keys_job.result() if keys_job is not None else (None, False, None)
+    _normalise_categories(out, reasons, table, platforms)
     _check_order(out, reasons, table)
     if LOWER_BOUND_COLUMN in spec.columns:
         out[LOWER_BOUND_COLUMN] = None if lower is None else lower.str.lstrip(";")
-    keys_distinct = False
-    if keys_job is not None:
-        out[key_column], keys_distinct = keys_job.result()
+    if keys is not None:
+        out[key_column] = keys
     for column in spec.key:  # aggregated experiment rows have no unit_id
         if column not in out:
             out[column] = None
@@ -416,13 +416,14 @@ def _check_order(out: pd.DataFrame, reasons: pd.Series, table: str) -> None:
                 reasons[bad] += f"{then} is before {first}; "
 
 
-def _normalise_categories(out: pd.DataFrame, reasons: pd.Series, table: str = "") -> None:
+def _normalise_categories(out: pd.DataFrame, reasons: pd.Series, table: str = "", platforms: tuple[pd.Series, pd.Series] | None = None) -> None:
+    """Categories in their canonical names; ``platforms`` is :func:`_platform_names` of
+    ``out["platform"]`` when the key thread has already computed it."""
     if "platform" in out:
-        named, odd = _platform_names(out["platform"])
+        named, odd = platforms or _platform_names(out["platform"])
         if odd.any():  # a platform name is stored verbatim: it may hold words, never markup or control characters
             reasons[odd] += "platform " + named[odd].map(parsing.describe) + " is not a platform name; "
-            named[odd] = None
-        out["platform"] = named
+        out["platform"] = named.mask(odd)
     if "content_type" in out:
         out["content_type"] = _map_unique(out["content_type"], schema.normalise_content_type)
     if "channel" in out:
@@ -447,15 +448,18 @@ def _platform_names(platform: pd.Series) -> tuple[pd.Series, pd.Series]:
     return named, pd.Series(~ok[codes], index=platform.index)
 
 
-def _keys_from(jobs: dict, table: str, index: pd.Index) -> tuple[pd.Series, bool]:
-    """The key column :func:`derived_keys.derive_keys` fills, from the parsed key parts alone (an odd platform name counts as missing)."""
+def _keys_from(jobs: dict, table: str, index: pd.Index) -> tuple[pd.Series, bool, tuple[pd.Series, pd.Series] | None]:
+    """The key column :func:`derived_keys.derive_keys` fills, from the parsed key parts
+    alone (an odd platform name counts as missing); whether its keys are distinct; and
+    :func:`_platform_names` of the platforms, for :func:`_normalise_categories`."""
     column, parts = DERIVED_KEYS[table]
     frame = pd.DataFrame({c: jobs[c].result().values for c in (column, *parts) if c in jobs}, index=index)
+    platforms = None
     if "platform" in frame:
-        named, odd = _platform_names(frame["platform"])
-        frame["platform"] = named.mask(odd)
+        platforms = _platform_names(frame["platform"])
+        frame["platform"] = platforms[0].mask(platforms[1])
     distinct = derived_keys.derive_keys(frame, table)
-    return frame[column], distinct
+    return frame[column], distinct, platforms
 
 
 def ingest(

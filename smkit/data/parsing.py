@@ -220,7 +220,7 @@ _NUMBER_RE2 = r"^(?P<num>[+-]?(?:\d[\d,，]*)?(?:\.\d+)?) *(?P<scale>百万|万|
 def arrow_text(series: pd.Series) -> pa.Array:
     """A column as one Arrow string array (missing cells null), for whole-column kernels."""
     pyarrow_backed = isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"
-    arr = pa.array(series.array if pyarrow_backed else series.astype("string[pyarrow]"))  # the first without a copy
+    arr = pa.array(series.array if pyarrow_backed else series.astype("string[pyarrow]"))  # pyarrow-backed: no copy
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
