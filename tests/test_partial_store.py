@@ -58,7 +58,7 @@ def test_a_store_that_serves_nothing_runs_nothing(tmp_path, monkeypatch, capsys)
     duckdb.connect(str(path)).close()
     code, planned = _planned(monkeypatch, ["run", "--all", "--store", str(path)])
     assert (code, planned) == (2, [])
-    assert "没有可运行的报告" in capsys.readouterr().err
+    assert "这个数据库上没有可运行的报告" in capsys.readouterr().err
 
 
 def test_a_notebook_on_such_a_store_stops_with_the_same_line_in_its_language(mentions_only):

@@ -207,7 +207,7 @@ TERMINAL = Catalog(
             "failed": "失败",
             "index": "报告索引：{path}",
             "skipped": "跳过：{reason}",
-            "nothing_to_run": "数据库里没有任何一个报告必需的表，没有可运行的报告",
+            "nothing_to_run": "这个数据库上没有可运行的报告（原因见上面各行）",
         },
         "en": {
             "started": "▶ started   {name}",
@@ -221,7 +221,7 @@ TERMINAL = Catalog(
             "failed": "failed",
             "index": "reports index: {path}",
             "skipped": "skipped: {reason}",
-            "nothing_to_run": "the store holds none of the tables any playbook needs: nothing to run",
+            "nothing_to_run": "no playbook can run on this store (the lines above say why)",
         },
     }
 )
