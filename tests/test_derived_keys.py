@@ -1,5 +1,6 @@
 """Derived keys hashed with a helper process equal those hashed row by row in one process."""
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -13,9 +14,10 @@ def _parts(texts):
     return pa.array([t.encode("utf-8") for t in texts], pa.large_binary())
 
 
-@pytest.mark.parametrize("helper_rows", [10**9, 1])  # one process; a helper for every second half
-def test_keys_equal_the_row_by_row_hash(monkeypatch, helper_rows):
+@pytest.mark.parametrize("helper_rows, helpers", [(10**9, 2), (1, 1), (1, 3)])  # this process alone; one helper; three slices
+def test_keys_equal_the_row_by_row_hash(monkeypatch, helper_rows, helpers):
     monkeypatch.setattr(derived_keys, "HELPER_ROWS", helper_rows)
+    monkeypatch.setattr(derived_keys, "HELPERS", helpers)
     texts = TEXTS * 50 + [f"post {i}" for i in range(1001)]
     keys, unique = derived_keys.hashed_keys(_parts(texts))
     assert keys.to_pylist() == [stable_hash(t) for t in texts]
@@ -33,3 +35,12 @@ def test_a_helper_that_cannot_start_or_fails_leaves_the_work_to_this_process(mon
         keys, unique = derived_keys.hashed_keys(_parts(texts))
         assert keys.to_pylist() == [stable_hash(t) for t in texts]
         assert unique is True
+
+
+def test_utc_text_equals_strftime_for_every_second_of_a_day():
+    stamps = pd.Series(pd.date_range("2026-03-28 16:00", periods=86400, freq="s", tz="Asia/Shanghai"))
+    stamps[5] = pd.NaT
+    text = derived_keys.utc_text(stamps)
+    expected = stamps.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert text.isna().tolist() == expected.isna().tolist()
+    assert text.dropna().tolist() == expected.dropna().tolist()

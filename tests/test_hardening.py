@@ -489,6 +489,28 @@ def test_nul_bytes_are_removed_and_counted(tmp_path, store):
     assert load("posts", store=store)["title"].tolist() == ["title"]
 
 
+def test_the_nul_prefilter_never_misses_a_nul_and_passes_clean_text():
+    import pyarrow as pa
+
+    from smkit.data.ingest import _may_hold_nul
+
+    assert not _may_hold_nul(pa.array(["标题", None, ""], pa.large_string()))
+    assert _may_hold_nul(pa.array(["a", "b\x00c"], pa.large_string()))
+    # a slice whose own cells are clean but whose buffer holds a NUL: a false alarm, which only costs the exact search
+    assert _may_hold_nul(pa.array(["a", "b\x00c"], pa.large_string()).slice(0, 1))
+    assert not _may_hold_nul(pa.array([None, None], pa.large_string()))
+
+
+def test_text_columns_are_read_as_one_arrow_chunk(tmp_path, monkeypatch):
+    from smkit.data import aliases, readers
+
+    monkeypatch.setattr(readers, "_block_size", lambda: 1 << 10)  # many read blocks
+    path = write_csv(tmp_path / "posts.csv", [HEADER] + [f"标题 {i},2026-11-01,{i},5" for i in range(2000)])
+    raw = readers.read_export(path, aliases.header_score("posts", None), aliases.text_columns("posts", None))
+    title = raw.frame.iloc[:, 0]
+    assert title.array._pa_array.num_chunks == 1 and title.tolist()[1999] == "标题 1999"
+
+
 def test_xlsx_formula_cells_without_a_saved_value_are_reported(tmp_path, store):
     from openpyxl import Workbook
 

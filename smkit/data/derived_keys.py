@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import subprocess
 import sys
 import threading
@@ -30,6 +31,7 @@ DERIVED_KEYS = {
     "mentions": ("mention_id", ("platform", "published_at", "author", "text")),
 }
 HELPER_ROWS = 200_000
+HELPERS = max(1, min(4, os.cpu_count() or 1))
 
 # The helper reads the row count, the rows' end offsets and their bytes from stdin, and writes 8 bytes per row.
 _HELPER = """
@@ -41,7 +43,6 @@ data = src.read(ends[n])
 blake = hashlib.blake2b
 dst.write(b"".join([blake(data[a:b], digest_size=8).digest() for a, b in zip(ends, ends[1:])]))
 """
-_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
 def hashed_keys(parts: pa.LargeBinaryArray) -> tuple[pa.Array, bool]:
@@ -51,8 +52,7 @@ def hashed_keys(parts: pa.LargeBinaryArray) -> tuple[pa.Array, bool]:
     n = len(digests)
     text = np.empty((n, 17), dtype=np.uint8)
     text[:, 0] = ord("h")
-    text[:, 1::2] = _HEX[digests >> 4]
-    text[:, 2::2] = _HEX[digests & 15]
+    text[:, 1:] = np.frombuffer(digests.tobytes().hex().encode("ascii"), dtype=np.uint8).reshape(n, 16)
     fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(17), n, [None, pa.py_buffer(text)])
     ordered = np.sort(digests.view(np.uint64).ravel())
     unique = bool((ordered[1:] != ordered[:-1]).all())
@@ -64,11 +64,14 @@ def _digests(parts: pa.LargeBinaryArray) -> np.ndarray:
     n = len(parts)
     if n < HELPER_ROWS or parts.null_count:
         return _hash(parts)
-    mine = n * 3 // 5  # the helper's loop is a little slower per row, and it starts later
-    helper = _start_helper(parts.slice(mine))
-    own = _hash(parts.slice(0, mine))
-    rest = _collect(helper, n - mine) if helper is not None else None
-    return np.concatenate([own, rest if rest is not None else _hash(parts.slice(mine))])
+    # All of it in helpers: this process's parsing threads keep the interpreter lock meanwhile.
+    bounds = np.linspace(0, n, HELPERS + 1).astype(int)
+    started = [(int(a), int(b), _start_helper(parts.slice(a, b - a))) for a, b in zip(bounds, bounds[1:])]
+    digests = []
+    for a, b, helper in started:
+        got = _collect(helper, b - a) if helper is not None else None
+        digests.append(got if got is not None else _hash(parts.slice(a, b - a)))
+    return np.concatenate(digests)
 
 
 def _hash(parts: pa.LargeBinaryArray) -> np.ndarray:
@@ -168,7 +171,13 @@ def utc_text(values: pd.Series) -> pd.Series:
 @functools.cache
 def _clock_text() -> pa.Array:
     """``HH:MM:SSZ`` for every second of a day, by its number."""
-    return pa.array([f"{h:02d}:{m:02d}:{sec:02d}Z" for h in range(24) for m in range(60) for sec in range(60)], pa.large_string())
+    second = np.arange(86400)
+    digits = np.stack([second // 36000, second // 3600 % 10, second // 600 % 6, second // 60 % 10, second // 10 % 6, second % 10], axis=1)
+    text = np.empty((86400, 9), dtype=np.uint8)
+    text[:, [0, 1, 3, 4, 6, 7]] = digits + ord("0")
+    text[:, [2, 5]] = ord(":")
+    text[:, 8] = ord("Z")
+    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(9), 86400, [None, pa.py_buffer(text)]).cast(pa.binary()).cast(pa.large_string())
 
 
 def stable_hash(text: str) -> str:

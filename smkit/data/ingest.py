@@ -282,13 +282,24 @@ def _remove_nul_bytes(frame: pd.DataFrame) -> int:
         series = frame[column]
         if series.dtype.kind in "biufcmM" or isinstance(series.dtype, pd.BooleanDtype):
             continue
-        has = pc.fill_null(pc.match_substring(parsing.arrow_text(series), "\x00"), False).to_numpy(zero_copy_only=False)
+        text = parsing.arrow_text(series)
+        if not _may_hold_nul(text):
+            continue
+        has = pc.fill_null(pc.match_substring(text, "\x00"), False).to_numpy(zero_copy_only=False)
         if has.any():
             text = series.astype("string")
             removed += int(text[has].str.count("\x00").sum())
             cleaned = text[has].str.replace("\x00", "", regex=False)
             frame[column] = series.astype(object).where(~has, cleaned)
     return removed
+
+
+def _may_hold_nul(text: pa.Array) -> bool:
+    """Whether a string array's bytes hold a zero anywhere: one pass over its data buffer,
+    many times faster than a substring search cell by cell (a false alarm from bytes outside
+    a sliced array only costs that search)."""
+    data = text.buffers()[2]
+    return data is not None and data.size > 0 and np.frombuffer(data, dtype=np.uint8).min() == 0
 
 
 def _too_long(series: pd.Series, limit: int) -> pd.Series:

@@ -289,7 +289,7 @@ def _read_csv_as(path: Path, encoding: str, header_score, text_columns) -> RawTa
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip, use_threads=threads, block_size=_block_size()),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in text_cols}, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True
+                column_types={c: pa.large_string() for c in text_cols}, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True
             ),
         )
 
@@ -306,7 +306,7 @@ def _read_csv_as(path: Path, encoding: str, header_score, text_columns) -> RawTa
         raise IngestError(f"{path}: not a well-formed table ({text})") from None
     except OSError as exc:
         raise IngestError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    frame = table.to_pandas(date_as_object=False)
+    frame = _one_chunk_text(table).to_pandas(date_as_object=False)
     frame.columns = [str(c).strip() for c in frame.columns]
     ragged = [Ragged(number - skip - 1 if number is not None else -1, actual, len(names), text) for actual, number, text in invalid]
     no_line_end, open_quote = _ends_mid_record(path)
@@ -315,6 +315,20 @@ def _read_csv_as(path: Path, encoding: str, header_score, text_columns) -> RawTa
     truncated = no_line_end and (open_quote or cut_short)
     skipped = tuple(",".join(c for c in row if c) for row in lines[:header_row])
     return RawTable(frame, header_row, encoding, skipped, tuple(ragged), truncated)
+
+
+def _one_chunk_text(table):
+    """Text columns as one large_string array each. pandas keeps text as large_string, and
+    a column in many chunks (one per read block) would be copied together again by every
+    whole-column kernel that reads it."""
+    import pyarrow as pa
+
+    def one(column):
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            return column
+        return column.cast(pa.large_string()).combine_chunks()
+
+    return pa.table([one(c) for c in table.columns], names=table.column_names)
 
 
 def _ends_mid_record(path: Path) -> tuple[bool, bool]:
