@@ -53,10 +53,16 @@ def hashed_keys(parts: pa.LargeBinaryArray) -> tuple[pa.Array, bool]:
     text = np.empty((n, 17), dtype=np.uint8)
     text[:, 0] = ord("h")
     text[:, 1:] = np.frombuffer(digests.tobytes().hex().encode("ascii"), dtype=np.uint8).reshape(n, 16)
-    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(17), n, [None, pa.py_buffer(text)])
     ordered = np.sort(digests.view(np.uint64).ravel())
     unique = bool((ordered[1:] != ordered[:-1]).all())
-    return fixed.cast(pa.binary()).cast(pa.string()), unique
+    return _fixed_width_text(text), unique
+
+
+def _fixed_width_text(rows: np.ndarray) -> pa.Array:
+    """An ``(n, width)`` matrix of ASCII bytes as an Arrow string array, without a copy."""
+    n, width = rows.shape
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64)
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(rows)))
 
 
 def _digests(parts: pa.LargeBinaryArray) -> np.ndarray:
@@ -155,13 +161,18 @@ def utc_text(values: pd.Series) -> pd.Series:
     filled = utc.dropna()
     if len(filled) and not (filled.min() >= pd.Timestamp("1970-01-01") and filled.max().year <= 9999):
         return values.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")  # four-digit years after 1970 only on the fast path
-    # The text of each distinct day and of each second of the day once, then taken per row (strftime per row is slow).
+    # Every instant is 20 ASCII bytes: the text of each distinct day and of each second of the
+    # day is built once, then gathered per row (strftime per row is slow).
     valid = utc.notna().to_numpy()
     seconds = utc.to_numpy()[valid].astype("datetime64[s]").astype("int64")
     days, clock = np.divmod(seconds, 86400)
     codes, uniques = pd.factorize(days)
-    day_text = pa.array(np.datetime_as_string(uniques.astype("datetime64[D]"), unit="D").astype(object), pa.large_string())
-    text = pc.binary_join_element_wise(day_text.take(codes), _clock_text().take(clock), pa.scalar("T", pa.large_string()))
+    day_text = np.frombuffer(np.datetime_as_string(uniques.astype("datetime64[D]"), unit="D").astype("S10").tobytes(), dtype=np.uint8).reshape(-1, 10)
+    rows = np.empty((len(seconds), 20), dtype=np.uint8)
+    rows[:, :10] = day_text[codes]
+    rows[:, 10] = ord("T")
+    rows[:, 11:] = _clock_text()[clock]
+    text = _fixed_width_text(rows)
     if not valid.all():
         where = np.cumsum(valid) - 1
         text = text.take(pa.array(where, mask=~valid))
@@ -169,15 +180,15 @@ def utc_text(values: pd.Series) -> pd.Series:
 
 
 @functools.cache
-def _clock_text() -> pa.Array:
-    """``HH:MM:SSZ`` for every second of a day, by its number."""
+def _clock_text() -> np.ndarray:
+    """``HH:MM:SSZ`` for every second of a day, by its number, as rows of ASCII bytes."""
     second = np.arange(86400)
     digits = np.stack([second // 36000, second // 3600 % 10, second // 600 % 6, second // 60 % 10, second // 10 % 6, second % 10], axis=1)
     text = np.empty((86400, 9), dtype=np.uint8)
     text[:, [0, 1, 3, 4, 6, 7]] = digits + ord("0")
     text[:, [2, 5]] = ord(":")
     text[:, 8] = ord("Z")
-    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(9), 86400, [None, pa.py_buffer(text)]).cast(pa.binary()).cast(pa.large_string())
+    return text
 
 
 def stable_hash(text: str) -> str:
