@@ -117,6 +117,9 @@ def commit(store_path, table, tz, prepared, base, run_id, stamp, started, writte
         try:
             if any(hasattr(p, "chunks") for p in prepared):  # streamed: DuckDB keeps to a budget and writes the rest to disk
                 con.execute(f"SET memory_limit = '{stream_memory_mb()}MB'")
+            # Row order carries no meaning in the store (readers sort), and without it DuckDB
+            # writes an insert's row groups on all cores without putting them back in order.
+            con.execute("SET preserve_insertion_order = false")
             _drop_staging(con)  # left by an ingest that was killed
             # A streamed file's blocks go to a staging table first, each block committed on its own:
             # DuckDB holds a transaction's appended rows in memory, so the one transaction below
