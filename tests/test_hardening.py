@@ -795,3 +795,19 @@ def test_init_store_force_keeps_the_previous_store_and_sample_when_the_build_fai
         build.build_sample_store(target, scale=0.05)
     assert fingerprint(target) == before and (target.parent / "sample" / "posts.csv").read_text() == "kept"
     assert sorted(p.name for p in target.parent.iterdir() if p.name.startswith((".sample", "smkit.duckdb.building"))) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="transparent huge pages are a Linux setting")
+def test_ingest_turns_huge_pages_off_while_it_runs_and_restores_the_setting(tmp_path, store, monkeypatch):
+    from smkit.data import ingest as ingest_module
+
+    libc = ingest_module._libc()
+    seen = []
+    real_commit = ingest_module.commit
+    monkeypatch.setattr(ingest_module, "commit", lambda *a, **k: seen.append(libc.prctl(42, 0, 0, 0, 0)) or real_commit(*a, **k))
+    before = libc.prctl(42, 0, 0, 0, 0)
+    run([posts_file(tmp_path)], "posts", store, platform="douyin", account="A")
+    assert seen == [1] and libc.prctl(42, 0, 0, 0, 0) == before == 0
+    with pytest.raises(IngestError):
+        run([tmp_path / "missing.csv"], "posts", store, platform="douyin", account="A")
+    assert libc.prctl(42, 0, 0, 0, 0) == 0  # restored after a failed ingest too

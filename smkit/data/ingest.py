@@ -9,9 +9,11 @@ the store exactly as it was and a re-run never doubles a row.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -527,7 +529,7 @@ def ingest(
         raise IngestError(f"cannot create the store's folder {store_path.parent}: {exc.strerror or exc}") from None
     stamp = pd.Timestamp.now(tz=tz)
     try:
-        with ingest_lock(store_path):
+        with ingest_lock(store_path), _small_pages():
             options = {"platform": platform, "account": account, "tz": tz, "alias_file": alias_path, "now": now, "earliest": floor}
             prepared = [_open(Path(f), table, options) for f in files]
             base = Path(report_dir) if report_dir else store_path.parent
@@ -544,6 +546,36 @@ def ingest(
             shutil.rmtree(store_path, ignore_errors=True)
         raise
     return report
+
+
+@contextlib.contextmanager
+def _small_pages():
+    """Ordinary 4 KB pages while ingesting. NumPy, Arrow and DuckDB let the kernel back large
+    allocations with 2 MB pages, which it zeroes whole on first touch; an ingest makes and drops
+    hundreds of large arrays, and that zeroing took a third of a million-row ingest's CPU.
+    Linux only (elsewhere nothing changes); the process's setting is restored after."""
+    libc = _libc()
+    if libc is None or libc.prctl(_PR_GET_THP_DISABLE, 0, 0, 0, 0) != 0 or libc.prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0:
+        yield  # not Linux, already off, or refused
+        return
+    try:
+        yield
+    finally:
+        libc.prctl(_PR_SET_THP_DISABLE, 0, 0, 0, 0)
+
+
+_PR_SET_THP_DISABLE, _PR_GET_THP_DISABLE = 41, 42
+
+
+def _libc():
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
 
 
 def _open(path: Path, table: str, options: dict) -> Prepared | StreamedFile:
