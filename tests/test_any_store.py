@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -242,19 +241,17 @@ def test_data_overview_runs_on_a_store_of_one_douyin_export(douyin_only, tmp_pat
 
 
 @pytest.mark.slow
-def test_a_wrong_brand_on_a_posts_only_store_is_refused_before_a_kernel_in_under_2_s(douyin_only, tmp_path):
-    t0 = time.perf_counter()
+def test_a_wrong_brand_on_a_posts_only_store_is_refused_before_a_kernel_starts(douyin_only, tmp_path):
     proc = subprocess.run(
         [str(SMKIT), "run", "reputation_monitor", "-p", "brand", "test", "--store", str(douyin_only), "--reports", str(tmp_path)],
         capture_output=True,
         text=True,
     )
-    elapsed = time.perf_counter() - t0
     assert proc.returncode == 2 and not (tmp_path / "index.html").exists()
+    assert not list(tmp_path.rglob("*.ipynb"))  # no notebook was executed: the catalog refused first
     assert proc.stderr.strip().count("\n") == 0
     assert "口碑与危机预警需要 mentions 表，由舆情监测导出" in proc.stderr
     assert "pg_settings" not in proc.stderr and "Catalog" not in proc.stderr
-    assert elapsed < 3  # the catalog's own check takes well under 1 s; the rest is starting Python
 
 
 @pytest.mark.slow
