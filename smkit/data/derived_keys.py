@@ -4,10 +4,11 @@ A post or mention without an id gets ``"h"`` and the hex of an 8-byte
 blake2b of its identifying parts (``DERIVED_KEYS``), joined with ``\x1f``,
 instants as UTC text. Python hashes one row at a time and holds
 the interpreter lock while it does, so a million rows cost about a second of
-one core. From :data:`HELPER_ROWS` rows a helper process (the standard
-library alone, started in about 30 ms) hashes the last two fifths while this
-process hashes the rest; the keys are byte for byte those of one process,
-and if the helper cannot run this process hashes everything itself.
+one core. From :data:`HELPER_ROWS` rows the rows are split among
+:data:`HELPERS` helper processes (the standard library alone, each started in
+about 30 ms), so this process's parsing threads keep the lock meanwhile; the
+keys are byte for byte those of one process, and a slice whose helper cannot
+run is hashed here.
 """
 
 from __future__ import annotations
