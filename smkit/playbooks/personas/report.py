@@ -314,7 +314,8 @@ def heatmap_figure(result: Result, lang: str = "zh") -> Figure:
     wide.index = [f"{i}: {persona_name(p, lang)}" for i, p in zip(wide.index, result.personas)]
     wide.columns = [word(k, lang) for k in wide.columns]
     fig, ax = plt.subplots(figsize=(min(1 + 0.6 * len(keys), 11), 0.9 + 0.45 * len(wide)))
-    sns.heatmap(np.log2(wide.clip(lower=1 / 8, upper=8)), cmap="RdBu_r", center=0, vmin=-3, vmax=3, ax=ax, cbar_kws={"label": T("fig_lift", lang)})
+    # Symmetric limits put the diverging map's middle at 0 (seaborn's center= goes through a call matplotlib deprecates).
+    sns.heatmap(np.log2(wide.clip(lower=1 / 8, upper=8)), cmap="RdBu_r", vmin=-3, vmax=3, ax=ax, cbar_kws={"label": T("fig_lift", lang)})
     ax.set_xlabel("")
     ax.tick_params(axis="x", labelrotation=45)
     ax.set_title(T("fig_heatmap", lang))
