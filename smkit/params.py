@@ -23,6 +23,17 @@ _PAIR = re.compile(r"[:：]")
 T = TypeVar("T")
 
 
+class LocalizedError(ValueError):
+    """A bad value, with its message in Chinese as well (``zh``) for a command line run in zh."""
+
+    def __init__(self, message: str, zh: str | None = None):
+        super().__init__(message)
+        self.zh = zh
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" and self.zh else str(self)
+
+
 def parse_date(value: str | dt.date | None, name: str = "date") -> dt.date | None:
     """A date written YYYY-MM-DD; empty means none."""
     if value is None or value == "":
@@ -31,11 +42,11 @@ def parse_date(value: str | dt.date | None, name: str = "date") -> dt.date | Non
         return value
     text = str(value).strip()
     if not _DATE.match(text):
-        raise ValueError(f"{name} must be a date written YYYY-MM-DD, got {value!r}")
+        raise LocalizedError(f"{name} must be a date written YYYY-MM-DD, got {value!r}", zh=f"{name} 应为 YYYY-MM-DD 格式的日期，收到 {value!r}")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{name} is not a calendar date: {value!r}") from None
+        raise LocalizedError(f"{name} is not a calendar date: {value!r}", zh=f"{name} 不是日历上的日期：{value!r}") from None
 
 
 def parse_path(value: str | Path | None, name: str = "path", *, must_exist: bool = False) -> Path | None:

@@ -578,11 +578,14 @@ def test_bad_ingest_options_are_one_line_and_exit_2(tmp_path, store, extra, need
     assert not store.exists()
 
 
-@pytest.mark.parametrize("date, needle", [("2026-13-45", "--date is not a calendar date"), ("0001-01-01", "--date 0001-01-01 is outside")])
-def test_a_bad_report_date_exits_2_and_makes_no_folder(tmp_path, date, needle):
+@pytest.mark.parametrize(
+    "date, zh, en",
+    [("2026-13-45", "--date 不是日历上的日期", "--date is not a calendar date"), ("0001-01-01", "--date 0001-01-01 不在", "--date 0001-01-01 is outside")],
+)
+def test_a_bad_report_date_exits_2_and_makes_no_folder(tmp_path, date, zh, en):
     reports = tmp_path / "reports"
-    proc = cli("run", "data_overview", "--date", date, "--reports", str(reports))
-    one_line_exit_2(proc, needle)
+    one_line_exit_2(cli("run", "data_overview", "--date", date, "--reports", str(reports)), zh)
+    one_line_exit_2(cli("run", "data_overview", "--date", date, "--reports", str(reports), "--lang", "en"), en)
     assert not reports.exists()
 
 

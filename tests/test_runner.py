@@ -96,7 +96,7 @@ def test_cli_rejects_unknown_parameter_with_the_valid_list(books, tmp_path):
         [sys.executable, "-m", "smkit.run.cli", "run", "toy", "-p", "nn", "3", "--reports", str(tmp_path / "r")], capture_output=True, text=True
     )
     assert proc.returncode == 2
-    assert "valid parameters: store (str), start (str), n (int)" in proc.stderr
+    assert "可用的参数：store (str), start (str), n (int)" in proc.stderr  # the run's language, zh by default
     assert not (tmp_path / "r").exists()
 
 
@@ -390,3 +390,30 @@ def test_jobs_workers_share_the_cores_among_their_kernels_and_keep_a_set_thread_
     monkeypatch.delenv("OMP_NUM_THREADS")
     runner._start_worker(0, jobs=16)
     assert os.environ["OMP_NUM_THREADS"] == "1"
+
+
+CLI_ERRORS = [  # (arguments, the zh line, the en line)
+    (["run", "nosuch"], "没有名为 'nosuch' 的报告；可用的报告：ab_test", "unknown playbook 'nosuch'; playbooks: ab_test"),
+    (["run", "data_overview", "-p", "nn", "3"], "data_overview 没有参数 'nn'；可用的参数：store (str)", "data_overview has no parameter 'nn'"),
+    (["run", "data_overview", "-p", "top_n", "many"], "data_overview：参数 top_n 应为整数，收到 'many'", "parameter top_n must be int, got 'many'"),
+    (["run", "data_overview", "-p", "start", "2026-13-01"], "data_overview：start 不是日历上的日期：'2026-13-01'", "start is not a calendar date"),
+    (
+        ["run", "data_overview", "-p", "start", "2026-11-01", "-p", "end", "2026-10-01"],
+        "开始日期 2026-11-01 晚于结束日期 2026-10-01",
+        "start 2026-11-01 is after end",
+    ),
+    (["run", "data_overview", "--label", ".x"], "标签 '.x' 须以字母或数字开头", "label '.x' must start with a letter or digit"),
+    (["run", "--all", "-p", "top_n", "3"], "--all 用默认参数运行所有报告", "--all runs every playbook with its defaults"),
+    (["run", "data_overview", "--date", "1999-01-01"], "--date 1999-01-01 不在 2000-01-01 到 2999-12-31 之间", "--date 1999-01-01 is outside"),
+    (["run", "data_overview", "--jobs", "0"], "--jobs 至少为 1", "--jobs must be 1 or more"),
+]
+
+
+@pytest.mark.parametrize("args, zh, en", CLI_ERRORS, ids=[" ".join(a[1:3]) + f" {i}" for i, (a, _, _) in enumerate(CLI_ERRORS)])
+def test_the_command_lines_parameter_errors_speak_the_runs_language(args, zh, en, sample_store, tmp_path):
+    common = ["--store", str(sample_store), "--reports", str(tmp_path)]
+    for extra, wanted, unwanted in (([], zh, en), (["--lang", "en"], en, zh)):
+        proc = subprocess.run([sys.executable, "-m", "smkit.run.cli", *args, *common, *extra], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.strip().count("\n") == 0 and wanted in proc.stderr and unwanted not in proc.stderr, proc.stderr
+        assert not list(tmp_path.rglob("*.ipynb"))  # refused before any kernel

@@ -18,7 +18,7 @@ from typing import Any
 
 from smkit import paths
 from smkit.i18n import LANGUAGES
-from smkit.params import parse_date, parse_path
+from smkit.params import LocalizedError, parse_date, parse_path
 
 # Parameters that are paths: given relative, they are taken from where the user
 # stands, not from the folder the kernel runs in.
@@ -26,10 +26,12 @@ PATH_PARAMETERS = ("store", "data", "goals", "facts")
 
 _PARAM_LINE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w\[\], ]+?)\s*=\s*(?P<value>.+?)\s*(?:#\s*(?P<help>.*))?$")
 _TYPES = {"str": str, "int": int, "float": float, "bool": bool}
+_KIND_ZH = {"str": "文本", "int": "整数", "float": "数字", "bool": " true 或 false"}
 
 
-class ParameterError(ValueError):
-    """Parameters that do not fit the playbook; raised before any kernel starts."""
+class ParameterError(LocalizedError):
+    """Parameters that do not fit the playbook; raised before any kernel starts.
+    The command line prints the Chinese message (``zh``) when the run's language is zh."""
 
 
 class NotInStore(ParameterError):
@@ -100,7 +102,7 @@ def find_playbook(name: str, folder: Path | None = None) -> Playbook:
     path = folder / f"{name}.ipynb"
     if not path.exists():
         names = ", ".join(p.stem for p in sorted(folder.glob("*.ipynb")))
-        raise ParameterError(f"unknown playbook {name!r}; playbooks: {names}")
+        raise ParameterError(f"unknown playbook {name!r}; playbooks: {names}", zh=f"没有名为 {name!r} 的报告；可用的报告：{names}")
     return read_playbook(path)
 
 
@@ -116,11 +118,13 @@ def coerce_parameters(playbook: Playbook, given: dict[str, Any]) -> dict[str, An
     out: dict[str, Any] = {}
     for name, value in given.items():
         if name not in spec:
-            raise ParameterError(f"{playbook.name} has no parameter {name!r}; valid parameters: {valid}")
+            raise ParameterError(
+                f"{playbook.name} has no parameter {name!r}; valid parameters: {valid}", zh=f"{playbook.name} 没有参数 {name!r}；可用的参数：{valid}"
+            )
         out[name] = _convert(spec[name], value, playbook.name, valid)
     first, last = (parse_date(out.get(k) or _default(spec, k), k) for k in ("start", "end"))
     if first and last and first > last:
-        raise ParameterError(f"{playbook.name}: start {first} is after end {last}")
+        raise ParameterError(f"{playbook.name}: start {first} is after end {last}", zh=f"{playbook.name}：开始日期 {first} 晚于结束日期 {last}")
     out.update(check_store(playbook, {**{p.name: p.default for p in playbook.parameters}, **out}))
     return out
 
@@ -182,7 +186,10 @@ def _convert(param: Parameter, value: Any, playbook: str, valid: str) -> Any:
     kind = param.type
 
     def fail(why: str = "") -> ParameterError:
-        return ParameterError(f"{playbook}: parameter {param.name} must be {kind}, got {value!r}{why}; valid parameters: {valid}")
+        return ParameterError(
+            f"{playbook}: parameter {param.name} must be {kind}, got {value!r}{why}; valid parameters: {valid}",
+            zh=f"{playbook}：参数 {param.name} 应为{_KIND_ZH.get(kind, kind)}，收到 {value!r}；可用的参数：{valid}",
+        )
 
     if kind == "bool":
         if isinstance(value, bool):
@@ -205,7 +212,10 @@ def _convert(param: Parameter, value: Any, playbook: str, valid: str) -> Any:
         return number
     text = str(value)
     if param.name == "lang" and text not in LANGUAGES:
-        raise ParameterError(f"{playbook}: parameter lang must be {' or '.join(LANGUAGES)} (the report's language), got {value!r}")
+        raise ParameterError(
+            f"{playbook}: parameter lang must be {' or '.join(LANGUAGES)} (the report's language), got {value!r}",
+            zh=f"{playbook}：参数 lang 是报告的语言，应为 {' 或 '.join(LANGUAGES)}，收到 {value!r}",
+        )
     try:
         if param.name in ("start", "end") or param.name.endswith("_date"):
             parse_date(text, param.name)
@@ -216,7 +226,7 @@ def _convert(param: Parameter, value: Any, playbook: str, valid: str) -> Any:
                 raise ValueError(f"{param.name}: {path} does not exist" + (f" (looked in {Path.cwd()})" if not path.is_absolute() else ""))
             return str(absolute)
     except ValueError as exc:
-        raise ParameterError(f"{playbook}: {exc}") from None
+        raise ParameterError(f"{playbook}: {exc}", zh=f"{playbook}：{exc.zh}" if getattr(exc, "zh", None) else None) from None
     return text
 
 

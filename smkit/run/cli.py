@@ -103,6 +103,7 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
     failed, so cron never misses an alert), else 4 when a notification could
     not be delivered, else 1 if any run failed, else 0."""
     from smkit import i18n
+    from smkit.params import LocalizedError
     from smkit.run.messages import TERMINAL
     from smkit.run.runner import effective_jobs, level_reached, report_day, results_table, run_many
 
@@ -121,7 +122,7 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
     try:
         report_day(args.date)
     except ValueError as exc:
-        print(f"smkit: {exc}", file=sys.stderr)
+        print(f"smkit: {exc.text(_cli_language(args)) if isinstance(exc, LocalizedError) else exc}", file=sys.stderr)
         return 2
     if args.store:
         from smkit.data.store import check_store_path
@@ -132,7 +133,7 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
             print(f"smkit: {exc}", file=sys.stderr)
             return 2
     if args.jobs < 1:
-        print("smkit: --jobs must be 1 or more", file=sys.stderr)
+        print("smkit: " + ("--jobs 至少为 1" if _cli_language(args) == "zh" else "--jobs must be 1 or more"), file=sys.stderr)
         return 2
     if _choose_engine(args) != 0:
         return 2
@@ -231,6 +232,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from smkit.i18n import DEFAULT_LANGUAGE
     from smkit.run import catalog
     from smkit.run.messages import TERMINAL
+    from smkit.run.runner import check_label
 
     if args.all == bool(args.playbook):
         print("smkit run: name one PLAYBOOK or pass --all", file=sys.stderr)
@@ -240,7 +242,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         if args.all:
             if args.parameter or args.label:
-                raise catalog.ParameterError("--all runs every playbook with its defaults; -p and --label need one PLAYBOOK")
+                raise catalog.ParameterError(
+                    "--all runs every playbook with its defaults; -p and --label need one PLAYBOOK",
+                    zh="--all 用默认参数运行所有报告；-p 和 --label 只能用于单个报告",
+                )
             entries = []
             for book in catalog.list_playbooks():  # check every playbook before any kernel starts
                 try:
@@ -254,14 +259,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
         else:
             params = dict(args.parameter or [])
             if args.lang and params.get("lang", args.lang) != args.lang:
-                raise catalog.ParameterError(f"--lang {args.lang} and -p lang {params['lang']} disagree; give the language once")
+                raise catalog.ParameterError(
+                    f"--lang {args.lang} and -p lang {params['lang']} disagree; give the language once",
+                    zh=f"--lang {args.lang} 与 -p lang {params['lang']} 不一致；语言只需给一次",
+                )
             book = catalog.find_playbook(args.playbook)
+            if args.label:
+                check_label(args.label)
             catalog.coerce_parameters(book, {**_language(book, args), **params, **({"store": args.store} if args.store else {})})
             entries = [{"playbook": args.playbook, "label": args.label, "parameters": params}]
     except catalog.ParameterError as exc:
-        print(f"smkit run: {exc}", file=sys.stderr)
+        print(f"smkit run: {exc.text(_cli_language(args))}", file=sys.stderr)
         return 2
     return _run_entries(entries, args)
+
+
+def _cli_language(args: argparse.Namespace) -> str:
+    """The language of the command line's own messages: --lang, else -p lang, else the default (zh)."""
+    from smkit.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+    given = args.lang or dict(getattr(args, "parameter", None) or []).get("lang")
+    return given if given in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _language(book, args: argparse.Namespace) -> dict:

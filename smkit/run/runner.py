@@ -152,11 +152,21 @@ def _hold_folder(tmp: Path) -> int:
     return fd
 
 
+def check_label(label: str) -> str:
+    """A report folder's label: a letter or digit, then letters, digits, ``.``, ``_`` and ``-``."""
+    if not re.fullmatch(r"\w[\w.-]*", label):
+        raise ParameterError(
+            f"label {label!r} must start with a letter or digit and hold only letters, digits, '.', '_' and '-'",
+            zh=f"标签 {label!r} 须以字母或数字开头，只能含字母、数字、'.'、'_' 和 '-'",
+        )
+    return label
+
+
 def report_day(date: str | dt.date | None) -> dt.date:
     """The report date: ``--date`` (YYYY-MM-DD, from 2000 to 2999) or today."""
     day = parse_date(date, "--date") if date else dt.date.today()
     if not dt.date(2000, 1, 1) <= day <= dt.date(2999, 12, 31):
-        raise ParameterError(f"--date {day.isoformat()} is outside 2000-01-01 .. 2999-12-31")
+        raise ParameterError(f"--date {day.isoformat()} is outside 2000-01-01 .. 2999-12-31", zh=f"--date {day.isoformat()} 不在 2000-01-01 到 2999-12-31 之间")
     return day
 
 
@@ -191,7 +201,7 @@ def run(
     book = find_playbook(playbook)
     given = dict(parameters or {})
     if lang is not None and lang not in i18n.LANGUAGES:
-        raise ParameterError(f"--lang must be {' or '.join(i18n.LANGUAGES)}, got {lang!r}")
+        raise ParameterError(f"--lang must be {' or '.join(i18n.LANGUAGES)}, got {lang!r}", zh=f"--lang 应为 {' 或 '.join(i18n.LANGUAGES)}，收到 {lang!r}")
     if lang is not None and has_language(book) and "lang" not in given:
         given["lang"] = lang
     if store is not None:
@@ -201,11 +211,9 @@ def run(
     try:
         day = report_day(date)
     except ValueError as exc:
-        raise ParameterError(str(exc)) from None
+        raise ParameterError(str(exc), zh=getattr(exc, "zh", None)) from None
     reports_dir = Path(reports) if reports else paths.reports_dir()
-    label = label or book.name
-    if not re.fullmatch(r"\w[\w.-]*", label):
-        raise ParameterError(f"label {label!r} must start with a letter or digit and hold only letters, digits, '.', '_' and '-'")
+    label = check_label(label or book.name)
     store_given = parse_path(params.get("store"), "store")
     store_path = resolve_store(store_given) if store_given else ensure_default_store()
     day_dir = reports_dir / day.isoformat()
