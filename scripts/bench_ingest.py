@@ -14,7 +14,7 @@ no post id), every sample table at ``--sample-scale``, every export shape in
 DuckDB from a UTF-8 copy: it has no GBK reader), and a ``--stream-rows``
 Douyin export read in blocks.
 
-    .venv/bin/python scripts/bench_ingest.py [--rows 1000000] [--sample-scale 5] [--shape-rows 200000] [--stream-rows 10000000]
+    .venv/bin/python scripts/bench_ingest.py [--rows 1000000] [--sample-scale 5] [--shape-rows 200000] [--stream-rows 10000000] [--repeat 1]
 """
 
 from __future__ import annotations
@@ -123,20 +123,33 @@ def run(code: str, *args: str) -> dict:
     return {**json.loads(out.stdout.strip().splitlines()[-1]), **figures}
 
 
-def compare(name: str, path: Path, table: str, options: dict, tmp: Path, duck_path: Path | None = None, duckdb: bool = True) -> None:
-    store = tmp / f"{name}.duckdb"
-    ours = run(SMKIT, str(path), str(store), table, json.dumps(options))
-    for leftover in (store, tmp / f"{name}-duck.duckdb"):
-        leftover.unlink(missing_ok=True)
-    theirs = run(DUCKDB, str(duck_path or path), str(tmp / f"{name}-duck.duckdb")) if duckdb else None
-    (tmp / f"{name}-duck.duckdb").unlink(missing_ok=True)
+def compare(name: str, path: Path, table: str, options: dict, tmp: Path, duck_path: Path | None = None, repeat: int = 1) -> None:
+    """One line for ``path``: with ``repeat`` > 1, the medians of that many runs of each, taken in turn, and the median ratio of the pairs."""
+    pairs = []
+    for _ in range(repeat):
+        store = tmp / f"{name}.duckdb"
+        ours = run(SMKIT, str(path), str(store), table, json.dumps(options))
+        for leftover in (store, tmp / f"{name}-duck.duckdb"):
+            leftover.unlink(missing_ok=True)
+        theirs = run(DUCKDB, str(duck_path or path), str(tmp / f"{name}-duck.duckdb"))
+        (tmp / f"{name}-duck.duckdb").unlink(missing_ok=True)
+        pairs.append((ours, theirs))
+        if "error" in ours or "error" in theirs:
+            break
+    if len(pairs) > 1 and not any("error" in o or "error" in t for o, t in pairs):
+        ratio = float(np.median([o["seconds"] / t["seconds"] for o, t in pairs]))
+        ours = {**pairs[0][0], **{k: float(np.median([o[k] for o, _ in pairs])) for k in ("seconds", "peak_mb")}}
+        theirs = {k: float(np.median([t[k] for _, t in pairs])) for k in ("seconds", "peak_mb")}
+        print(
+            f"{name:34s} {ours['rows']:>11,} {ours['seconds']:8.2f} s {ours['peak_mb']:7,.0f} MB {theirs['seconds']:8.2f} s {theirs['peak_mb']:7,.0f} MB  {ratio:5.2f}x  (medians of {len(pairs)} pairs)"
+        )
+        return
+    ours, theirs = pairs[-1]
     if "error" in ours:
         print(f"{name:34s} smkit failed: {ours['error']}")
         return
     line = f"{name:34s} {ours['rows']:>11,} {ours['seconds']:8.2f} s {ours['peak_mb']:7,.0f} MB"
-    if theirs is None:
-        print(line + "   (DuckDB not run)")
-    elif "error" in theirs:
+    if "error" in theirs:
         print(line + f"   DuckDB cannot read it: {theirs['error']}")
     else:
         print(line + f" {theirs['seconds']:8.2f} s {theirs['peak_mb']:7,.0f} MB  {ours['seconds'] / theirs['seconds']:5.2f}x")
@@ -148,6 +161,7 @@ def main() -> None:
     parser.add_argument("--sample-scale", type=float, default=5.0, help="scale of the sample tables (0 skips them)")
     parser.add_argument("--shape-rows", type=int, default=200_000, help="rows of each data/examples shape (0 skips them)")
     parser.add_argument("--stream-rows", type=int, default=10_000_000, help="rows of the export read in blocks (0 skips it)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each, in turn, for the Douyin export: medians and the median ratio of the pairs")
     args = parser.parse_args()
     print(f"{'file':34s} {'stored':>11s} {'smkit ingest':>10s} {'peak':>10s} {'DuckDB read':>10s} {'peak':>10s}  ratio")
     with tempfile.TemporaryDirectory() as tmp:
@@ -155,7 +169,7 @@ def main() -> None:
         if args.rows:
             douyin = tmp / "douyin_works.csv"
             make_douyin(douyin, args.rows)
-            compare(f"douyin works ({douyin.stat().st_size >> 20} MiB)", douyin, "posts", {"platform": "douyin"}, tmp)
+            compare(f"douyin works ({douyin.stat().st_size >> 20} MiB)", douyin, "posts", {"platform": "douyin"}, tmp, repeat=args.repeat)
             douyin.unlink()
         if args.sample_scale:
             from smkit.sample.generate import write

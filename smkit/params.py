@@ -46,7 +46,7 @@ def parse_date(value: str | dt.date | None, name: str = "date") -> dt.date | Non
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise LocalizedError(f"{name} is not a calendar date: {value!r}", zh=f"{name} 不是日历上的日期：{value!r}") from None
+        raise LocalizedError(f"{name} is not a calendar date: {value!r}", zh=f"{name} 不是有效的日期：{value!r}") from None
 
 
 def parse_path(value: str | Path | None, name: str = "path", *, must_exist: bool = False) -> Path | None:

@@ -44,3 +44,10 @@ def test_utc_text_equals_strftime_for_every_second_of_a_day():
     expected = stamps.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert text.isna().tolist() == expected.isna().tolist()
     assert text.dropna().tolist() == expected.dropna().tolist()
+
+
+def test_utc_text_of_a_column_with_missing_first_row_or_nothing_at_all():
+    stamps = pd.Series([pd.NaT, pd.Timestamp("2026-11-03 20:15", tz="Asia/Shanghai"), pd.NaT], dtype="datetime64[us, Asia/Shanghai]")
+    assert derived_keys.utc_text(stamps).tolist()[1] == "2026-11-03T12:15:00Z"
+    assert derived_keys.utc_text(stamps).isna().tolist() == [True, False, True]
+    assert derived_keys.utc_text(stamps.iloc[[0, 2]]).isna().all()

@@ -580,7 +580,7 @@ def test_bad_ingest_options_are_one_line_and_exit_2(tmp_path, store, extra, need
 
 @pytest.mark.parametrize(
     "date, zh, en",
-    [("2026-13-45", "--date 不是日历上的日期", "--date is not a calendar date"), ("0001-01-01", "--date 0001-01-01 不在", "--date 0001-01-01 is outside")],
+    [("2026-13-45", "--date 不是有效的日期", "--date is not a calendar date"), ("0001-01-01", "--date 0001-01-01 不在", "--date 0001-01-01 is outside")],
 )
 def test_a_bad_report_date_exits_2_and_makes_no_folder(tmp_path, date, zh, en):
     reports = tmp_path / "reports"
@@ -800,17 +800,29 @@ def test_init_store_force_keeps_the_previous_store_and_sample_when_the_build_fai
     assert sorted(p.name for p in target.parent.iterdir() if p.name.startswith((".sample", "smkit.duckdb.building"))) == []
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="transparent huge pages are a Linux setting")
+def _huge_pages_off() -> int | None:
+    from smkit.data import memory_pages
+
+    libc = memory_pages._libc()
+    return None if libc is None else libc.prctl(memory_pages._PR_GET_THP_DISABLE, 0, 0, 0, 0)
+
+
+@pytest.mark.skipif(_huge_pages_off() != 0, reason="needs Linux with transparent huge pages allowed for this process")
 def test_ingest_turns_huge_pages_off_while_it_runs_and_restores_the_setting(tmp_path, store, monkeypatch):
     from smkit.data import ingest as ingest_module
+    from smkit.data.memory_pages import small_pages
 
-    libc = ingest_module._libc()
     seen = []
     real_commit = ingest_module.commit
-    monkeypatch.setattr(ingest_module, "commit", lambda *a, **k: seen.append(libc.prctl(42, 0, 0, 0, 0)) or real_commit(*a, **k))
-    before = libc.prctl(42, 0, 0, 0, 0)
+    monkeypatch.setattr(ingest_module, "commit", lambda *a, **k: seen.append(_huge_pages_off()) or real_commit(*a, **k))
     run([posts_file(tmp_path)], "posts", store, platform="douyin", account="A")
-    assert seen == [1] and libc.prctl(42, 0, 0, 0, 0) == before == 0
+    assert seen == [1] and _huge_pages_off() == 0
     with pytest.raises(IngestError):
         run([tmp_path / "missing.csv"], "posts", store, platform="douyin", account="A")
-    assert libc.prctl(42, 0, 0, 0, 0) == 0  # restored after a failed ingest too
+    assert _huge_pages_off() == 0  # restored after a failed ingest too
+    # ingests on two threads: the setting stays off until the last one ends
+    with small_pages():
+        with small_pages():
+            assert _huge_pages_off() == 1
+        assert _huge_pages_off() == 1
+    assert _huge_pages_off() == 0

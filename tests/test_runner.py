@@ -396,7 +396,7 @@ CLI_ERRORS = [  # (arguments, the zh line, the en line)
     (["run", "nosuch"], "没有名为 'nosuch' 的报告；可用的报告：ab_test", "unknown playbook 'nosuch'; playbooks: ab_test"),
     (["run", "data_overview", "-p", "nn", "3"], "data_overview 没有参数 'nn'；可用的参数：store (str)", "data_overview has no parameter 'nn'"),
     (["run", "data_overview", "-p", "top_n", "many"], "data_overview：参数 top_n 应为整数，收到 'many'", "parameter top_n must be int, got 'many'"),
-    (["run", "data_overview", "-p", "start", "2026-13-01"], "data_overview：start 不是日历上的日期：'2026-13-01'", "start is not a calendar date"),
+    (["run", "data_overview", "-p", "start", "2026-13-01"], "data_overview：start 不是有效的日期：'2026-13-01'", "start is not a calendar date"),
     (
         ["run", "data_overview", "-p", "start", "2026-11-01", "-p", "end", "2026-10-01"],
         "开始日期 2026-11-01 晚于结束日期 2026-10-01",

@@ -32,7 +32,7 @@ DERIVED_KEYS = {
     "mentions": ("mention_id", ("platform", "published_at", "author", "text")),
 }
 HELPER_ROWS = 200_000
-HELPERS = max(1, min(4, os.cpu_count() or 1))
+HELPERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 # The helper reads the row count, the rows' end offsets and their bytes from stdin, and writes 8 bytes per row.
 _HELPER = """
@@ -95,7 +95,7 @@ def _start_helper(parts: pa.LargeBinaryArray):
     except OSError:
         return None
 
-    def feed():  # in a thread, so this process starts hashing its half at once
+    def feed():  # in a thread, so every helper is fed at once
         try:
             proc.stdin.write(len(parts).to_bytes(8, "little"))
             proc.stdin.write((offsets - offsets[0]).tobytes())
@@ -189,6 +189,7 @@ def _clock_text() -> np.ndarray:
     text[:, [0, 1, 3, 4, 6, 7]] = digits + ord("0")
     text[:, [2, 5]] = ord(":")
     text[:, 8] = ord("Z")
+    text.flags.writeable = False  # cached and shared
     return text
 
 

@@ -9,11 +9,9 @@ the store exactly as it was and a re-run never doubles a row.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -31,6 +29,7 @@ from smkit.data.derived_keys import DERIVED_KEYS
 from smkit.data.ingest_commit import commit, ingest_lock
 from smkit.data.ingest_report import FileReport, IngestReport
 from smkit.data.ingest_stream import TRUNCATED, StreamedFile, clip_cells, ragged_rows, reason_kind
+from smkit.data.memory_pages import small_pages
 from smkit.data.readers import IngestError, RawTable, max_cell_chars, read_export, stream_csv
 from smkit.data.schema import AMOUNT, BOOL, COUNT, DATE, INTEGER, LOWER_BOUND_COLUMN, RATE, SCORE, SECONDS, TEXT, TIMESTAMP
 from smkit.data.store import DEFAULT_TZ, TIME_COLUMNS, StoreError, check_store_path, default_store_path
@@ -300,6 +299,8 @@ def _may_hold_nul(text: pa.Array) -> bool:
     """Whether a string array's bytes hold a zero anywhere: one pass over its data buffer,
     many times faster than a substring search cell by cell (a false alarm from bytes outside
     a sliced array only costs that search)."""
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
+        return True  # another layout (string views keep short strings elsewhere): search
     data = text.buffers()[2]
     return data is not None and data.size > 0 and np.frombuffer(data, dtype=np.uint8).min() == 0
 
@@ -529,7 +530,7 @@ def ingest(
         raise IngestError(f"cannot create the store's folder {store_path.parent}: {exc.strerror or exc}") from None
     stamp = pd.Timestamp.now(tz=tz)
     try:
-        with ingest_lock(store_path), _small_pages():
+        with ingest_lock(store_path), small_pages():
             options = {"platform": platform, "account": account, "tz": tz, "alias_file": alias_path, "now": now, "earliest": floor}
             prepared = [_open(Path(f), table, options) for f in files]
             base = Path(report_dir) if report_dir else store_path.parent
@@ -546,36 +547,6 @@ def ingest(
             shutil.rmtree(store_path, ignore_errors=True)
         raise
     return report
-
-
-@contextlib.contextmanager
-def _small_pages():
-    """Ordinary 4 KB pages while ingesting. NumPy, Arrow and DuckDB let the kernel back large
-    allocations with 2 MB pages, which it zeroes whole on first touch; an ingest makes and drops
-    hundreds of large arrays, and that zeroing took a third of a million-row ingest's CPU.
-    Linux only (elsewhere nothing changes); the process's setting is restored after."""
-    libc = _libc()
-    if libc is None or libc.prctl(_PR_GET_THP_DISABLE, 0, 0, 0, 0) != 0 or libc.prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0:
-        yield  # not Linux, already off, or refused
-        return
-    try:
-        yield
-    finally:
-        libc.prctl(_PR_SET_THP_DISABLE, 0, 0, 0, 0)
-
-
-_PR_SET_THP_DISABLE, _PR_GET_THP_DISABLE = 41, 42
-
-
-def _libc():
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
 
 
 def _open(path: Path, table: str, options: dict) -> Prepared | StreamedFile:

@@ -26,7 +26,7 @@ PATH_PARAMETERS = ("store", "data", "goals", "facts")
 
 _PARAM_LINE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w\[\], ]+?)\s*=\s*(?P<value>.+?)\s*(?:#\s*(?P<help>.*))?$")
 _TYPES = {"str": str, "int": int, "float": float, "bool": bool}
-_KIND_ZH = {"str": "文本", "int": "整数", "float": "数字", "bool": " true 或 false"}
+_KIND_ZH = {"str": "文本", "int": "整数", "float": "数字", "bool": "布尔值（true 或 false）"}
 
 
 class ParameterError(LocalizedError):
@@ -164,7 +164,7 @@ def check_store(playbook: Playbook, params: dict[str, Any]) -> dict[str, Any]:
     try:
         present = present_tables(store)
     except Exception:  # not a DuckDB file, locked ...
-        raise ParameterError(f"{playbook.name}: store {store} is not a readable smkit store") from None
+        raise ParameterError(f"{playbook.name}: store {store} is not a readable smkit store", zh=f"{playbook.name}：{store} 不是可读的 smkit 数据库") from None
     from smkit.run.messages import playbook_name
 
     lang = params.get("lang") if params.get("lang") in LANGUAGES else "en"
@@ -188,7 +188,7 @@ def _convert(param: Parameter, value: Any, playbook: str, valid: str) -> Any:
     def fail(why: str = "") -> ParameterError:
         return ParameterError(
             f"{playbook}: parameter {param.name} must be {kind}, got {value!r}{why}; valid parameters: {valid}",
-            zh=f"{playbook}：参数 {param.name} 应为{_KIND_ZH.get(kind, kind)}，收到 {value!r}；可用的参数：{valid}",
+            zh=f"{playbook}：参数 {param.name} 应为{_KIND_ZH.get(kind, ' ' + kind)}，收到 {value!r}；可用的参数：{valid}",
         )
 
     if kind == "bool":
@@ -223,7 +223,8 @@ def _convert(param: Parameter, value: Any, playbook: str, valid: str) -> Any:
             path = parse_path(text, param.name, must_exist=False)
             absolute = path if path.is_absolute() else Path.cwd() / path
             if not absolute.exists():
-                raise ValueError(f"{param.name}: {path} does not exist" + (f" (looked in {Path.cwd()})" if not path.is_absolute() else ""))
+                where = (f" (looked in {Path.cwd()})", f"（在 {Path.cwd()} 下查找）") if not path.is_absolute() else ("", "")
+                raise LocalizedError(f"{param.name}: {path} does not exist{where[0]}", zh=f"{param.name}：{path} 不存在{where[1]}")
             return str(absolute)
     except ValueError as exc:
         raise ParameterError(f"{playbook}: {exc}", zh=f"{playbook}：{exc.zh}" if getattr(exc, "zh", None) else None) from None

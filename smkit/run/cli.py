@@ -122,7 +122,7 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
     try:
         report_day(args.date)
     except ValueError as exc:
-        print(f"smkit: {exc.text(_cli_language(args)) if isinstance(exc, LocalizedError) else exc}", file=sys.stderr)
+        print(f"smkit: {exc.text(_run_language(args, entries)) if isinstance(exc, LocalizedError) else exc}", file=sys.stderr)
         return 2
     if args.store:
         from smkit.data.store import check_store_path
@@ -133,7 +133,7 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
             print(f"smkit: {exc}", file=sys.stderr)
             return 2
     if args.jobs < 1:
-        print("smkit: " + ("--jobs 至少为 1" if _cli_language(args) == "zh" else "--jobs must be 1 or more"), file=sys.stderr)
+        print("smkit: " + ("--jobs 至少为 1" if _run_language(args, entries) == "zh" else "--jobs must be 1 or more"), file=sys.stderr)
         return 2
     if _choose_engine(args) != 0:
         return 2
@@ -142,7 +142,7 @@ def _run_entries(entries: list[dict], args: argparse.Namespace) -> int:
         print(f"smkit: running {jobs} at once (--jobs {args.jobs} capped at the runs, the cores and SMKIT_MAX_JOBS)", file=sys.stderr)
     options = {"date": args.date, "reports": args.reports, "store": args.store, "quiet": args.quiet, "overwrite": args.overwrite, "lang": args.lang}
     results = run_many(entries, jobs=jobs, **options)
-    lang = args.lang or _entries_language(entries)
+    lang = _run_language(args, entries)
     print(results_table(results, lang))
     failed = [r for r in results if r["status"] != "ok"]
     if failed and args.quiet:
@@ -229,7 +229,6 @@ def _alert_level(text: str) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from smkit.i18n import DEFAULT_LANGUAGE
     from smkit.run import catalog
     from smkit.run.messages import TERMINAL
     from smkit.run.runner import check_label
@@ -251,11 +250,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 try:
                     catalog.coerce_parameters(book, {**_language(book, args), **({"store": args.store} if args.store else {})})
                 except catalog.NotInStore as exc:  # a store with some tables runs the playbooks it can serve
-                    print(TERMINAL("skipped", args.lang or DEFAULT_LANGUAGE, reason=exc), file=sys.stderr)
+                    print(TERMINAL("skipped", _cli_language(args), reason=exc), file=sys.stderr)
                     continue
                 entries.append({"playbook": book.name})
             if not entries:
-                raise catalog.ParameterError(TERMINAL("nothing_to_run", args.lang or DEFAULT_LANGUAGE))
+                raise catalog.ParameterError(TERMINAL("nothing_to_run", _cli_language(args)))
         else:
             params = dict(args.parameter or [])
             if args.lang and params.get("lang", args.lang) != args.lang:
@@ -280,6 +279,11 @@ def _cli_language(args: argparse.Namespace) -> str:
 
     given = args.lang or dict(getattr(args, "parameter", None) or []).get("lang")
     return given if given in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _run_language(args: argparse.Namespace, entries: list[dict]) -> str:
+    """A run's language: --lang, else -p lang of one playbook, else the entries' own (a schedule's), else zh."""
+    return args.lang or (_cli_language(args) if getattr(args, "parameter", None) else _entries_language(entries))
 
 
 def _language(book, args: argparse.Namespace) -> dict:
