@@ -317,11 +317,19 @@ def parse_seconds(series: pd.Series) -> Parsed:
         values = series.astype("float64")
         infinite = pd.Series(np.isinf(values.to_numpy(dtype="float64", na_value=np.nan)), index=series.index)
         return Parsed(values.where(~infinite), infinite)
-    # Most exports give plain seconds (37.5): one pass reads those, the rest below.
+    # Most exports give plain seconds (37.5), 14.2秒 or a clock (00:01:20): one pass reads those, the rest below.
     arr = arrow_text(series)
-    plain = _np_mask(pc.match_substring_regex(arr, _PLAIN_DECIMAL_RE2)) & FAST_DATES
+    parts = pc.extract_regex(arr, _PLAIN_SECONDS_RE2)
+    plain = _np_mask(pc.is_valid(parts)) & FAST_DATES
     if plain.any():
-        values = np.where(plain, pc.cast(_only(arr, plain), pa.float64()).to_numpy(zero_copy_only=False), np.nan)
+
+        def number(group: str) -> np.ndarray | float:  # an empty group (another spelling's) counts 0
+            text = parts.field(group)
+            if not pc.max(pc.binary_length(text)).as_py():  # no cell used this spelling
+                return 0.0
+            return np.nan_to_num(pc.cast(pc.if_else(pc.equal(text, ""), None, text), pa.float64()).to_numpy(zero_copy_only=False), nan=0.0)
+
+        values = np.where(plain, number("h") * 3600 + number("m") * 60 + number("s") + number("sec"), np.nan)
         bad = np.zeros(len(series), dtype=bool)
         rest = ~plain & _np_mask(pc.is_valid(arr))
         if rest.any():
@@ -332,7 +340,8 @@ def parse_seconds(series: pd.Series) -> Parsed:
     return _parse_seconds_spellings(series)
 
 
-_PLAIN_DECIMAL_RE2 = r"^\d{1,30}(?:\.\d{1,30})?$"
+# 37.5 and 14.2秒 (sec), or a clock 1:20 / 00:01:20 (h, m, s) as _CLOCK reads it.
+_PLAIN_SECONDS_RE2 = r"^(?:(?:(?P<h>\d{1,9}):)?(?P<m>\d{1,9}):(?P<s>\d{1,9}(?:\.\d{1,9})?)|(?P<sec>\d{1,30}(?:\.\d{1,30})?)秒?)$"
 
 
 def _parse_seconds_spellings(series: pd.Series) -> Parsed:
@@ -467,8 +476,15 @@ def _padded_dates(arr: pa.Array, index: pd.Index) -> pd.Series | None:
     missing here, for the general reader to reject as it always has."""
     read = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
     found = False
+    left = _np_mask(pc.is_valid(arr))  # cells no shape has matched yet
+    marks = {mark: pc.any(pc.match_substring(arr, mark)).as_py() for mark in ("/", "年")}
     for shape, fmt, day_at in _PADDED_DATES:
+        if not left.any():
+            break
+        if not marks["/" if "/" in fmt else "年"]:  # a plain substring search rules a spelling out faster than its pattern
+            continue
         hit = _np_mask(pc.match_substring_regex(arr, shape))
+        left &= ~hit
         if not hit.any():
             continue
         cells = _only(arr, hit)
