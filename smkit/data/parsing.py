@@ -19,6 +19,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from smkit.data.arrow_columns import arrow_text, drop_last, np_mask, only, padded_dates
+
 # The largest whole number stored exactly (2**53): above it a count is not a measurement.
 MAX_COUNT = 2**53
 # Cells that mean "not reported". A dash is missing, never zero.
@@ -74,11 +76,11 @@ _LONGEST_TOKEN = max(len(t) for t in MISSING_TOKENS)
 
 def _is_token(stripped: pa.Array) -> np.ndarray:
     """True where a stripped cell is a missing-value token; only short cells are lowered and looked up."""
-    short = _np_mask(pc.less_equal(pc.utf8_length(stripped), _LONGEST_TOKEN))
+    short = np_mask(pc.less_equal(pc.utf8_length(stripped), _LONGEST_TOKEN))
     found = np.zeros(len(stripped), dtype=bool)
     if short.any():
         lowered = pc.utf8_lower(pc.filter(stripped, pa.array(short)))
-        found[short] = _np_mask(pc.is_in(lowered, value_set=pa.array(sorted(MISSING_TOKENS))))
+        found[short] = np_mask(pc.is_in(lowered, value_set=pa.array(sorted(MISSING_TOKENS))))
     return found
 
 
@@ -102,20 +104,20 @@ def parse_number(series: pd.Series, *, percent: bool = False) -> Parsed:
     # 0) Nearly every cell has a plain spelling (1234, 1.2万, 12.5%), read in one pass; the rest below.
     arr = arrow_text(series)
     parts = pc.extract_regex(arr, _PLAIN_PERCENT_RE2 if percent else _PLAIN_RE2)
-    plain = _np_mask(pc.is_valid(parts))
+    plain = np_mask(pc.is_valid(parts))
     if not plain.any():
         return _parse_number_spellings(series, percent=percent)
     number = pc.cast(pc.struct_field(parts, "num"), pa.float64()).to_numpy(zero_copy_only=False)  # null where not plain
     unit = pc.struct_field(parts, "unit")
     for spelling, factor in (("万", 1e4), ("亿", 1e8), ("w", 1e4), ("W", 1e4)):
-        hit = _np_mask(pc.equal(unit, spelling))
+        hit = np_mask(pc.equal(unit, spelling))
         number = np.where(hit, number * factor, number)
     if percent:
-        number = np.where(_np_mask(pc.equal(unit, "%")), number / 100.0, number)
+        number = np.where(np_mask(pc.equal(unit, "%")), number / 100.0, number)
     values = np.where(plain, number, np.nan)
     bad = np.zeros(len(series), dtype=bool)
     lower = np.zeros(len(series), dtype=bool)
-    rest = ~plain & _np_mask(pc.is_valid(arr))
+    rest = ~plain & np_mask(pc.is_valid(arr))
     if rest.any():
         slow = _parse_number_spellings(series[rest], percent=percent)
         values[rest] = slow.values.to_numpy(dtype="float64", na_value=np.nan)
@@ -139,25 +141,25 @@ def _parse_number_spellings(series: pd.Series, *, percent: bool) -> Parsed:
     values = np.full(n, np.nan)
     bad = np.zeros(n, dtype=bool)
     lower = np.zeros(n, dtype=bool)
-    todo = _np_mask(pc.is_valid(arr))
-    short = todo & _np_mask(pc.less_equal(pc.utf8_length(arr), _FAST_MAX_CHARS))
+    todo = np_mask(pc.is_valid(arr))
+    short = todo & np_mask(pc.less_equal(pc.utf8_length(arr), _FAST_MAX_CHARS))
     # 1) The spellings exports use, taken apart from the end with string kernels: 1.2万, 10万+, 12.5%, 3,456.
-    pct = _np_mask(pc.ends_with(arr, "%"))
-    core = _drop_last(arr, pct)
-    plus = _np_mask(pc.ends_with(core, "+"))
-    core = _drop_last(core, plus)
+    pct = np_mask(pc.ends_with(arr, "%"))
+    core = drop_last(arr, pct)
+    plus = np_mask(pc.ends_with(core, "+"))
+    core = drop_last(core, plus)
     scale = np.ones(n)
-    two = _np_mask(pc.ends_with(core, "百万"))
+    two = np_mask(pc.ends_with(core, "百万"))
     scale[two] = _SCALES["百万"]
     one = np.zeros(n, dtype=bool)
     for unit in ("万", "亿", "千", "w", "W", "k", "K", "m", "M"):
-        hit = _np_mask(pc.ends_with(core, unit)) & ~two
+        hit = np_mask(pc.ends_with(core, unit)) & ~two
         scale[hit] = _SCALES[unit.lower()]
         one |= hit
-    core = _drop_last(_drop_last(core, two), two | one)
-    fast = short & _np_mask(pc.match_substring_regex(core, _CORE_RE2))
+    core = drop_last(drop_last(core, two), two | one)
+    fast = short & np_mask(pc.match_substring_regex(core, _CORE_RE2))
     if fast.any():
-        digits = pc.replace_substring(pc.replace_substring(_only(core, fast), ",", ""), "，", "")
+        digits = pc.replace_substring(pc.replace_substring(only(core, fast), ",", ""), "，", "")
         number = np.where(fast, pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False), np.nan) * scale
         number = np.where(pct, number / 100.0, number) if percent else np.where(pct, np.nan, number)
         values[fast] = number[fast]
@@ -166,24 +168,24 @@ def _parse_number_spellings(series: pd.Series, *, percent: bool) -> Parsed:
     # 2) The same grammar with blanks between the parts, by Arrow's RE2.
     todo &= ~fast
     if todo.any():
-        parts = pc.extract_regex(_only(arr, todo & short), _NUMBER_RE2)
-        matched = _np_mask(pc.is_valid(parts))
+        parts = pc.extract_regex(only(arr, todo & short), _NUMBER_RE2)
+        matched = np_mask(pc.is_valid(parts))
         digits = pc.replace_substring_regex(parts.field("num"), "[,，]", "")
-        has_digit = _np_mask(pc.match_substring_regex(digits, r"\d")) & matched
-        number = np.where(has_digit, pc.cast(_only(digits, has_digit), pa.float64()).to_numpy(zero_copy_only=False), np.nan)
+        has_digit = np_mask(pc.match_substring_regex(digits, r"\d")) & matched
+        number = np.where(has_digit, pc.cast(only(digits, has_digit), pa.float64()).to_numpy(zero_copy_only=False), np.nan)
         factor = np.ones(n)
         for name, value in _SCALES.items():
-            factor[_np_mask(pc.equal(pc.utf8_lower(parts.field("scale")), name))] = value
+            factor[np_mask(pc.equal(pc.utf8_lower(parts.field("scale")), name))] = value
         number = number * factor
-        is_pct = _np_mask(pc.equal(parts.field("pct"), "%"))
+        is_pct = np_mask(pc.equal(parts.field("pct"), "%"))
         number = np.where(is_pct, number / 100.0, number) if percent else np.where(is_pct, np.nan, number)
         values[matched] = number[matched]
         bad[matched] = np.isnan(number[matched])
-        lower[matched] = (_np_mask(pc.equal(parts.field("plus"), "+")) & ~np.isnan(number))[matched]
+        lower[matched] = (np_mask(pc.equal(parts.field("plus"), "+")) & ~np.isnan(number))[matched]
         todo &= ~matched
     # 3) A cell with no decimal digit of any script is never a number (inf and NaN included): unreadable.
     if todo.any():
-        wordy = todo & ~_np_mask(pc.match_substring_regex(arr, r"\p{Nd}"))
+        wordy = todo & ~np_mask(pc.match_substring_regex(arr, r"\p{Nd}"))
         bad[wordy] = True
         todo &= ~wordy
     # 4) Anything else (full-width digits, exponents, very long cells): cell by cell.
@@ -198,35 +200,12 @@ def _parse_number_spellings(series: pd.Series, *, percent: bool) -> Parsed:
     return Parsed(pd.Series(values, index=index), pd.Series(bad | infinite, index=index), pd.Series(lower, index=index))
 
 
-def _drop_last(arr: pa.Array, mask: np.ndarray) -> pa.Array:
-    """``arr`` with the last character removed where ``mask`` holds."""
-    if not mask.any():
-        return arr
-    return pc.if_else(pa.array(mask), pc.utf8_slice_codeunits(arr, 0, -1), arr)
-
-
-def _only(arr: pa.Array, mask: np.ndarray) -> pa.Array:
-    return pc.if_else(pa.array(mask), arr, pa.scalar(None, arr.type))
-
-
 # The fast path reads a cell with Arrow only when it is short and in ASCII
 # (RE2's \d is ASCII, Python's is not): plain decimals, then the export spellings.
 _FAST_MAX_CHARS = 30
 # A number as Python's pattern reads it, its unit, + and % already taken off; at least one digit.
 _CORE_RE2 = r"^[+-]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)$"
 _NUMBER_RE2 = r"^(?P<num>[+-]?(?:\d[\d,，]*)?(?:\.\d+)?) *(?P<scale>百万|万|亿|千|[wWkKmM])? *(?P<plus>\+)? *(?P<pct>%)?$"
-
-
-def arrow_text(series: pd.Series) -> pa.Array:
-    """A column as one Arrow string array (missing cells null), for whole-column kernels."""
-    pyarrow_backed = isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"
-    arr = pa.array(series.array if pyarrow_backed else series.astype("string[pyarrow]"))  # pyarrow-backed: no copy
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-
-
-def _np_mask(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """An Arrow boolean result as a NumPy mask, null as False."""
-    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _parse_number_cells(series: pd.Series, *, percent: bool = False) -> Parsed:
@@ -320,7 +299,7 @@ def parse_seconds(series: pd.Series) -> Parsed:
     # Most exports give plain seconds (37.5), 14.2秒 or a clock (00:01:20): one pass reads those, the rest below.
     arr = arrow_text(series)
     parts = pc.extract_regex(arr, _PLAIN_SECONDS_RE2)
-    plain = _np_mask(pc.is_valid(parts)) & FAST_DATES
+    plain = np_mask(pc.is_valid(parts)) & FAST_DATES
     if plain.any():
 
         def number(group: str) -> np.ndarray | float:  # an empty group (another spelling's) counts 0
@@ -331,7 +310,7 @@ def parse_seconds(series: pd.Series) -> Parsed:
 
         values = np.where(plain, number("h") * 3600 + number("m") * 60 + number("s") + number("sec"), np.nan)
         bad = np.zeros(len(series), dtype=bool)
-        rest = ~plain & _np_mask(pc.is_valid(arr))
+        rest = ~plain & np_mask(pc.is_valid(arr))
         if rest.any():
             slow = _parse_seconds_spellings(series[rest])
             values[rest] = slow.values.to_numpy(dtype="float64", na_value=np.nan)
@@ -350,7 +329,7 @@ def _parse_seconds_spellings(series: pd.Series) -> Parsed:
     text = _as_text(series)
     values = pd.Series(np.nan, index=series.index)
     # A cell with a unit or a colon (18秒, 1:20) is never a plain number: only the rest go to to_numeric.
-    maybe_number = ~_np_mask(pc.match_substring_regex(arrow_text(text), r"[:秒分时]")) if FAST_DATES else np.ones(len(text), dtype=bool)
+    maybe_number = ~np_mask(pc.match_substring_regex(arrow_text(text), r"[:秒分时]")) if FAST_DATES else np.ones(len(text), dtype=bool)
     if maybe_number.any():
         values[maybe_number] = pd.to_numeric(text.where(~missing)[maybe_number], errors="coerce").astype("float64")
     infinite = pd.Series(np.isinf(values.to_numpy(dtype="float64", na_value=np.nan)), index=series.index)
@@ -359,11 +338,11 @@ def _parse_seconds_spellings(series: pd.Series) -> Parsed:
     bad = infinite.copy()
     if todo.any() and FAST_DATES:  # ASCII and 小时/分钟/秒 only: Arrow's RE2 reads these as Python's re does
         arr = arrow_text(text.where(todo))
-        plain = _np_mask(pc.is_valid(arr)) & ~_np_mask(pc.match_substring_regex(arr, r"[^\x00-\x7f小时分钟秒]"))
+        plain = np_mask(pc.is_valid(arr)) & ~np_mask(pc.match_substring_regex(arr, r"[^\x00-\x7f小时分钟秒]"))
         for pattern in (_DURATION, _CLOCK):
-            parts = pc.extract_regex(_only(arr, plain), ("(?i)" if pattern.flags & re.IGNORECASE else "") + pattern.pattern)
-            found = plain & _np_mask(pc.is_valid(parts))
-            found &= np.any([_np_mask(pc.greater(pc.utf8_length(parts.field(g)), 0)) for g in ("h", "m", "s")], axis=0)
+            parts = pc.extract_regex(only(arr, plain), ("(?i)" if pattern.flags & re.IGNORECASE else "") + pattern.pattern)
+            found = plain & np_mask(pc.is_valid(parts))
+            found &= np.any([np_mask(pc.greater(pc.utf8_length(parts.field(g)), 0)) for g in ("h", "m", "s")], axis=0)
             if found.any():
                 h, m, sec = (
                     np.nan_to_num(pc.cast(pc.if_else(pc.equal(parts.field(g), ""), None, parts.field(g)), pa.float64()).to_numpy(zero_copy_only=False), nan=0.0)
@@ -415,13 +394,13 @@ def parse_timestamp(series: pd.Series, tz: str) -> Parsed:
     text = _as_text(raw)
     text = text.where(out.isna())
     if FAST_DATES:
-        read = _padded_dates(arrow_text(text), index)
+        read = padded_dates(arrow_text(text), index)
         if read is not None:
             hit = read.notna()
             out = out.where(~hit, read.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward").astype(out.dtype))
             text = text.where(~hit)
     # A cell that starts like a date (2026-, 2026/, 2026年) is never a number: only the rest go to to_numeric.
-    maybe_number = ~_np_mask(pc.match_substring_regex(arrow_text(text), r"^[0-9]{4}[-/年]")) if FAST_DATES else np.ones(len(text), dtype=bool)
+    maybe_number = ~np_mask(pc.match_substring_regex(arrow_text(text), r"^[0-9]{4}[-/年]")) if FAST_DATES else np.ones(len(text), dtype=bool)
     numeric = pd.Series(np.nan, index=index)
     if maybe_number.any():
         numeric[maybe_number] = pd.to_numeric(text[maybe_number], errors="coerce").astype("float64")
@@ -458,45 +437,6 @@ def parse_timestamp(series: pd.Series, tz: str) -> Parsed:
     return Parsed(out, bad)
 
 
-# The padded spellings Chinese exports use most, read by Arrow's strptime in one pass:
-# (the cell's exact shape, its format, the byte offset of its day's two digits).
-_PADDED_DATES = (
-    (r"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}$", "%Y/%m/%d %H:%M", 8),
-    (r"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}$", "%Y/%m/%d %H:%M:%S", 8),
-    (r"^\d{4}/\d{2}/\d{2}$", "%Y/%m/%d", 8),
-    (r"^\d{4}年\d{2}月\d{2}日 \d{2}:\d{2}$", "%Y年%m月%d日 %H:%M", 12),
-    (r"^\d{4}年\d{2}月\d{2}日 \d{2}:\d{2}:\d{2}$", "%Y年%m月%d日 %H:%M:%S", 12),
-    (r"^\d{4}年\d{2}月\d{2}日$", "%Y年%m月%d日", 12),
-)
-
-
-def _padded_dates(arr: pa.Array, index: pd.Index) -> pd.Series | None:
-    """Naive instants for the cells in one of :data:`_PADDED_DATES`' shapes, missing elsewhere;
-    ``None`` when no cell has one. strptime rolls 02/30 over to March: such a cell is left
-    missing here, for the general reader to reject as it always has."""
-    read = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
-    found = False
-    left = _np_mask(pc.is_valid(arr))  # cells no shape has matched yet
-    marks = {mark: pc.any(pc.match_substring(arr, mark)).as_py() for mark in ("/", "年")}
-    for shape, fmt, day_at in _PADDED_DATES:
-        if not left.any():
-            break
-        if not marks["/" if "/" in fmt else "年"]:  # a plain substring search rules a spelling out faster than its pattern
-            continue
-        hit = _np_mask(pc.match_substring_regex(arr, shape))
-        left &= ~hit
-        if not hit.any():
-            continue
-        cells = _only(arr, hit)
-        stamps = pc.strptime(cells, format=fmt, unit="us", error_is_null=True)
-        written_day = pc.cast(pc.cast(pc.binary_slice(pc.cast(cells, pa.binary()), day_at, day_at + 2), pa.string()), pa.int64())
-        valid = hit & _np_mask(pc.equal(pc.day(stamps), written_day))
-        if valid.any():
-            read[valid] = stamps.to_numpy(zero_copy_only=False)[valid]
-            found = True
-    return read if found else None
-
-
 def _from_numbers(numbers: pd.Series, tz: str, out: pd.Series) -> Parsed:
     """Numbers in a date column: Excel serials, or yyyymmdd written as an integer."""
     values = numbers.astype("float64")
@@ -522,11 +462,11 @@ def _normalise_date_text(text: pd.Series) -> pd.Series:
     if not FAST_DATES or not len(text):
         return _normalise_date_cells(text)
     arr = arrow_text(text)
-    plain = _np_mask(pc.is_valid(arr)) & ~_np_mask(pc.match_substring_regex(arr, r"[^\x00-\x7f年月日]"))
+    plain = np_mask(pc.is_valid(arr)) & ~np_mask(pc.match_substring_regex(arr, r"[^\x00-\x7f年月日]"))
     ymd, padded = (pc.count_substring_regex(arr, p).to_numpy(zero_copy_only=False) for p in (_YMD, _YMD_PADDED))
     fast = plain & (np.nan_to_num(ymd, nan=-1) == np.nan_to_num(padded, nan=-2))
     out = pc.replace_substring_regex(arr, r" (\d):", r" 0\1:")
-    needs = _np_mask(pc.match_substring_regex(out, r"[年月日时分秒/.T]"))
+    needs = np_mask(pc.match_substring_regex(out, r"[年月日时分秒/.T]"))
     done = pc.replace_substring_regex(pc.replace_substring_regex(out, _YMD_PADDED, r"\1-\2-\3"), r"(\d{4}-\d{2}-\d{2})\s*T?\s*(\d)", r"\1 \2")
     done = pc.if_else(pa.array(needs), pc.utf8_trim_whitespace(done), out)
     result = pd.Series(pd.array(done, dtype="string[pyarrow]"), index=text.index).where(fast, None)
