@@ -172,6 +172,7 @@ def test_labels_cannot_leave_the_date_folder(books, tmp_path):
 def test_parallel_runs_with_the_same_label_keep_both(books, tmp_path):
     entries = [{"playbook": "toy", "label": "same"}, {"playbook": "toy", "label": "same"}]
     results = runner.run_many(entries, jobs=2, reports=tmp_path / "r", date="2026-11-23", quiet=True)
+    assert [r["status"] for r in results] == ["ok", "ok"], results  # a failed run keeps the label it asked for
     assert sorted(r["label"] for r in results) == ["same", "same-2"]
     day = tmp_path / "r" / "2026-11-23"
     assert sorted(p.name for p in day.iterdir()) == ["same", "same-2"]
