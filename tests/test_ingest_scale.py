@@ -112,6 +112,8 @@ DATES = [
     "11/20/2026", "11/20/2026 14:03", "2026-11-20T14:03:00+08:00", "2026-11-20T14:03:00.5", "45000", "45000.5", "1e5", "-", "", None,
     "2026-11- 5", "2026-1-5 9:05", "2026/11/3 20:15", "2026年11月03日 12:10", "2026.11.03", "2026/11/03 20:15", "2026年11月26日20时",
     "２０２６/11/03", "2026/11/03 9:05", "2026年11月3日 8时5分", "2026/11/03/2026/1/2", "2026/11/03　10:00", "2026/11/03T10:00", "2026-11-20 14", "20261120 14:03:05", "20261120140305", "not a date", "2026-13-01", "99999", "20000", "2026/02/30 10:00", "2026年02月30日", "2026/11/03 24:00", "2026年11月03日 12:10:59", "2024/02/29", "2026年13月01日 10:00",
+    "2026-02-30 10:00", "2026-11-03 24:00", "2026-11-20 14:03:60", "2026-02-29", "2024-02-29 10:00", "2026-11-20 14:03:05.5", "2026-1-20 14:03",
+    "2026-11-20T14:03:00", "2026-11-20T14:03", "2026-02-30T10:00:00", "2026-11-20T24:00", "2026-11-20T14:03:00Z",
 ]  # fmt: skip
 
 
@@ -127,12 +129,14 @@ def test_fast_dates_equal_trying_every_format(monkeypatch):
 DURATIONS = [
     "18秒", "1分05秒", "00:00:45", "14.2秒", "45秒", "12:35", "1小时2分", "1h 2m 3s", "2 MIN", "3.5", "-", "", None, "1分", "abc",
     "1:2:3:4", "１８秒", "10 秒", "1 小时", "5sec", "inf", "1e400", "0:00:01.5", "37", "37.25", "007.5", " 12 ", "12.", ".5",
-    "1" * 31, "12:5", "1:60", "1234567890:00", "1.5:20", "20秒秒", "1:20秒", "00:01:20",
+    "1" * 31, "12:5", "1:60", "1234567890:00", "1.5:20", "20秒秒", "1:20秒", "00:01:20", "-3", "+3", "1e5", "nan", "NaN", "Infinity",
+    "0x10", "1_000", "3.5.1", "37.5秒", "٣", "1" * 30 + ".5",
 ]  # fmt: skip
 
 
-def test_fast_durations_equal_the_reference(monkeypatch):
-    series = pd.Series(DURATIONS, dtype=object)
+@pytest.mark.parametrize("cells", [DURATIONS, ["37.5", "12", "0.25", "007.5"], ["37.5", None, "12", "-"]], ids=["mixed", "plain", "plain-and-missing"])
+def test_fast_durations_equal_the_reference(monkeypatch, cells):
+    series = pd.Series(cells, dtype=object)
     fast = parsing.parse_seconds(series)
     monkeypatch.setattr(parsing, "FAST_DATES", False)
     ref = parsing.parse_seconds(series)
@@ -301,3 +305,23 @@ def test_a_failing_block_leaves_the_store_as_it_was(tmp_path, streamed, monkeypa
     monkeypatch.setattr(ingest_stream.StreamedFile, "_next", real)
     report = ingest([big], "posts", store=store, now=NOW, platform="douyin", account="A")
     assert report.files[0].inserted == 2000 and len(_tables(store)["posts"]) == 2050
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_the_header_search_reads_the_same_lines_a_little_at_a_time(tmp_path, newline):
+    """The head is read in growing pieces; its first lines are those of the whole text, a long
+    cell or a CRLF cut between two pieces included."""
+    from smkit.data import readers
+
+    rng = np.random.default_rng(5)
+    for trial in range(13):
+        widths = rng.choice([3, 40, 70_000, 300_000], size=45, p=[0.4, 0.4, 0.15, 0.05])
+        text = newline.join(f"{i},{'字' * int(w)}" for i, w in enumerate(widths)) + newline
+        if trial == 12:  # the first piece (64 Ki characters) ends between a CR and its LF
+            text = "x" * ((1 << 16) - 1) + newline + text
+        path = tmp_path / f"{trial}.csv"
+        path.write_bytes(text.encode("utf-8"))
+        whole = text[: readers._HEAD_CHARS].splitlines(keepends=True)
+        if len(text) > readers._HEAD_CHARS:
+            whole = whole[:-1]
+        assert readers._read_head(path, "utf-8") == "".join(whole[: readers.SNIFF_ROWS])

@@ -28,13 +28,30 @@ def drop_last(arr: pa.Array, mask: np.ndarray) -> pa.Array:
     return pc.if_else(pa.array(mask), pc.utf8_slice_codeunits(arr, 0, -1), arr)
 
 
+def last_bytes(arr: pa.Array) -> np.ndarray:
+    """The last byte of every cell (0 where a cell is empty), read off Arrow's buffers without a copy."""
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if pa.types.is_large_string(arr.type) else np.int32)[arr.offset : arr.offset + len(arr) + 1]
+    data = arr.buffers()[2]
+    ends = offsets[1:]
+    filled = ends > offsets[:-1]
+    out = np.zeros(len(arr), dtype=np.uint8)
+    if data is not None and filled.any():
+        out[filled] = np.frombuffer(data, dtype=np.uint8)[ends[filled] - 1]
+    return out
+
+
 def only(arr: pa.Array, mask: np.ndarray) -> pa.Array:
     return pc.if_else(pa.array(mask), arr, pa.scalar(None, arr.type))
 
 
-# The padded spellings Chinese exports use most, read by Arrow's strptime in one pass:
+# The padded spellings exports use most (ISO 8601 without an offset, and the Chinese consoles'), read by Arrow's strptime in one pass:
 # (the cell's exact shape, its format, the byte offset of its day's two digits).
 _PADDED_DATES = (
+    (r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$", "%Y-%m-%d %H:%M", 8),
+    (r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", "%Y-%m-%d %H:%M:%S", 8),
+    (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d", 8),
+    (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$", "%Y-%m-%dT%H:%M:%S", 8),
+    (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$", "%Y-%m-%dT%H:%M", 8),
     (r"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}$", "%Y/%m/%d %H:%M", 8),
     (r"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}$", "%Y/%m/%d %H:%M:%S", 8),
     (r"^\d{4}/\d{2}/\d{2}$", "%Y/%m/%d", 8),
@@ -51,11 +68,11 @@ def padded_dates(arr: pa.Array, index: pd.Index) -> pd.Series | None:
     read = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
     found = False
     left = np_mask(pc.is_valid(arr))  # cells no shape has matched yet
-    marks = {mark: pc.any(pc.match_substring(arr, mark)).as_py() for mark in ("/", "年")}
+    marks = {mark: pc.any(pc.match_substring(arr, mark)).as_py() for mark in ("-", "/", "年")}
     for shape, fmt, day_at in _PADDED_DATES:
         if not left.any():
             break
-        if not marks["/" if "/" in fmt else "年"]:  # a plain substring search rules a spelling out faster than its pattern
+        if not marks[fmt[2]]:  # a plain substring search rules a spelling out faster than its pattern
             continue
         hit = np_mask(pc.match_substring_regex(arr, shape))
         left &= ~hit

@@ -146,7 +146,7 @@ def prepare_raw(
     first_line = raw.header_row + 2 if raw.encoding is not None or path.suffix.lower() in (".xlsx", ".xlsm") else 1
     if rows is None:
         bad_ordinals = {r.index for r in raw.ragged if r.index >= 0}
-        ordinals = [i for i in range(len(frame) + len(bad_ordinals)) if i not in bad_ordinals][: len(frame)] if bad_ordinals else range(len(frame))
+        ordinals = [i for i in range(len(frame) + len(bad_ordinals)) if i not in bad_ordinals][: len(frame)] if bad_ordinals else np.arange(len(frame))
         rows = np.asarray(ordinals, dtype="int64") + first_line
     rows = pd.Series(rows, index=frame.index)
     reasons = pd.Series("", index=frame.index, dtype=object)
@@ -221,8 +221,9 @@ def prepare_raw(
         if empty.any():
             reasons[empty] += f"{column} is missing; "
     report.notes.extend(schema.content_type_notes(out.get("content_type", ())))  # unknown forms, before they become "other"
+    _normalise_categories(out, table)  # while the keys are hashed
     keys, keys_distinct, platforms = keys_job.result() if keys_job is not None else (None, False, None)
-    _normalise_categories(out, reasons, table, platforms)
+    _check_categories(out, reasons, platforms)
     _check_order(out, reasons, table)
     if LOWER_BOUND_COLUMN in spec.columns:
         out[LOWER_BOUND_COLUMN] = None if lower is None else lower.str.lstrip(";")
@@ -234,7 +235,7 @@ def prepare_raw(
     if raw.truncated and not (raw.ragged and raw.ragged[-1].index == len(frame) + len(raw.ragged) - 1):
         reasons.iloc[-1] += TRUNCATED + "; "  # the last record kept its field count but ends inside a quote
 
-    bad_rows = reasons != ""
+    bad_rows = pd.Series(reasons.to_numpy().astype(bool), index=reasons.index)  # a reason is non-empty text
     quarantine = clip_cells(frame[bad_rows], limit)
     quarantine.insert(0, "reason", reasons[bad_rows].str.rstrip("; "))
     quarantine.insert(0, "row", rows[bad_rows])
@@ -344,7 +345,29 @@ _KIND_WORDS = {
 }
 
 
+# From this many rows a text column is read one distinct value at a time, when at most a quarter are distinct:
+# exports repeat their dates, durations, rates and rounded counts (1.2万) over many rows.
+DISTINCT_ROWS = 10_000
+
+
 def _parse(series: pd.Series, kind: str, tz: str) -> parsing.Parsed:
+    """Every reader reads each cell on its own, so reading the distinct cells and spreading the
+    results over the rows gives what reading every row gives."""
+    if kind == TEXT or len(series) < DISTINCT_ROWS or not isinstance(series.dtype, pd.StringDtype):
+        return _parse_cells(series, kind, tz)
+    codes, distinct = pd.factorize(series)
+    if len(distinct) * 4 > len(series):
+        return _parse_cells(series, kind, tz)
+    cells = pd.Series(distinct).reindex(range(len(distinct) + 1))  # a missing cell last, for code -1
+    parsed = _parse_cells(cells, kind, tz)
+
+    def spread(values: pd.Series | None) -> pd.Series | None:
+        return None if values is None else values.take(codes).set_axis(series.index)
+
+    return parsing.Parsed(spread(parsed.values), spread(parsed.bad), spread(parsed.lower_bound))
+
+
+def _parse_cells(series: pd.Series, kind: str, tz: str) -> parsing.Parsed:
     if kind == COUNT:
         return parsing.parse_count(series)
     if kind == RATE:
@@ -430,28 +453,32 @@ def _check_order(out: pd.DataFrame, reasons: pd.Series, table: str) -> None:
                 reasons[bad] += f"{then} is before {first}; "
 
 
-def _normalise_categories(out: pd.DataFrame, reasons: pd.Series, table: str = "", platforms: tuple[pd.Series, pd.Series] | None = None) -> None:
-    """Categories in their canonical names; ``platforms`` is :func:`_platform_names` of
-    ``out["platform"]`` when the key thread has already computed it."""
-    if "platform" in out:
-        named, odd = platforms or _platform_names(out["platform"])
-        if odd.any():  # a platform name is stored verbatim: it may hold words, never markup or control characters
-            reasons[odd] += "platform " + named[odd].map(parsing.describe) + " is not a platform name; "
-        out["platform"] = named.mask(odd)
+def _normalise_categories(out: pd.DataFrame, table: str) -> None:
+    """Categories that are mapped, never refused, in their canonical names."""
     if "content_type" in out:
         out["content_type"] = _map_unique(out["content_type"], schema.normalise_content_type)
-    if "channel" in out:
-        mapped = _map_unique(out["channel"], lambda v: CHANNEL_ALIASES.get(str(v).strip().lower()))
-        bad = out["channel"].notna() & mapped.isna()
-        if bad.any():
-            reasons[bad] += "channel " + out.loc[bad, "channel"].map(parsing.describe) + " is not one of owned, paid, kol; "
-        out["channel"] = mapped
     if "action" in out:
         out["action"] = _map_unique(out["action"], schema.normalise_action)
     if table == "events" and "type" in out:
         out["type"] = _map_unique(out["type"], schema.normalise_event_type)
     if table == "feedback" and "status" in out:
         out["status"] = _map_unique(out["status"], schema.normalise_feedback_status)
+
+
+def _check_categories(out: pd.DataFrame, reasons: pd.Series, platforms: tuple[pd.Series, pd.Series] | None = None) -> None:
+    """Platforms and channels in their canonical names, a row refused where one is not such a name;
+    ``platforms`` is :func:`_platform_names` of ``out["platform"]`` when the key thread has computed it."""
+    if "platform" in out:
+        named, odd = platforms or _platform_names(out["platform"])
+        if odd.any():  # a platform name is stored verbatim: it may hold words, never markup or control characters
+            reasons[odd] += "platform " + named[odd].map(parsing.describe) + " is not a platform name; "
+        out["platform"] = named.mask(odd)
+    if "channel" in out:
+        mapped = _map_unique(out["channel"], lambda v: CHANNEL_ALIASES.get(str(v).strip().lower()))
+        bad = out["channel"].notna() & mapped.isna()
+        if bad.any():
+            reasons[bad] += "channel " + out.loc[bad, "channel"].map(parsing.describe) + " is not one of owned, paid, kol; "
+        out["channel"] = mapped
 
 
 def _platform_names(platform: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -465,7 +492,7 @@ def _platform_names(platform: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _keys_from(jobs: dict, table: str, index: pd.Index) -> tuple[pd.Series, bool, tuple[pd.Series, pd.Series] | None]:
     """The key column :func:`derived_keys.derive_keys` fills, from the parsed key parts
     alone (an odd platform name counts as missing); whether its keys are distinct; and
-    :func:`_platform_names` of the platforms, for :func:`_normalise_categories`."""
+    :func:`_platform_names` of the platforms, for :func:`_check_categories`."""
     column, parts = DERIVED_KEYS[table]
     frame = pd.DataFrame({c: jobs[c].result().values for c in (column, *parts) if c in jobs}, index=index)
     platforms = None

@@ -203,10 +203,16 @@ def _first_non_utf8_line(path: Path) -> tuple[int, bool]:
 
 def _read_head(path: Path, encoding: str) -> str:
     """The first :data:`SNIFF_ROWS` lines as text, reading at most :data:`_HEAD_CHARS` characters."""
+    text, want = "", 1 << 16
     with path.open("r", encoding=encoding, newline="") as fh:
-        text = fh.read(_HEAD_CHARS)
-        complete = len(text) < _HEAD_CHARS
-    lines = text.splitlines(keepends=True)
+        while True:  # a little at a time: most heads are a few kilobytes, a few hold long cells
+            more = fh.read(want - len(text))
+            text += more
+            complete = len(text) < want
+            lines = text.splitlines(keepends=True)
+            if complete or len(lines) > SNIFF_ROWS or want >= _HEAD_CHARS:
+                break
+            want = min(4 * want, _HEAD_CHARS)
     if not complete and len(lines) > 1:
         lines = lines[:-1]  # the last line is cut by the read limit
     return "".join(lines[:SNIFF_ROWS])
