@@ -326,7 +326,7 @@ def test_disk_full_while_writing_quarantine_says_so_and_keeps_the_store(tmp_path
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(ingest_commit, "write_csv", full)
+    monkeypatch.setattr(ingest_commit, "write_rows_csv", full)
     with pytest.raises(IngestError, match="the disk is full"):
         run([_bad_and_good(tmp_path)], "posts", store, platform="douyin", account="A")
     assert (table_counts(store), fingerprint(store)) == before
@@ -826,3 +826,24 @@ def test_ingest_turns_huge_pages_off_while_it_runs_and_restores_the_setting(tmp_
             assert _huge_pages_off() == 1
         assert _huge_pages_off() == 1
     assert _huge_pages_off() == 0
+
+
+def test_a_quarantine_written_by_arrow_reads_back_as_pandas_wrote_it(tmp_path):
+    from smkit.data.safe_csv import write_rows_csv
+
+    frame = pd.DataFrame(
+        {
+            "source_file": pd.array(["a.csv"] * 4, dtype="str"),
+            "row": [2, 3, 4, 5],
+            "reason": ["likes is negative", "x, with a comma", 'a "quote"', "line\nbreak"],
+            "标题": pd.array(["=cmd|' /C calc'!A0", "-5", None, "@SUM(A1)"], dtype="str"),
+            "点赞": pd.array(["-", "+1+1", "１２", ""], dtype="str"),
+        }
+    )
+    fast = pd.read_csv(write_rows_csv(frame, tmp_path / "fast.csv"), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    slow = pd.read_csv(safe_write_csv(frame, tmp_path / "slow.csv", encoding="utf-8-sig"), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(fast, slow)
+    assert list(fast["标题"]) == ["'=cmd|' /C calc'!A0", "-5", "", "'@SUM(A1)"] and list(fast["点赞"]) == ["'-", "'+1+1", "１２", ""]
+    assert (tmp_path / "fast.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    mixed = frame.assign(row=[1.5, 2.0, 3.0, 4.0])  # decimals are left to pandas' writer
+    assert pd.read_csv(write_rows_csv(mixed, tmp_path / "mixed.csv"), encoding="utf-8-sig")["row"].tolist() == [1.5, 2.0, 3.0, 4.0]

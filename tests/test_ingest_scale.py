@@ -325,3 +325,13 @@ def test_the_header_search_reads_the_same_lines_a_little_at_a_time(tmp_path, new
         if len(text) > readers._HEAD_CHARS:
             whole = whole[:-1]
         assert readers._read_head(path, "utf-8") == "".join(whole[: readers.SNIFF_ROWS])
+
+
+def test_lower_bound_names_list_every_metric_of_a_row_in_column_order():
+    from smkit.data.ingest import _lower_bound_names
+
+    index = pd.RangeIndex(5)
+    flags = {"views": np.array([1, 0, 1, 0, 0], bool), "likes": np.array([1, 1, 0, 0, 0], bool), "saves": np.array([0, 0, 1, 0, 1], bool)}
+    names = _lower_bound_names(flags, index)
+    assert names.tolist()[:3] == ["views;likes", "likes", "views;saves"] and names.isna().tolist() == [False, False, False, True, False]
+    assert names[4] == "saves" and _lower_bound_names({}, index) is None

@@ -28,7 +28,7 @@ from smkit.data import aliases, derived_keys, lake, parsing, schema
 from smkit.data.derived_keys import DERIVED_KEYS
 from smkit.data.ingest_commit import commit, ingest_lock
 from smkit.data.ingest_report import FileReport, IngestReport
-from smkit.data.ingest_stream import TRUNCATED, StreamedFile, clip_cells, ragged_rows, reason_kind
+from smkit.data.ingest_stream import TRUNCATED, StreamedFile, clip_cells, ragged_rows, reason_counts
 from smkit.data.memory_pages import small_pages
 from smkit.data.readers import IngestError, RawTable, max_cell_chars, read_export, stream_csv
 from smkit.data.schema import AMOUNT, BOOL, COUNT, DATE, INTEGER, LOWER_BOUND_COLUMN, RATE, SCORE, SECONDS, TEXT, TIMESTAMP
@@ -151,7 +151,7 @@ def prepare_raw(
     rows = pd.Series(rows, index=frame.index)
     reasons = pd.Series("", index=frame.index, dtype=object)
     out = pd.DataFrame(index=frame.index)
-    lower: pd.Series | None = None  # metrics exported as "at least" (10万+), per row
+    lower: dict[str, np.ndarray] = {}  # where a metric is exported as "at least" (10万+)
     extra_kinds: dict[str, str] = {}
 
     for header, name in extra_headers.items():
@@ -195,7 +195,8 @@ def prepare_raw(
         values = parsed.values
         bad = parsed.bad
         if bad.any():
-            reasons[bad] += column + ": cannot read " + source[bad].astype(str).map(parsing.describe) + f" as {_KIND_WORDS[kind]}; "
+            described = _map_unique(source[bad].astype(str), parsing.describe).astype(object)  # once per distinct cell
+            reasons[bad] += column + ": cannot read " + described + f" as {_KIND_WORDS[kind]}; "
         problem = _validate(column, kind, values, table, now) if column not in extra_kinds else None
         if problem is not None:
             mask, text = problem
@@ -209,10 +210,8 @@ def prepare_raw(
             if early.any():
                 reasons[early] += f"{column} is before {floor:%Y-%m-%d} (pass --earliest-date to allow older dates); "
         if parsed.lower_bound is not None and parsed.lower_bound.any():
-            flagged = parsed.lower_bound
-            lower = pd.Series(None, index=frame.index, dtype=object) if lower is None else lower
-            lower[flagged] = lower[flagged].fillna("") + ";" + column
-            report.lower_bounds[column] = int(flagged.sum())
+            lower[column] = parsed.lower_bound.to_numpy(dtype=bool)
+            report.lower_bounds[column] = int(lower[column].sum())
         out[column] = values
     for column in spec.required:
         empty = out[column].isna()
@@ -226,7 +225,7 @@ def prepare_raw(
     _check_categories(out, reasons, platforms)
     _check_order(out, reasons, table)
     if LOWER_BOUND_COLUMN in spec.columns:
-        out[LOWER_BOUND_COLUMN] = None if lower is None else lower.str.lstrip(";")
+        out[LOWER_BOUND_COLUMN] = _lower_bound_names(lower, frame.index)
     if keys is not None:
         out[key_column] = keys
     for column in spec.key:  # aggregated experiment rows have no unit_id
@@ -237,20 +236,32 @@ def prepare_raw(
 
     bad_rows = pd.Series(reasons.to_numpy().astype(bool), index=reasons.index)  # a reason is non-empty text
     quarantine = clip_cells(frame[bad_rows], limit)
-    quarantine.insert(0, "reason", reasons[bad_rows].str.rstrip("; "))
+    quarantine.insert(0, "reason", reasons[bad_rows].astype("string[pyarrow]").str.rstrip("; "))
     quarantine.insert(0, "row", rows[bad_rows])
     quarantine.insert(0, "source_file", str(path))
     if raw.ragged:
         quarantine = pd.concat([quarantine, ragged_rows(raw, path, first_line, list(frame.columns), limit)], ignore_index=True)
         quarantine = quarantine.sort_values("row", kind="stable").reset_index(drop=True)
     report.quarantined = len(quarantine)
-    report.quarantine_reasons = dict(Counter(reason_kind(r) for r in quarantine["reason"]))
+    report.quarantine_reasons = reason_counts(quarantine["reason"])
 
     good = out[~bad_rows] if bad_rows.any() else out  # no copy of a clean export's million rows
     deduped = good if keys_distinct else _drop_duplicate_keys(good, list(spec.key))
     report.duplicates = len(good) - len(deduped)
     report.accepted = len(deduped)
     return Prepared(deduped.reset_index(drop=True), extra_kinds, quarantine, report)
+
+
+def _lower_bound_names(lower: dict[str, np.ndarray], index: pd.Index) -> pd.Series | None:
+    """Per row, the metrics exported as "at least" (``views;likes``), missing where none was."""
+    if not lower:
+        return None
+    combination = np.zeros(len(index), dtype=np.int64)
+    for bit, flagged in enumerate(lower.values()):
+        combination |= flagged.astype(np.int64) << bit
+    seen, at = np.unique(combination, return_inverse=True)
+    names = [";".join(c for bit, c in enumerate(lower) if code >> bit & 1) or None for code in seen.tolist()]
+    return pd.Series(pd.array(names, dtype="string[pyarrow]").take(at), index=index)
 
 
 EXTRA_NAME_LIMIT = 64

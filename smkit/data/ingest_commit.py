@@ -24,7 +24,7 @@ import pyarrow as pa
 from smkit.data import lake
 from smkit.data.ingest_report import IngestReport
 from smkit.data.readers import IngestError
-from smkit.data.safe_csv import write_csv
+from smkit.data.safe_csv import write_rows_csv
 from smkit.data.schema import BOOL, INTEGER, SCORE, TEXT, get_table
 from smkit.data.store import StoreError, connect, ensure_table, lock_timeout, plain_error, quote, upsert, upsert_from
 
@@ -92,7 +92,7 @@ def write_quarantine(prepared: list, base: Path, run_id: str, written: list[Path
         qfile = qdir / f"{run_id}_{stem}{suffix}.csv"
         try:
             qdir.mkdir(parents=True, exist_ok=True)
-            write_csv(p.quarantine, qfile, encoding="utf-8-sig")
+            write_rows_csv(p.quarantine, qfile)
         except OSError as exc:
             raise IngestError(f"cannot write the quarantine file {qfile}: {plain_error(exc)}; nothing was written to the store") from None
         written.append(qfile)

@@ -47,6 +47,15 @@ def ragged_rows(raw, path: Path, first_line: int, columns: list[str], limit: int
     return out
 
 
+def reason_counts(reasons: pd.Series) -> dict[str, int]:
+    """How many rows each :func:`reason_kind` has, in the order the kinds first appear (each distinct reason read once)."""
+    codes, distinct = pd.factorize(reasons)
+    counts: Counter[str] = Counter()
+    for reason, n in zip(distinct, np.bincount(codes, minlength=len(distinct)).tolist()):
+        counts[reason_kind(reason)] += n
+    return dict(counts)
+
+
 def reason_kind(reason: str) -> str:
     """Group quarantine reasons by what went wrong, without the offending value."""
     return "; ".join(sorted({re.sub(r"'[^']*'|\"[^\"]*\"", "…", part).strip() for part in reason.split("; ") if part}))
@@ -136,4 +145,4 @@ class StreamedFile:
             quarantine = quarantine.sort_values("row", kind="stable").reset_index(drop=True)
         self.quarantine = quarantine
         r.quarantined = len(quarantine)
-        r.quarantine_reasons = dict(Counter(reason_kind(x) for x in quarantine["reason"]))
+        r.quarantine_reasons = reason_counts(quarantine["reason"])
