@@ -161,7 +161,7 @@ def main() -> None:
     parser.add_argument("--sample-scale", type=float, default=5.0, help="scale of the sample tables (0 skips them)")
     parser.add_argument("--shape-rows", type=int, default=200_000, help="rows of each data/examples shape (0 skips them)")
     parser.add_argument("--stream-rows", type=int, default=10_000_000, help="rows of the export read in blocks (0 skips it)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each, in turn, for the Douyin export: medians and the median ratio of the pairs")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each, in turn (all but the file read in blocks): medians and the median ratio of the pairs")
     args = parser.parse_args()
     print(f"{'file':34s} {'stored':>11s} {'smkit ingest':>10s} {'peak':>10s} {'DuckDB read':>10s} {'peak':>10s}  ratio")
     with tempfile.TemporaryDirectory() as tmp:
@@ -177,12 +177,12 @@ def main() -> None:
             files = write(tmp / "sample", scale=args.sample_scale)
             for table, path in files.items():
                 if path.suffix == ".csv" and table != "truth_segments":
-                    compare(f"sample {table}", path, table, {}, tmp)
+                    compare(f"sample {table}", path, table, {}, tmp, repeat=args.repeat)
         if args.shape_rows:
             for source in sorted((ROOT / "data" / "examples").glob("*.csv")):
                 table, options = EXAMPLE_OPTIONS.get(source.stem, ("posts", {"platform": source.stem.split("_")[0], "account": "Lumina"}))
                 path, utf8 = expand_example(source, tmp / source.name, args.shape_rows)
-                compare(f"example {source.stem}", path, table, options, tmp, duck_path=utf8)
+                compare(f"example {source.stem}", path, table, options, tmp, duck_path=utf8, repeat=args.repeat)
         if args.stream_rows:
             big = tmp / "douyin_big.csv"
             make_douyin(big, args.stream_rows, seed=2)

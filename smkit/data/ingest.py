@@ -330,8 +330,11 @@ def _drop_duplicate_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """Keep the last row of each natural key (the later row of an export is the newer).
 
     DuckDB counts distinct keys on all cores; pandas' slower de-duplication
-    only runs when there is something to drop.
+    only runs when there is something to drop. A small file skips DuckDB, whose
+    start costs more than pandas' whole check.
     """
+    if len(frame) < 100_000:
+        return frame.drop_duplicates(subset=key, keep="last") if frame.duplicated(subset=key).any() else frame
     import duckdb
 
     keys = pa.Table.from_pandas(frame[key], preserve_index=False)
