@@ -161,7 +161,9 @@ def main() -> None:
     parser.add_argument("--sample-scale", type=float, default=5.0, help="scale of the sample tables (0 skips them)")
     parser.add_argument("--shape-rows", type=int, default=200_000, help="rows of each data/examples shape (0 skips them)")
     parser.add_argument("--stream-rows", type=int, default=10_000_000, help="rows of the export read in blocks (0 skips it)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each, in turn (all but the file read in blocks): medians and the median ratio of the pairs")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each, in turn (all but the file read in blocks): medians and the median ratio of the pairs"
+    )
     args = parser.parse_args()
     print(f"{'file':34s} {'stored':>11s} {'smkit ingest':>10s} {'peak':>10s} {'DuckDB read':>10s} {'peak':>10s}  ratio")
     with tempfile.TemporaryDirectory() as tmp:

@@ -78,7 +78,9 @@ def write_rows_csv(frame: pd.DataFrame, path: str | Path) -> Path:
         table = pa.Table.from_pandas(safe, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         table = None
-    if table is None or not all(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_integer(t) or pa.types.is_null(t) for t in table.schema.types):
+    if table is None or not all(
+        pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_integer(t) or pa.types.is_null(t) for t in table.schema.types
+    ):
         return write_csv(frame, path, encoding="utf-8-sig")
 
     def write(tmp: Path) -> None:
