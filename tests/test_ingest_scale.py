@@ -151,6 +151,8 @@ def test_utc_key_text_equals_strftime():
     old = stamps.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     new = derived_keys.utc_text(stamps)
     assert new.fillna("<na>").tolist() == old.fillna("<na>").tolist()
+    wide = pd.Series(pd.array(np.array(["1970-01-01T00:00:00", "9999-12-31T23:59:59", "2026-11-20T06:03:00"], dtype="datetime64[s]"))).dt.tz_localize("UTC")
+    assert derived_keys.utc_text(wide).tolist() == wide.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
     early = pd.Series(pd.to_datetime(["1900-01-01 10:00", "2026-01-01 00:00"]).tz_localize("UTC"))
     assert derived_keys.utc_text(early).tolist() == early.dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
 

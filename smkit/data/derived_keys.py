@@ -159,26 +159,34 @@ def derive_keys(out: pd.DataFrame, table: str) -> bool:
 
 def utc_text(values: pd.Series) -> pd.Series:
     """Instants as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC), missing as missing: the text the keys are built from."""
-    utc = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    filled = utc.dropna()
-    if len(filled) and not (filled.min() >= pd.Timestamp("1970-01-01") and filled.max().year <= 9999):
+    stamps = values.array
+    per_second = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[stamps.unit]
+    epoch = stamps.asi8  # UTC, whatever the column's zone
+    valid = ~stamps.isna()
+    seconds = epoch[valid] // per_second
+    if len(seconds) and not (seconds.min() >= 0 and seconds.max() < _YEAR_10000):
         return values.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")  # four-digit years after 1970 only on the fast path
-    # Every instant is 20 ASCII bytes: the text of each distinct day and of each second of the
-    # day is built once, then gathered per row (strftime per row is slow).
-    valid = utc.notna().to_numpy()
-    seconds = utc.to_numpy()[valid].astype("datetime64[s]").astype("int64")
+    # Every instant is 20 ASCII bytes: the text of each day in the column's span and of each
+    # second of the day is built once, then gathered per row (strftime per row is slow).
     days, clock = np.divmod(seconds, 86400)
-    codes, uniques = pd.factorize(days)
-    day_text = np.frombuffer(np.datetime_as_string(uniques.astype("datetime64[D]"), unit="D").astype("S10").tobytes(), dtype=np.uint8).reshape(-1, 10)
-    rows = np.empty((len(seconds), 20), dtype=np.uint8)
-    rows[:, :10] = day_text[codes]
-    rows[:, 10] = ord("T")
-    rows[:, 11:] = _clock_text()[clock]
-    text = _fixed_width_text(rows)
+    first = int(days.min()) if len(days) else 0
+    span = np.arange(first, first + (int(days.max()) - first + 1 if len(days) else 0))
+    if len(span) > 100_000:  # centuries apart: only the days present
+        span, days = np.unique(days, return_inverse=True)
+        first = 0
+    day_text = np.datetime_as_string(span.astype("datetime64[D]"), unit="D").astype("S10")
+    rows = np.empty(len(seconds), dtype=np.dtype({"names": ["day", "t", "clock"], "formats": ["S10", "S1", "V9"], "offsets": [0, 10, 11], "itemsize": 20}))
+    rows["day"] = day_text[days - first]
+    rows["t"] = b"T"
+    rows["clock"] = _clock_text().view("V9").ravel()[clock]
+    text = _fixed_width_text(rows.view(np.uint8).reshape(-1, 20))
     if not valid.all():
         where = np.cumsum(valid) - 1
         text = text.take(pa.array(where, mask=~valid))
     return pd.Series(pd.array(text, dtype="string[pyarrow]"), index=values.index)
+
+
+_YEAR_10000 = 253_402_300_800  # seconds from 1970 to 10000-01-01
 
 
 @functools.cache
