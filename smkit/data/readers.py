@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import os
 import re
 import zipfile
@@ -280,19 +279,15 @@ def _read_csv_as(path: Path, encoding: str, header_score, text_columns) -> RawTa
         invalid.append((row.actual_columns, row.number, row.text))
         return "skip"
 
-    if encoding in ("utf-8", "utf-8-sig"):
-        source = path
-    else:  # Arrow reads UTF-8 only; exports in GBK are small enough to transcode in memory
-        source = io.BytesIO(path.read_bytes().decode(encoding).encode("utf-8"))
+    # Arrow parses UTF-8; a GBK export is decoded by Python's codec block by block while Arrow parses the blocks before.
+    transcode = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
     skip = header_row + 1
 
     def read(threads: bool):
-        if isinstance(source, io.BytesIO):
-            source.seek(0)
         invalid.clear()
         return pacsv.read_csv(
-            source,
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip, use_threads=threads, block_size=_block_size()),
+            path,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip, use_threads=threads, block_size=_block_size(), encoding=transcode),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.large_string() for c in text_cols}, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True
