@@ -149,7 +149,7 @@ def prepare_raw(
         ordinals = [i for i in range(len(frame) + len(bad_ordinals)) if i not in bad_ordinals][: len(frame)] if bad_ordinals else np.arange(len(frame))
         rows = np.asarray(ordinals, dtype="int64") + first_line
     rows = pd.Series(rows, index=frame.index)
-    reasons = pd.Series("", index=frame.index, dtype=object)
+    reasons = pd.Series("", index=frame.index, dtype="string[pyarrow]")  # Arrow text: appending to many rows is one kernel
     out = pd.DataFrame(index=frame.index)
     lower: dict[str, np.ndarray] = {}  # where a metric is exported as "at least" (10万+)
     extra_kinds: dict[str, str] = {}
@@ -195,7 +195,7 @@ def prepare_raw(
         values = parsed.values
         bad = parsed.bad
         if bad.any():
-            described = _map_unique(source[bad].astype(str), parsing.describe).astype(object)  # once per distinct cell
+            described = _map_unique(source[bad].astype(str), parsing.describe)  # once per distinct cell
             reasons[bad] += column + ": cannot read " + described + f" as {_KIND_WORDS[kind]}; "
         problem = _validate(column, kind, values, table, now) if column not in extra_kinds else None
         if problem is not None:
@@ -234,9 +234,9 @@ def prepare_raw(
     if raw.truncated and not (raw.ragged and raw.ragged[-1].index == len(frame) + len(raw.ragged) - 1):
         reasons.iloc[-1] += TRUNCATED + "; "  # the last record kept its field count but ends inside a quote
 
-    bad_rows = pd.Series(reasons.to_numpy().astype(bool), index=reasons.index)  # a reason is non-empty text
+    bad_rows = reasons.str.len() > 0
     quarantine = clip_cells(frame[bad_rows], limit)
-    quarantine.insert(0, "reason", reasons[bad_rows].astype("string[pyarrow]").str.rstrip("; "))
+    quarantine.insert(0, "reason", reasons[bad_rows].str.rstrip("; "))
     quarantine.insert(0, "row", rows[bad_rows])
     quarantine.insert(0, "source_file", str(path))
     if raw.ragged:
