@@ -15,6 +15,7 @@ import pytest
 from conftest import NOW
 
 from smkit.data import derived_keys, parsing
+from smkit.data import ingest as ingest_module
 from smkit.data.ingest import DERIVED_KEYS, ingest
 from smkit.data.readers import IngestError
 from smkit.data.store import connect, quote
@@ -60,6 +61,7 @@ def reference(monkeypatch):
     """Switch ingestion to the reference readers: numbers cell by cell, keys row by row."""
 
     def use() -> None:
+        monkeypatch.setattr(ingest_module, "DISTINCT_ROWS", 10**12)  # every cell read on its own
         monkeypatch.setattr(parsing, "FAST_DATES", False)
         monkeypatch.setattr(parsing, "parse_number", parsing._parse_number_cells)
         monkeypatch.setattr(derived_keys, "derive_keys", old_derive_keys)
@@ -193,9 +195,11 @@ def _cases(tmp_root: Path) -> list[tuple[Path, str, dict]]:
     return cases
 
 
-def test_every_export_shape_stores_what_the_reference_stored(tmp_path, reference):
+def test_every_export_shape_stores_what_the_reference_stored(tmp_path, reference, monkeypatch):
     """data/examples, the platform exports and every sample table: the same rows,
-    numbers, keys, quarantine reasons and report, through the fast and the reference readers."""
+    numbers, keys, quarantine reasons and report, through the fast and the reference readers
+    (the fast ones reading each distinct cell once however small the file)."""
+    monkeypatch.setattr(ingest_module, "DISTINCT_ROWS", 2)
     cases = _cases(tmp_path)
     fast = {str(p): _ingest(p, t, tmp_path / "fast" / f"{i}.duckdb", tmp_path / "fr", **kw) for i, (p, t, kw) in enumerate(cases)}
     fast_tables = {i: _tables(tmp_path / "fast" / f"{i}.duckdb") for i in range(len(cases)) if (tmp_path / "fast" / f"{i}.duckdb").exists()}
@@ -337,3 +341,32 @@ def test_lower_bound_names_list_every_metric_of_a_row_in_column_order():
     names = _lower_bound_names(flags, index)
     assert names.tolist()[:3] == ["views;likes", "likes", "views;saves"] and names.isna().tolist() == [False, False, False, True, False]
     assert names[4] == "saves" and _lower_bound_names({}, index) is None
+
+
+KINDS_AND_CELLS = {
+    "count": CELLS,
+    "rate": CELLS,
+    "amount": CELLS + ["¥1,200", "3.5元", "RMB 20"],
+    "integer": ["12", "-3", "1.2万", "-", None, "007", "3,456", "10万+"],  # open columns are integer only when every cell is whole
+    "score": CELLS,
+    "seconds": DURATIONS,
+    "timestamp": DATES,
+    "date": DATES,
+    "bool": ["是", "否", "true", "0", "maybe", "-", None, "Y"],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS_AND_CELLS))
+def test_reading_each_distinct_cell_once_gives_what_reading_every_row_gives(kind):
+    rng = np.random.default_rng(11)
+    cells = KINDS_AND_CELLS[kind]
+    series = pd.Series([cells[i] for i in rng.integers(0, len(cells), 40_000)], dtype="str", index=pd.RangeIndex(5, 40_005))
+    distinct = ingest_module._parse(series, kind, "Asia/Shanghai")
+    every = ingest_module._parse_cells(series, kind, "Asia/Shanghai")
+    assert series.nunique() * 4 <= len(series)  # the distinct path was taken
+    pd.testing.assert_series_equal(distinct.values, every.values)
+    pd.testing.assert_series_equal(distinct.bad, every.bad)
+    if every.lower_bound is None:
+        assert distinct.lower_bound is None
+    else:
+        pd.testing.assert_series_equal(distinct.lower_bound, every.lower_bound)
