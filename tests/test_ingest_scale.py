@@ -370,3 +370,30 @@ def test_reading_each_distinct_cell_once_gives_what_reading_every_row_gives(kind
         assert distinct.lower_bound is None
     else:
         pd.testing.assert_series_equal(distinct.lower_bound, every.lower_bound)
+
+
+def _old_infer_kind(series: pd.Series) -> str:
+    """The open-column kind as earlier versions inferred it: every cell through the number and rate readers."""
+    from smkit.data.schema import INTEGER, RATE, SCORE, TEXT
+
+    parsed = parsing.parse_number(series)
+    filled = ~parsing.missing_mask(series)
+    if filled.any() and not parsed.bad[filled].any() and not parsed.lower_bound[filled].any():
+        values = parsed.values[filled]
+        return INTEGER if (values == values.round()).all() and (values.abs() <= parsing.MAX_COUNT).all() else SCORE
+    if filled.any() and series.dtype.kind not in "biuf":
+        rate = parsing.parse_rate(series)
+        if not rate.bad[filled].any() and series[filled].astype("string").str.strip().str.endswith("%").any():
+            return RATE
+    return TEXT
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [["12", "-", "3"], ["1.5", None, "2"], ["12%", "3.5%", "-"], ["12%", "0.2"], ["female", "male"], ["１２", "３"], ["inf", "3"], ["nan", "-"],
+     ["female 2", "3"], ["-", "—", None], ["10万+", "3"], ["1.2万", "3"], ["abc", "12"], ["12", "x"], ["٣", "%"], ["%", "5%"], ["2", "1e5"]],
+)  # fmt: skip
+def test_an_open_columns_kind_is_the_kind_every_cell_read_gave(cells):
+    for dtype in ("str", object):
+        series = pd.Series(cells, dtype=dtype)
+        assert ingest_module._infer_kind(series) == _old_infer_kind(series), (cells, dtype)

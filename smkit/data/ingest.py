@@ -407,8 +407,10 @@ def _parse_cells(series: pd.Series, kind: str, tz: str) -> parsing.Parsed:
 def _infer_kind(series: pd.Series) -> str:
     """Open columns (user attributes, experiment metrics) are numbers when every
     filled cell reads as one, else text."""
-    parsed = parsing.parse_number(series)
     filled = ~parsing.missing_mask(series)
+    if series.dtype.kind not in "biufb" and (filled.to_numpy() & ~parsing.np_mask(pc.match_substring_regex(parsing.arrow_text(series), r"\p{Nd}"))).any():
+        return TEXT  # a filled cell without a digit of any script never reads as a number or a rate
+    parsed = parsing.parse_number(series)
     if filled.any() and not parsed.bad[filled].any() and not parsed.lower_bound[filled].any():
         values = parsed.values[filled]
         return INTEGER if (values == values.round()).all() and (values.abs() <= parsing.MAX_COUNT).all() else SCORE
