@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 from conftest import NOW
 
-from smkit.data import derived_keys, parsing
-from smkit.data import ingest as ingest_module
+from smkit.data import column_reader, derived_keys, parsing
 from smkit.data.ingest import DERIVED_KEYS, ingest
 from smkit.data.readers import IngestError
 from smkit.data.store import connect, quote
@@ -61,7 +60,7 @@ def reference(monkeypatch):
     """Switch ingestion to the reference readers: numbers cell by cell, keys row by row."""
 
     def use() -> None:
-        monkeypatch.setattr(ingest_module, "DISTINCT_ROWS", 10**12)  # every cell read on its own
+        monkeypatch.setattr(column_reader, "DISTINCT_ROWS", 10**12)  # every cell read on its own
         monkeypatch.setattr(parsing, "FAST_DATES", False)
         monkeypatch.setattr(parsing, "parse_number", parsing._parse_number_cells)
         monkeypatch.setattr(derived_keys, "derive_keys", old_derive_keys)
@@ -199,7 +198,7 @@ def test_every_export_shape_stores_what_the_reference_stored(tmp_path, reference
     """data/examples, the platform exports and every sample table: the same rows,
     numbers, keys, quarantine reasons and report, through the fast and the reference readers
     (the fast ones reading each distinct cell once however small the file)."""
-    monkeypatch.setattr(ingest_module, "DISTINCT_ROWS", 2)
+    monkeypatch.setattr(column_reader, "DISTINCT_ROWS", 2)
     cases = _cases(tmp_path)
     fast = {str(p): _ingest(p, t, tmp_path / "fast" / f"{i}.duckdb", tmp_path / "fr", **kw) for i, (p, t, kw) in enumerate(cases)}
     fast_tables = {i: _tables(tmp_path / "fast" / f"{i}.duckdb") for i in range(len(cases)) if (tmp_path / "fast" / f"{i}.duckdb").exists()}
@@ -361,8 +360,8 @@ def test_reading_each_distinct_cell_once_gives_what_reading_every_row_gives(kind
     rng = np.random.default_rng(11)
     cells = KINDS_AND_CELLS[kind]
     series = pd.Series([cells[i] for i in rng.integers(0, len(cells), 40_000)], dtype="str", index=pd.RangeIndex(5, 40_005))
-    distinct = ingest_module._parse(series, kind, "Asia/Shanghai")
-    every = ingest_module._parse_cells(series, kind, "Asia/Shanghai")
+    distinct = column_reader.read_column(series, kind, "Asia/Shanghai")
+    every = column_reader.read_every_cell(series, kind, "Asia/Shanghai")
     assert series.nunique() * 4 <= len(series)  # the distinct path was taken
     pd.testing.assert_series_equal(distinct.values, every.values)
     pd.testing.assert_series_equal(distinct.bad, every.bad)
@@ -396,4 +395,4 @@ def _old_infer_kind(series: pd.Series) -> str:
 def test_an_open_columns_kind_is_the_kind_every_cell_read_gave(cells):
     for dtype in ("str", object):
         series = pd.Series(cells, dtype=dtype)
-        assert ingest_module._infer_kind(series) == _old_infer_kind(series), (cells, dtype)
+        assert column_reader.infer_kind(series) == _old_infer_kind(series), (cells, dtype)

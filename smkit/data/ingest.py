@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from smkit.data import aliases, derived_keys, lake, parsing, schema
+from smkit.data.column_reader import infer_kind, read_column
 from smkit.data.derived_keys import DERIVED_KEYS
 from smkit.data.ingest_commit import commit, ingest_lock
 from smkit.data.ingest_report import FileReport, IngestReport
@@ -162,7 +163,7 @@ def prepare_raw(
             if parsing.missing_mask(data[column]).all():
                 data = data.drop(columns=column)  # nothing to keep; a stored value is never replaced by an empty column's guess
                 continue
-            kinds[column] = extra_kinds[column] = _infer_kind(data[column])
+            kinds[column] = extra_kinds[column] = infer_kind(data[column])
     report.extra_columns = {h: _KIND_NAMES.get(extra_kinds[n], "text") if n in extra_kinds else "empty" for h, n in extra_headers.items()}
     now = now or pd.Timestamp.now(tz=tz)
     floor = pd.Timestamp(earliest)
@@ -184,7 +185,7 @@ def prepare_raw(
     key_column, key_parts = DERIVED_KEYS.get(table, (None, ()))
     keys_job = None
     with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
-        parsing_jobs = {c: pool.submit(_parse, sources[c], kinds[c], tz) for c in sorted(kinds, key=lambda c: c not in (key_column, *key_parts))}
+        parsing_jobs = {c: pool.submit(read_column, sources[c], kinds[c], tz) for c in sorted(kinds, key=lambda c: c not in (key_column, *key_parts))}
         if key_column is not None:
             keys_pool = ThreadPoolExecutor(max_workers=1)
             keys_job = keys_pool.submit(_keys_from, parsing_jobs, table, frame.index)
@@ -357,72 +358,6 @@ _KIND_WORDS = {
     BOOL: "true or false",
     TEXT: "text",
 }
-
-
-# From this many rows a text column is read one distinct value at a time, when at most a quarter are distinct:
-# exports repeat their dates, durations, rates and rounded counts (1.2万) over many rows.
-DISTINCT_ROWS = 10_000
-
-
-def _parse(series: pd.Series, kind: str, tz: str) -> parsing.Parsed:
-    """Every reader reads each cell on its own, so reading the distinct cells and spreading the
-    results over the rows gives what reading every row gives."""
-    if kind == TEXT or len(series) < DISTINCT_ROWS or not isinstance(series.dtype, pd.StringDtype):
-        return _parse_cells(series, kind, tz)
-    codes, distinct = pd.factorize(series)
-    if len(distinct) * 4 > len(series):
-        return _parse_cells(series, kind, tz)
-    cells = pd.Series(distinct).reindex(range(len(distinct) + 1))  # a missing cell last, for code -1
-    parsed = _parse_cells(cells, kind, tz)
-
-    def spread(values: pd.Series | None) -> pd.Series | None:
-        return None if values is None else values.take(codes).set_axis(series.index)
-
-    return parsing.Parsed(spread(parsed.values), spread(parsed.bad), spread(parsed.lower_bound))
-
-
-def _parse_cells(series: pd.Series, kind: str, tz: str) -> parsing.Parsed:
-    if kind == COUNT:
-        return parsing.parse_count(series)
-    if kind == RATE:
-        return parsing.parse_rate(series)
-    if kind == AMOUNT:
-        return parsing.parse_amount(series)
-    if kind == SCORE:
-        return parsing.parse_number(series)
-    if kind == INTEGER:
-        parsed = parsing.parse_number(series)
-        return parsing.Parsed(parsed.values.round().astype("Int64"), parsed.bad, parsed.lower_bound)
-    if kind == SECONDS:
-        return parsing.parse_seconds(series)
-    if kind == TIMESTAMP:
-        return parsing.parse_timestamp(series, tz)
-    if kind == DATE:
-        return parsing.parse_date(series, tz)
-    if kind == BOOL:
-        return parsing.parse_bool(series)
-    return parsing.parse_text(series)
-
-
-def _infer_kind(series: pd.Series) -> str:
-    """Open columns (user attributes, experiment metrics) are numbers when every
-    filled cell reads as one, else text."""
-    filled = ~parsing.missing_mask(series)
-    if series.dtype.kind not in "biufb" and (filled.to_numpy() & ~parsing.np_mask(pc.match_substring_regex(parsing.arrow_text(series), r"\p{Nd}"))).any():
-        return TEXT  # a filled cell without a digit of any script never reads as a number or a rate
-    parsed = parsing.parse_number(series)
-    if filled.any() and not parsed.bad[filled].any() and not parsed.lower_bound[filled].any():
-        values = parsed.values[filled]
-        return INTEGER if (values == values.round()).all() and (values.abs() <= parsing.MAX_COUNT).all() else SCORE
-    if filled.any() and series.dtype.kind not in "biuf":
-        rate = parsing.parse_rate(series)
-        if not rate.bad[filled].any() and _as_text(series[filled]).str.endswith("%").any():
-            return RATE  # 12.5% in a column no alias knows yet
-    return TEXT
-
-
-def _as_text(series: pd.Series) -> pd.Series:
-    return series.astype("string").str.strip()
 
 
 def _validate(column: str, kind: str, values: pd.Series, table: str, now: pd.Timestamp) -> tuple[pd.Series, pd.Series | str] | None:
