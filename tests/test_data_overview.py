@@ -85,3 +85,12 @@ def test_a_missing_section_names_its_export_in_the_reports_language(result):
     assert "账号概览导出" in report.missing_text(partial, "daily_views", "zh") and "account_daily" in report.missing_text(partial, "daily_views", "zh")
     assert report.missing_text(partial, "daily_views", "en").startswith("*No account_daily")
     assert "导入账号概览导出" in report.brief(partial, "zh")
+
+
+def test_a_post_without_a_form_shows_a_dash_not_none(result):
+    import dataclasses
+
+    top = result.top_posts.copy()
+    top["content_type"] = None  # an export with no 体裁 column
+    html = report.top_posts_table(dataclasses.replace(result, top_posts=top), "zh").to_html()
+    assert "None" not in html and "nan" not in html and "–" in html

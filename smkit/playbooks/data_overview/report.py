@@ -263,7 +263,7 @@ def top_posts_table(result: Result, lang: str = ZH) -> Styler:
     top = result.top_posts.copy()
     top["published_at"] = [f"{_date(t, lang, short=True)} {pd.Timestamp(t):%H:%M}" for t in top["published_at"]]
     top["platform"] = [i18n.platform(p, lang) for p in top["platform"]]
-    top["content_type"] = [i18n.content_type(c, lang) for c in top["content_type"]]
+    top["content_type"] = [i18n.content_type(c, lang) if pd.notna(c) else None for c in top["content_type"]]  # an export without forms: –
     names = {
         "published_at": T("col_published", lang),
         "platform": T("col_platform", lang),
