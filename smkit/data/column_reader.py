@@ -7,6 +7,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from smkit.data import parsing
+from smkit.data.arrow_columns import arrow_text, np_mask
 from smkit.data.schema import AMOUNT, BOOL, COUNT, DATE, INTEGER, RATE, SCORE, SECONDS, TEXT, TIMESTAMP
 
 # From this many rows a text column is read one distinct value at a time, when at most a quarter are distinct:
@@ -59,7 +60,7 @@ def infer_kind(series: pd.Series) -> str:
     """Open columns (user attributes, experiment metrics) are numbers when every
     filled cell reads as one, else text."""
     filled = ~parsing.missing_mask(series)
-    if series.dtype.kind not in "biufb" and (filled.to_numpy() & ~parsing.np_mask(pc.match_substring_regex(parsing.arrow_text(series), r"\p{Nd}"))).any():
+    if series.dtype.kind not in "biufb" and (filled.to_numpy() & ~np_mask(pc.match_substring_regex(arrow_text(series), r"\p{Nd}"))).any():
         return TEXT  # a filled cell without a digit of any script never reads as a number or a rate
     parsed = parsing.parse_number(series)
     if filled.any() and not parsed.bad[filled].any() and not parsed.lower_bound[filled].any():
@@ -67,10 +68,6 @@ def infer_kind(series: pd.Series) -> str:
         return INTEGER if (values == values.round()).all() and (values.abs() <= parsing.MAX_COUNT).all() else SCORE
     if filled.any() and series.dtype.kind not in "biuf":
         rate = parsing.parse_rate(series)
-        if not rate.bad[filled].any() and _as_text(series[filled]).str.endswith("%").any():
+        if not rate.bad[filled].any() and series[filled].astype("string").str.strip().str.endswith("%").any():
             return RATE  # 12.5% in a column no alias knows yet
     return TEXT
-
-
-def _as_text(series: pd.Series) -> pd.Series:
-    return series.astype("string").str.strip()
