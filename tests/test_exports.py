@@ -315,6 +315,8 @@ def test_unknown_content_types_are_counted_and_reported_not_silently_other():
         "content_type: unknown value(s) stored as other: '合集' (2 rows), '投票' (1 row); add them to smkit/data/content_types.py to map them"
     ]
     assert content_type_notes(["视频", "图文", None]) == []
+    # Each distinct cell is looked up once, and spellings that differ only in spaces count as one.
+    assert unknown_content_types(pd.Series(["合集 ", " 合集", "合集", None, "  "] * 1000, dtype="str")) == {"合集": 3000}
 
 
 # --------------------------------------------------------------------------- the data overview

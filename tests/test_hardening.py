@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import NOW, write_csv
@@ -139,6 +140,24 @@ def test_csv_cells_that_start_a_formula_are_neutralised_and_numbers_stay_numbers
     path = safe_write_csv(frame, tmp_path / "a.csv", encoding="utf-8-sig")
     back = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
     assert list(back["user_id"]) == ["'=cmd|' /C calc'!A0", "007"] and list(back["n"]) == ["-3", "4"] and list(back["delta"]) == ["-2", "'=1+1"]
+
+
+def test_a_text_column_is_neutralised_in_arrow_as_cell_by_cell():
+    """Text columns go through Arrow kernels (RE2): the same cells as :func:`neutralise_cell`, which uses Python's re
+    (its \\d is any Unicode digit and its $ matches before a last newline)."""
+    from smkit.data.safe_csv import neutralise
+
+    rng = np.random.default_rng(7)
+    alphabet = np.array(["=", "+", "-", "@", "\t", "\r", "\n", "1", "٣", ".", "e", "E", "a", "万", " "])
+    cells = ["".join(rng.choice(alphabet, rng.integers(0, 6))) for _ in range(20_000)]
+    cells += [None, "-5\n", "-5\n\n", "+.5", "-١٢", "=1+2", "-", "+-5", "-5.", "-.e5", "-1e5", "-1e", "-\n5"]
+    for dtype in ("str", "string[pyarrow]", "string[python]"):
+        column = pd.Series(cells, dtype=dtype).iloc[3:]  # a slice: Arrow's offsets do not start at zero
+        got = neutralise(column.to_frame("c"))["c"]
+        want = column.map(neutralise_cell, na_action="ignore")
+        assert got.dtype == column.dtype
+        assert got.fillna("<NA>").tolist() == want.fillna("<NA>").tolist()
+        assert (got.fillna("") != column.fillna("")).sum() > 1_000  # the sample does hold formula cells
 
 
 def test_calendar_csv_and_assignments_csv_hold_no_live_formula(tmp_path):

@@ -340,6 +340,9 @@ def test_lower_bound_names_list_every_metric_of_a_row_in_column_order():
     names = _lower_bound_names(flags, index)
     assert names.tolist()[:3] == ["views;likes", "likes", "views;saves"] and names.isna().tolist() == [False, False, False, True, False]
     assert names[4] == "saves" and _lower_bound_names({}, index) is None
+    # Past 20 flagged metrics the combinations are sorted, not counted: the same names.
+    many = {f"m{i}": np.zeros(5, bool) for i in range(21)} | flags
+    assert _lower_bound_names(many, index).tolist()[:3] == ["views;likes", "likes", "views;saves"]
 
 
 KINDS_AND_CELLS = {
@@ -396,3 +399,19 @@ def test_an_open_columns_kind_is_the_kind_every_cell_read_gave(cells):
     for dtype in ("str", object):
         series = pd.Series(cells, dtype=dtype)
         assert column_reader.infer_kind(series) == _old_infer_kind(series), (cells, dtype)
+
+
+def test_row_reasons_join_each_rows_checks_in_the_order_they_ran():
+    from smkit.data.ingest_stream import RowReasons
+
+    reasons = RowReasons(6)
+    reasons.add(pd.Series([True, False, True, False, False, pd.NA], dtype="boolean"), "likes is negative; ")
+    reasons.add(np.array([False, False, True, True, False, False]), pd.Series(["views: cannot read 'x'; ", "views: cannot read 'y'; "], index=[2, 3]))
+    reasons.add(np.zeros(6, bool), "never; ")  # a check that found nothing adds nothing
+    reasons.add_last("the file looks truncated; ")
+    refused = reasons.refused()
+    assert refused.tolist() == [True, False, True, True, False, True]
+    text = reasons.text(refused)
+    assert text.dtype == "string[pyarrow]"
+    assert text.tolist() == ["likes is negative", "likes is negative; views: cannot read 'x'", "views: cannot read 'y'", "the file looks truncated"]
+    assert RowReasons(3).refused().tolist() == [False] * 3 and RowReasons(3).text(np.zeros(3, bool)).empty

@@ -30,13 +30,22 @@ def drop_last(arr: pa.Array, mask: np.ndarray) -> pa.Array:
 
 def last_bytes(arr: pa.Array) -> np.ndarray:
     """The last byte of every cell (0 where a cell is empty), read off Arrow's buffers without a copy."""
+    return _edge_bytes(arr, last=True)
+
+
+def first_bytes(arr: pa.Array) -> np.ndarray:
+    """The first byte of every cell (0 where a cell is empty)."""
+    return _edge_bytes(arr, last=False)
+
+
+def _edge_bytes(arr: pa.Array, last: bool) -> np.ndarray:
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if pa.types.is_large_string(arr.type) else np.int32)[arr.offset : arr.offset + len(arr) + 1]
     data = arr.buffers()[2]
-    ends = offsets[1:]
-    filled = ends > offsets[:-1]
+    filled = offsets[1:] > offsets[:-1]
     out = np.zeros(len(arr), dtype=np.uint8)
     if data is not None and filled.any():
-        out[filled] = np.frombuffer(data, dtype=np.uint8)[ends[filled] - 1]
+        at = offsets[1:][filled] - 1 if last else offsets[:-1][filled]
+        out[filled] = np.frombuffer(data, dtype=np.uint8)[at]
     return out
 
 

@@ -113,9 +113,12 @@ def unknown_content_types(values: Iterable[object]) -> dict[str, int]:
 
     Each distinct value is looked up once: an export repeats a few forms over many rows."""
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    text = series.dropna().astype(str).str.strip()
-    counts = text[text != ""].value_counts(sort=False)
-    return {str(v): int(n) for v, n in counts.items() if known_content_type(v) is None}
+    counts: dict[str, int] = {}
+    for value, n in series.value_counts(sort=False).items():  # missing cells are not counted
+        text = str(value).strip()
+        if text and known_content_type(text) is None:
+            counts[text] = counts.get(text, 0) + int(n)
+    return counts
 
 
 def content_type_notes(values: Iterable[object]) -> list[str]:

@@ -29,7 +29,7 @@ from smkit.data.column_reader import infer_kind, read_column
 from smkit.data.derived_keys import DERIVED_KEYS
 from smkit.data.ingest_commit import commit, ingest_lock
 from smkit.data.ingest_report import FileReport, IngestReport
-from smkit.data.ingest_stream import TRUNCATED, StreamedFile, clip_cells, ragged_rows, reason_counts
+from smkit.data.ingest_stream import TRUNCATED, RowReasons, StreamedFile, clip_cells, ragged_rows, reason_counts
 from smkit.data.memory_pages import small_pages
 from smkit.data.readers import IngestError, RawTable, max_cell_chars, read_export, stream_csv
 from smkit.data.schema import AMOUNT, BOOL, COUNT, DATE, INTEGER, LOWER_BOUND_COLUMN, RATE, SCORE, SECONDS, TEXT, TIMESTAMP
@@ -150,7 +150,7 @@ def prepare_raw(
         ordinals = [i for i in range(len(frame) + len(bad_ordinals)) if i not in bad_ordinals][: len(frame)] if bad_ordinals else np.arange(len(frame))
         rows = np.asarray(ordinals, dtype="int64") + first_line
     rows = pd.Series(rows, index=frame.index)
-    reasons = pd.Series("", index=frame.index, dtype="string[pyarrow]")  # Arrow text: appending to many rows is one kernel
+    reasons = RowReasons(len(frame))
     out = pd.DataFrame(index=frame.index)
     lower: dict[str, np.ndarray] = {}  # where a metric is exported as "at least" (10万+)
     extra_kinds: dict[str, str] = {}
@@ -173,10 +173,11 @@ def prepare_raw(
         source = data[column]
         long_cells = _too_long(source, limit)
         if long_cells.any():
-            reasons[long_cells] += (
+            reasons.add(
+                long_cells,
                 f"{column}: a cell of "
                 + source[long_cells].astype(str).str.len().map("{:,}".format)
-                + f" characters (limit {limit:,}; raise it with SMKIT_MAX_CELL_CHARS); "
+                + f" characters (limit {limit:,}; raise it with SMKIT_MAX_CELL_CHARS); ",
             )
             source = source.where(~long_cells)
         sources[column] = source
@@ -197,11 +198,11 @@ def prepare_raw(
         bad = parsed.bad
         if bad.any():
             described = _map_unique(source[bad].astype(str), parsing.describe)  # once per distinct cell
-            reasons[bad] += column + ": cannot read " + described + f" as {_KIND_WORDS[kind]}; "
+            reasons.add(bad, column + ": cannot read " + described + f" as {_KIND_WORDS[kind]}; ")
         problem = _validate(column, kind, values, table, now) if column not in extra_kinds else None
         if problem is not None:
             mask, text = problem
-            reasons[mask] += text + "; "
+            reasons.add(mask, text + "; ")
         if kind in (TIMESTAMP, DATE):
             if kind == TIMESTAMP:
                 bound = floor.tz_localize(tz) if floor.tzinfo is None else floor
@@ -209,17 +210,17 @@ def prepare_raw(
                 bound = floor.tz_localize(None) if floor.tzinfo is not None else floor
             early = (values < bound).fillna(False).astype(bool)
             if early.any():
-                reasons[early] += f"{column} is before {floor:%Y-%m-%d} (pass --earliest-date to allow older dates); "
+                reasons.add(early, f"{column} is before {floor:%Y-%m-%d} (pass --earliest-date to allow older dates); ")
         if parsed.lower_bound is not None and parsed.lower_bound.any():
             lower[column] = parsed.lower_bound.to_numpy(dtype=bool)
             report.lower_bounds[column] = int(lower[column].sum())
         out[column] = values
     for column in spec.required:
-        empty = out[column].isna()
+        empty = out[column].isna().to_numpy()
         if column in data and empty.any():  # an unreadable cell is reported as such, not as missing
-            empty[empty] = parsing.missing_mask(data.loc[empty, column])
+            empty[empty] = parsing.missing_mask(data[column][empty]).to_numpy()
         if empty.any():
-            reasons[empty] += f"{column} is missing; "
+            reasons.add(empty, f"{column} is missing; ")
     report.notes.extend(schema.content_type_notes(out.get("content_type", ())))  # unknown forms, before they become "other"
     _normalise_categories(out, table)  # while the keys are hashed
     keys, keys_distinct, platforms = keys_job.result() if keys_job is not None else (None, False, None)
@@ -233,11 +234,11 @@ def prepare_raw(
         if column not in out:
             out[column] = None
     if raw.truncated and not (raw.ragged and raw.ragged[-1].index == len(frame) + len(raw.ragged) - 1):
-        reasons.iloc[-1] += TRUNCATED + "; "  # the last record kept its field count but ends inside a quote
+        reasons.add_last(TRUNCATED + "; ")  # the last record kept its field count but ends inside a quote
 
-    bad_rows = reasons.str.len() > 0
+    bad_rows = reasons.refused()
     quarantine = clip_cells(frame[bad_rows], limit)
-    quarantine.insert(0, "reason", reasons[bad_rows].str.rstrip("; "))
+    quarantine.insert(0, "reason", reasons.text(bad_rows).set_axis(quarantine.index))
     quarantine.insert(0, "row", rows[bad_rows])
     quarantine.insert(0, "source_file", str(path))
     if raw.ragged:
@@ -260,7 +261,11 @@ def _lower_bound_names(lower: dict[str, np.ndarray], index: pd.Index) -> pd.Seri
     combination = np.zeros(len(index), dtype=np.int64)
     for bit, flagged in enumerate(lower.values()):
         combination |= flagged.astype(np.int64) << bit
-    seen, at = np.unique(combination, return_inverse=True)
+    if len(lower) <= 20:  # at most a million combinations: counted, not sorted
+        present = np.bincount(combination) > 0
+        seen, at = np.flatnonzero(present), (np.cumsum(present) - 1)[combination]
+    else:
+        seen, at = np.unique(combination, return_inverse=True)
     names = [";".join(c for bit, c in enumerate(lower) if code >> bit & 1) or None for code in seen.tolist()]
     return pd.Series(pd.array(names, dtype="string[pyarrow]").take(at), index=index)
 
@@ -395,13 +400,13 @@ ORDERED_TIMES = {
 }
 
 
-def _check_order(out: pd.DataFrame, reasons: pd.Series, table: str) -> None:
+def _check_order(out: pd.DataFrame, reasons: RowReasons, table: str) -> None:
     """A feedback answered before it came, or an event that ends before it starts, is a broken row."""
     for first, then in ORDERED_TIMES.get(table, ()):
         if first in out and then in out:
             bad = (out[then] < out[first]).fillna(False).astype(bool)
             if bad.any():
-                reasons[bad] += f"{then} is before {first}; "
+                reasons.add(bad, f"{then} is before {first}; ")
 
 
 def _normalise_categories(out: pd.DataFrame, table: str) -> None:
@@ -416,19 +421,19 @@ def _normalise_categories(out: pd.DataFrame, table: str) -> None:
         out["status"] = _map_unique(out["status"], schema.normalise_feedback_status)
 
 
-def _check_categories(out: pd.DataFrame, reasons: pd.Series, platforms: tuple[pd.Series, pd.Series] | None = None) -> None:
+def _check_categories(out: pd.DataFrame, reasons: RowReasons, platforms: tuple[pd.Series, pd.Series] | None = None) -> None:
     """Platforms and channels in their canonical names, a row refused where one is not such a name;
     ``platforms`` is :func:`_platform_names` of ``out["platform"]`` when the key thread has computed it."""
     if "platform" in out:
         named, odd = platforms or _platform_names(out["platform"])
         if odd.any():  # a platform name is stored verbatim: it may hold words, never markup or control characters
-            reasons[odd] += "platform " + named[odd].map(parsing.describe) + " is not a platform name; "
+            reasons.add(odd, "platform " + named[odd].map(parsing.describe) + " is not a platform name; ")
         out["platform"] = named.mask(odd)
     if "channel" in out:
         mapped = _map_unique(out["channel"], lambda v: CHANNEL_ALIASES.get(str(v).strip().lower()))
         bad = out["channel"].notna() & mapped.isna()
         if bad.any():
-            reasons[bad] += "channel " + out.loc[bad, "channel"].map(parsing.describe) + " is not one of owned, paid, kol; "
+            reasons.add(bad, "channel " + out.loc[bad, "channel"].map(parsing.describe) + " is not one of owned, paid, kol; ")
         out["channel"] = mapped
 
 

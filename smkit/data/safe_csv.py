@@ -22,10 +22,18 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from smkit.data.arrow_columns import arrow_text, first_bytes, np_mask
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_FORMULA_START_BYTES = np.frombuffer("".join(FORMULA_START).encode(), dtype=np.uint8)
+# _NUMBER for Arrow's RE2: Python's \d is any Unicode digit and its $ also matches before a last newline.
+_NUMBER_RE2 = r"^[+-]?(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:[eE][+-]?\p{Nd}+)?\n?$"
 
 
 def neutralise_cell(value: object) -> object:
@@ -45,14 +53,24 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[column]
         if series.dtype.kind in "biufcmM" or isinstance(series.dtype, pd.BooleanDtype):
             continue
-        if isinstance(series.dtype, pd.StringDtype):  # text only: the cells that start like a formula, found in one pass
-            starts = series.str.startswith(FORMULA_START).fillna(False).astype(bool)
-            if starts.any():
-                out[column] = series.mask(starts, series[starts].map(neutralise_cell))
+        if isinstance(series.dtype, pd.StringDtype):
+            out[column] = _neutralise_text(series)
             continue
         out[column] = series.map(neutralise_cell, na_action="ignore")
     out.columns = [neutralise_cell(str(c)) for c in out.columns]
     return out
+
+
+def _neutralise_text(series: pd.Series) -> pd.Series:
+    """:func:`neutralise_cell` over a text column in Arrow kernels (a quarantine holds many rows):
+    the first byte of every cell, then the number pattern on the few cells that start like a formula."""
+    text = arrow_text(series)
+    fix = np.isin(first_bytes(text), _FORMULA_START_BYTES)
+    if not fix.any():
+        return series
+    fix[fix] = ~np_mask(pc.match_substring_regex(text.filter(fix), _NUMBER_RE2))
+    fixed = pc.if_else(pa.array(fix), pc.binary_join_element_wise(pa.scalar("'", text.type), text, pa.scalar("", text.type)), text)
+    return pd.Series(pd.array(fixed, dtype=series.dtype), index=series.index, name=series.name)
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path, **to_csv: object) -> Path:
