@@ -216,7 +216,7 @@ def prepare_raw(
             report.lower_bounds[column] = int(lower[column].sum())
         out[column] = values
     for column in spec.required:
-        empty = out[column].isna().to_numpy()
+        empty = out[column].isna().to_numpy(copy=True)
         if column in data and empty.any():  # an unreadable cell is reported as such, not as missing
             empty[empty] = parsing.missing_mask(data[column][empty]).to_numpy()
         if empty.any():
