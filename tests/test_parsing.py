@@ -104,3 +104,20 @@ def test_booleans():
     got = parsing.parse_bool(pd.Series(["是", "否", "true", "0", None, "maybe"], dtype=object))
     assert got.values.tolist()[:4] == [True, False, True, False]
     assert got.bad.tolist() == [False, False, False, False, False, True]
+
+
+def test_counts_typed_as_whole_numbers_read_as_the_general_reader_reads_them():
+    """A column the CSV reader typed as integers skips the text reader: the same counts, flags and
+    missing cells as reading the numbers as floats (past 2**53 a count is refused, as there)."""
+    rng = np.random.default_rng(0)
+    cases = [
+        pd.Series(rng.integers(-5, 10**6, 50_000)),
+        pd.Series(np.array([0, 2**53, 2**53 + 1, -(2**53) - 1, -(2**63), 2**63 - 1, 7])),
+        pd.Series(np.array([0, 2**53, 2**64 - 1, 5], dtype=np.uint64)),
+        pd.Series(np.array([1, 2], dtype=np.int32), index=[5, 9]),
+    ]
+    for whole in cases:
+        got, want = parsing.parse_count(whole), parsing.parse_count(whole.astype("float64"))
+        for field in ("values", "bad", "lower_bound"):
+            pd.testing.assert_series_equal(getattr(got, field), getattr(want, field))
+    assert parsing.parse_count(cases[2]).values.isna().tolist() == [False, False, True, False]

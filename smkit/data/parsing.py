@@ -267,6 +267,11 @@ def parse_count(series: pd.Series) -> Parsed:
     A value written with a unit (``1.25万``) is rounded to the unit's precision;
     a plain fractional value (``3.5`` likes) is an error, not silently rounded.
     """
+    if series.dtype.kind in "iu":  # typed as whole numbers by the CSV reader: nothing to read or round
+        whole = series.to_numpy().astype(np.float64)  # as the general reader sees them, past 2**53 too
+        too_large = np.abs(whole) > MAX_COUNT
+        counts = pd.arrays.IntegerArray(np.where(too_large, 0, whole).astype(np.int64), too_large.copy())
+        return Parsed(pd.Series(counts, index=series.index), pd.Series(too_large, index=series.index), pd.Series(False, index=series.index))
     parsed = parse_number(series)
     values = parsed.values
     rounded = values.round()
