@@ -340,7 +340,7 @@ def test_lower_bound_names_list_every_metric_of_a_row_in_column_order():
     names = _lower_bound_names(flags, index)
     assert names.tolist()[:3] == ["views;likes", "likes", "views;saves"] and names.isna().tolist() == [False, False, False, True, False]
     assert names[4] == "saves" and _lower_bound_names({}, index) is None
-    # Past 20 flagged metrics the combinations are sorted, not counted: the same names.
+    # Many flagged metrics (combinations past a million): the same names.
     many = {f"m{i}": np.zeros(5, bool) for i in range(21)} | flags
     assert _lower_bound_names(many, index).tolist()[:3] == ["views;likes", "likes", "views;saves"]
 

@@ -261,11 +261,7 @@ def _lower_bound_names(lower: dict[str, np.ndarray], index: pd.Index) -> pd.Seri
     combination = np.zeros(len(index), dtype=np.int64)
     for bit, flagged in enumerate(lower.values()):
         combination |= flagged.astype(np.int64) << bit
-    if len(lower) <= 20:  # at most a million combinations: counted, not sorted
-        present = np.bincount(combination) > 0
-        seen, at = np.flatnonzero(present), (np.cumsum(present) - 1)[combination]
-    else:
-        seen, at = np.unique(combination, return_inverse=True)
+    at, seen = pd.factorize(combination)  # hashed, not sorted: a million rows hold a handful of combinations
     names = [";".join(c for bit, c in enumerate(lower) if code >> bit & 1) or None for code in seen.tolist()]
     return pd.Series(pd.array(names, dtype="string[pyarrow]").take(at), index=index)
 
