@@ -25,8 +25,13 @@ def run(store, **params):
 
 
 @pytest.fixture(scope="session")
-def planted(tmp_path_factory):
-    store = build_sample_store(tmp_path_factory.mktemp("market") / "smkit.duckdb", scale=0.5)
+def planted_store(tmp_path_factory):
+    return build_sample_store(tmp_path_factory.mktemp("market") / "smkit.duckdb", scale=0.5)
+
+
+@pytest.fixture(scope="session")
+def planted(planted_store):
+    store = planted_store
     truth = json.loads((store.parent / "sample" / "truth.json").read_text())
     return run(store, brand="Lumina", target="age:22-35, city_tier:1-2", draws=500), truth
 
@@ -254,8 +259,63 @@ def test_a_platform_without_views_is_named_and_left_out_of_rates_only():
     acc = bench.accounts.set_index(["platform", "account"])
     assert acc.loc[("wechat", "A"), "posts"] == 2 and np.isnan(acc.loc[("wechat", "A"), "rate"])
     assert acc.loc[("weibo", "A"), "rate"] == pytest.approx(7 / 150)
-    with pytest.raises(ValueError, match="no platform reports views or impressions"):
-        benchmark.engagement_basis(posts.assign(views=np.nan))
+    assert benchmark.engagement_basis(posts.assign(views=np.nan)) == ("views", {"weibo": 0.0, "wechat": 0.0})
+    assert benchmark.engagement_basis(posts.drop(columns="views")) == ("views", {"weibo": 0.0, "wechat": 0.0})
+    most = posts.assign(views=[100.0, 200.0, 50.0, np.nan, np.nan, 5.0, 7.0, 10.0])  # 3 of 4 on each: a majority is rated
+    assert benchmark.engagement_basis(most) == ("views", {})
+    assert benchmark.engagement_basis(posts.assign(impressions=1.0)) == ("impressions", {})
+
+
+@pytest.mark.parametrize("without", [0.25, 0.6])
+def test_posts_partly_without_views_leave_out_rates_not_the_report(planted_store, tmp_path, without):
+    """Views missing at random on a quarter of the posts keep every platform rated and the planted gap
+    found; missing on most posts, engagement is not compared and the report says why, in both languages."""
+    import shutil
+
+    import duckdb
+
+    store = tmp_path / "smkit.duckdb"
+    shutil.copy(planted_store, store)
+    with duckdb.connect(str(store)) as con:
+        con.execute(f"UPDATE posts SET views = NULL, impressions = NULL WHERE hash(post_id) % 100 < {round(without * 100)}")
+    analysis = run(store, brand="Lumina", draws=200)
+    truth = json.loads((planted_store.parent / "sample" / "truth.json").read_text())["platform_gap"]
+    bench, summary = analysis.benchmark, analysis.to_summary()
+    if without < 0.5:
+        assert bench.uncovered == {} and bench.has_rates and bench.basis == "views"
+        assert bench.excluded / bench.accounts["posts"].sum() == pytest.approx(without, abs=0.03)
+        assert [(f["platform"], f["verdict"]) for f in summary["benchmark_flags"]] == [(truth["platform"], "under-performs")]
+        return
+    assert set(bench.uncovered) == set(bench.accounts["platform"]) and max(bench.uncovered.values()) < 0.5
+    assert not bench.has_rates and bench.comparisons.empty and summary["benchmark_flags"] == []
+    assert bench.accounts["posts"].sum() > 1000  # volume still counts every post
+    for lang, words in (("zh", "无法比较互动率"), ("en", "engagement rates cannot be compared")):
+        assert words in report.brief(analysis, lang) and words in report.benchmark_finding(analysis, lang)
+        assert "no clear difference" not in report.benchmark_finding(analysis, lang)
+        columns = report.accounts_table(analysis, lang).data.columns
+        assert report.T("col_posts_week", lang) in columns and report.T("col_rate", lang) not in columns
+    plan = report.recommendation_text(analysis, "zh")
+    assert plan.count("无法比较各体裁的互动率") == len(analysis.recommended) and "帖子太少" not in plan
+    for p in analysis.recommended:  # the interaction split is over every owned post, with or without views
+        assert 0.2 < p.top_part_share < 1
+
+
+def test_no_flag_says_why_no_competitor_or_too_few_posts(planted_store, tmp_path):
+    import shutil
+
+    import duckdb
+
+    week = market.run(Config(planted_store, dt.date(2026, 10, 25), dt.date(2026, 10, 29), {}), market.settings(brand="Lumina", draws=50))
+    assert week.benchmark.has_rates and week.benchmark.comparisons.empty
+    assert "至少 20 条带播放数的帖子" in report.brief(week, "zh") and "at least 20 posts with views" in report.benchmark_finding(week, "en")
+    store = tmp_path / "smkit.duckdb"
+    shutil.copy(planted_store, store)
+    with duckdb.connect(str(store)) as con:
+        con.execute("DELETE FROM posts WHERE account <> 'Lumina'")
+        con.execute("DELETE FROM mentions WHERE brand <> 'Lumina'")
+    alone = run(store, brand="Lumina", draws=50)
+    assert alone.competitors == () and alone.to_summary()["benchmark_flags"] == []
+    assert "无法对标竞品" in report.brief(alone, "zh") and "no competitor to compare with" in report.benchmark_finding(alone, "en")
 
 
 def _report_outputs(analysis, lang):

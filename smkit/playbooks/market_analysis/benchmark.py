@@ -17,21 +17,22 @@ MIN_POSTS = 20  # fewer posts on a side and a platform's comparison is not attem
 NO_DIFFERENCE = "no clear difference"
 
 
-def engagement_basis(posts: pd.DataFrame, coverage: float = 0.95) -> tuple[str, dict[str, float]]:
+def engagement_basis(posts: pd.DataFrame, coverage: float = 0.95, minimum: float = 0.5) -> tuple[str, dict[str, float]]:
     """The engagement denominator, and the platforms that cannot use it.
 
     Impressions when every platform reports them on ``coverage`` of its posts,
-    else views; platforms whose posts carry views less often than that are
-    returned with their coverage, to be left out of engagement comparisons
-    rather than compared on another basis.
+    else views. A platform whose posts carry views less often than
+    ``minimum`` (a minority of its posts, or none) is returned with that share,
+    to be left out of engagement comparisons rather than compared on another
+    basis; above it, its posts without views are left out one by one. When no
+    platform reaches it, every platform is returned: posting volume and mix
+    are still compared, engagement is not.
     """
     shares = {basis: posts[basis].notna().groupby(posts["platform"], observed=True).mean() for basis in BASES if basis in posts}
-    if "impressions" in shares and (shares["impressions"] >= coverage).all():
+    if "impressions" in shares and len(shares["impressions"]) and (shares["impressions"] >= coverage).all():
         return "impressions", {}
-    if "views" not in shares or (shares["views"] < coverage).all():
-        raise ValueError("no engagement basis: no platform reports views or impressions on its posts, so engagement rates cannot be compared")
-    views = shares["views"]
-    return "views", {str(p): float(v) for p, v in views[views < coverage].items()}
+    views = shares.get("views", pd.Series(0.0, index=posts["platform"].dropna().unique()))
+    return "views", {str(p): float(v) for p, v in views[views < minimum].items()}
 
 
 def interactions(posts: pd.DataFrame) -> pd.Series:
@@ -58,6 +59,11 @@ class Benchmark:
     @property
     def definition(self) -> str:
         return f"({' + '.join(rules.CROSS_PLATFORM_ENGAGEMENT)}) per {self.unit}"
+
+    @property
+    def has_rates(self) -> bool:
+        """Whether any account has an engagement rate (some platform carries the basis)."""
+        return bool(self.accounts["rate"].notna().any()) if len(self.accounts) else False
 
     def flags(self) -> pd.DataFrame:
         """The platforms where our rate differs from the competitors' after Holm's correction."""

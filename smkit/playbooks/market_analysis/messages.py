@@ -24,6 +24,9 @@ T = i18n.Catalog(
             "brief_fix_more": "另外 {others} 的互动率也明显低于竞品。",
             "brief_ahead": "在 {platforms} 我们的互动率明显高于竞品（{ratios}）。",
             "brief_no_gap": "各平台上 {brand} 的互动率与竞品没有明显差距，暂无需要优先整改的平台。",
+            "brief_no_competitors": "数据里除 {brand} 外没有其他品牌的帖子或提及，无法对标竞品；可在参数 competitors 中指定竞品。",
+            "brief_no_rates": "没有哪个平台的多数帖子带播放量或曝光量，无法比较互动率；发帖量和体裁构成照常比较。",
+            "brief_no_comparison": "没有平台上我们和竞品各有至少 {posts} 条带{unit}数的帖子，无法比较互动率。",
             "brief_no_voice": "本期没有提及数据，无法计算声量份额。",
             "brief_method": (
                 "声量份额按网友自发提及计算（品牌自己的回复不计），括号外为点估计，95% Wilson 区间见表。"
@@ -59,6 +62,7 @@ T = i18n.Catalog(
             "rec_interaction": "互动",
             "rec_distribution": "传播",
             "pos_content_none": "帖子太少，无法判断哪种体裁效果好",
+            "pos_content_unrated": "该平台多数帖子没有{unit}数，无法比较各体裁的互动率",
             "pos_content": "我们在该平台 {share} 的帖子是{type}（互动率 {rate}）",
             "pos_content_best": "；{type}（占帖子 {share}）的原始互动率最高，为 {rate}，内容表现报告会在控制发布时段、星期和话题后检验这一差别",
             "pos_users_none": "该平台没有受众数据",
@@ -187,6 +191,9 @@ T = i18n.Catalog(
             "brief_fix_more": "Engagement is also clearly below the competitors' on {others}.",
             "brief_ahead": "On {platforms} our engagement is clearly above the competitors' ({ratios}).",
             "brief_no_gap": "On no platform does {brand}'s engagement differ clearly from the competitors', so no platform needs fixing first.",
+            "brief_no_competitors": "The data has no posts or mentions of a brand other than {brand}, so there is no competitor to compare with; name them in the competitors parameter.",
+            "brief_no_rates": "No platform carries views or impressions on most of its posts, so engagement rates cannot be compared; posting volume and content mix still are.",
+            "brief_no_comparison": "No platform has at least {posts} posts with {unit}s on each side, ours and the competitors', so engagement is not compared.",
             "brief_no_voice": "The window has no mentions, so share of voice cannot be measured.",
             "brief_method": (
                 "Share of voice counts earned mentions (the brands' own replies excluded); the table gives the 95% Wilson intervals. "
@@ -221,6 +228,7 @@ T = i18n.Catalog(
             "rec_interaction": "Interaction",
             "rec_distribution": "Distribution",
             "pos_content_none": "too few posts to tell which content type works",
+            "pos_content_unrated": "most posts there carry no {unit}s, so content types are not compared on engagement",
             "pos_content": "{share} of our posts there are {type} ({rate} engagement)",
             "pos_content_best": (
                 "; {type} ({share} of posts) has the highest raw rate, {rate}, which the content performance report tests with hour, weekday and topic held equal"

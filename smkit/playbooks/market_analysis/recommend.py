@@ -51,8 +51,8 @@ def position(
 ) -> Positioning:
     """The figures that position ``platform`` for ``brand``."""
     nan = float("nan")
-    ours = posts[(posts["platform"] == platform) & (posts["account"] == brand) & (posts["channel"].fillna("owned") == "owned")]
-    ours = ours[ours[bench.basis].fillna(0) > 0]
+    owned = posts[(posts["platform"] == platform) & (posts["account"] == brand) & (posts["channel"].fillna("owned") == "owned")]
+    ours = owned[owned[bench.basis].fillna(0) > 0]  # rates need the basis; the interaction split does not
     inter = interactions(ours)
     by_type = (
         pd.DataFrame({"inter": inter, "base": ours[bench.basis], "type": ours["content_type"]})
@@ -69,7 +69,7 @@ def position(
         if best != main:
             content.update(best_type=str(best), best_share=float(share[best]), best_rate=float(rate[best]))
     interest = top_interest(audience, platform, target) if platform in fit.index else None
-    split = ours[[c for c in rules.CROSS_PLATFORM_ENGAGEMENT if c in ours]].fillna(0).sum()
+    split = owned[[c for c in rules.CROSS_PLATFORM_ENGAGEMENT if c in owned]].fillna(0).sum()
     comp = bench.comparisons.loc[platform] if platform in bench.comparisons.index else None
     acc = bench.accounts[(bench.accounts["platform"] == platform)].set_index("account")
     others = acc.drop(index=brand, errors="ignore")

@@ -19,6 +19,7 @@ from smkit import i18n, requirements, viz
 from smkit.methods import stats
 from smkit.viz import escape
 
+from .benchmark import MIN_POSTS
 from .messages import WORDS, T
 from .recommend import Positioning
 from .result import Result
@@ -138,7 +139,7 @@ def brief(a: Result, lang: str = "zh") -> str:
             fix += " " * (lang == "en") + T("brief_fix_more", lang, others=more)
         lines.append(fix)
     elif flags.empty:
-        lines.append(T("brief_no_gap", lang, brand=brand))
+        lines.append(_no_gap_words(a, lang))
     if len(over) and len(lines) < 5:
         ratios = sep.join(f"{r['ratio']:.2f}x" if lang == "en" else f"{r['ratio']:.2f} 倍" for _, r in over.iterrows())
         lines.append(T("brief_ahead", lang, platforms=sep.join(_name(p, lang) for p in over.index), ratios=ratios))
@@ -193,8 +194,21 @@ def sentiment_finding(a: Result, lang: str = "zh") -> str:
     )  # fmt: skip
 
 
+def _no_gap_words(a: Result, lang: str) -> str:
+    """Why no platform is flagged: no competitor, no rates at all, too few posts to compare, or no clear gap."""
+    if not a.competitors:
+        return T("brief_no_competitors", lang, brand=escape(a.brand))
+    if not a.benchmark.has_rates:
+        return T("brief_no_rates", lang)
+    if a.benchmark.comparisons.empty:
+        return T("brief_no_comparison", lang, posts=MIN_POSTS, unit=_unit(a, lang))
+    return T("brief_no_gap", lang, brand=escape(a.brand))
+
+
 def benchmark_finding(a: Result, lang: str = "zh") -> str:
     comp, flags = a.benchmark.comparisons, a.benchmark.flags()
+    if comp.empty:
+        return _no_gap_words(a, lang)
     if flags.empty:
         return T("finding_benchmark_none", lang, count=len(comp))
     items = T("list_sep", lang).join(
@@ -242,7 +256,9 @@ def score_finding(a: Result, lang: str = "zh") -> str:
 
 def _positioning_lines(p: Positioning, a: Result, lang: str) -> tuple[str, str, str, str]:
     """Content, users, interaction and distribution, each a clause citing its figures."""
-    if p.main_type is None:
+    if p.platform in a.benchmark.uncovered:
+        content = T("pos_content_unrated", lang, unit=_unit(a, lang))
+    elif p.main_type is None:
         content = T("pos_content_none", lang)
     else:
         content = T("pos_content", lang, share=_pct(p.main_share, 0), type=i18n.content_type(p.main_type, lang), rate=_pct(p.main_rate, 2))
@@ -445,6 +461,8 @@ def accounts_table(a: Result, lang: str = "zh") -> Styler:
     acc["posts / week"] = [f"{v:.1f} ({lo:.1f}–{hi:.1f})" for v, lo, hi in zip(acc["posts_per_week"], acc["posts_per_week_low"], acc["posts_per_week_high"])]
     acc["rate"] = ["–" if pd.isna(v) else f"{v:.2%} ({lo:.2%}–{hi:.2%})" for v, lo, hi in zip(acc["rate"], acc["rate_low"], acc["rate_high"])]
     acc = acc.set_index([T("col_platform", lang), T("col_account", lang)])[["posts", "posts / week", "rate", "follower_growth_30d"]]
+    if not a.benchmark.has_rates:
+        acc = acc.drop(columns="rate")
     if acc["follower_growth_30d"].isna().all():
         acc = acc.drop(columns="follower_growth_30d")
     names = {
