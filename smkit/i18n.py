@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import string
 from typing import Any
 
@@ -55,10 +56,15 @@ def _significant(value: float, digits: int = 3) -> str:
     return _trim(f"{value:.{decimals}f}")
 
 
+def _missing(value: Any) -> bool:
+    """None, NaN or pandas' NA (neither of the first two is a number; NaN is not equal to itself)."""
+    return not isinstance(value, numbers.Number) or value != value
+
+
 def count(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
     """A count or any large number: 12.3万 / 1.05亿 in ``zh`` from ten thousand
-    up, else with thousands separators; missing is a dash."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    up, else with thousands separators; missing (None, NaN, pandas' NA) is a dash."""
+    if _missing(value):
         return "–"
     if lang == "zh" and abs(value) >= 1e4:
         if abs(value) >= 1e8:
@@ -82,7 +88,7 @@ def whole_count(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:
 def money(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """Yuan with ¥ and thousands separators in both languages (a manager reads
     the exact amount of a budget, so no 万 here)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     sign = "-" if value < 0 else ""
     return f"{sign}¥{abs(value):,.{decimals}f}"
@@ -90,7 +96,7 @@ def money(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) 
 
 def percent(value: float | None, decimals: int = 1, signed: bool = False) -> str:
     """A share in 0..1 as a percentage (12.5%); ``signed`` for changes (+3.2%)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     return f"{value * 100:{'+' if signed else ''}.{decimals}f}%"
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from smkit import i18n
 from smkit.params import Config
 from smkit.playbooks import data_overview as pb
 from smkit.playbooks.data_overview import report
@@ -94,3 +95,33 @@ def test_a_post_without_a_form_shows_a_dash_not_none(result):
     top["content_type"] = None  # an export with no 体裁 column
     html = report.top_posts_table(dataclasses.replace(result, top_posts=top), "zh").to_html()
     assert "None" not in html and "nan" not in html and "–" in html
+
+
+def test_posts_without_views_rank_by_interactions_and_say_so(sample_store, tmp_path):
+    """An export with no views at all (a Weibo or WeChat export often has none): the overview
+    ranks the top posts by likes + comments + shares and never writes "0 views"."""
+    import datetime as dt
+    import shutil
+
+    import duckdb
+
+    store = tmp_path / "smkit.duckdb"
+    shutil.copy(sample_store, store)
+    with duckdb.connect(str(store)) as con:
+        con.execute("UPDATE posts SET views = NULL")
+        expected = con.execute(
+            "SELECT title, coalesce(likes, 0) + coalesce(comments, 0) + coalesce(shares, 0) AS n FROM posts "
+            "WHERE published_at >= TIMESTAMP '2026-10-04' AT TIME ZONE 'Asia/Shanghai' AND published_at < TIMESTAMP '2026-11-01' AT TIME ZONE 'Asia/Shanghai' "
+            "ORDER BY n DESC LIMIT 3"
+        ).fetchall()
+    got = pb.run(Config(store, dt.date(2026, 10, 4), dt.date(2026, 10, 31), {}), pb.settings(account="Lumina", top_n=3))
+    assert got.top_by == "interactions"
+    assert list(zip(got.top_posts["title"], got.top_posts["interactions"])) == [(t, float(n)) for t, n in expected]
+    assert got.by_platform["views"].isna().all() and got.by_platform["posts"].sum() == got.posts_in_window
+    for lang, words in (("zh", "都没有播放数"), ("en", "none with views")):
+        assert words in report.brief(got, lang) and words in report.posts_finding(got, lang)
+        top = report.top_posts_table(got, lang)
+        assert report.T("col_views", lang) not in top.data.columns and report.T("col_interactions", lang) in top.data.columns
+        assert report.T("top_caption_interactions", lang, n=3) in top.to_html()
+    assert f"{i18n.count(expected[0][1], 'zh')} 次互动" in report.brief(got, "zh")
+    assert "0 views" not in _texts(got, "en") and "总播放 0" not in _texts(got, "zh")

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 import pytest
 
 from smkit import i18n, viz
@@ -23,6 +25,9 @@ from smkit import i18n, viz
         (-25_000, "-2.5万", "-25,000"),
         (12.5, "12.5", "12.5"),
         (float("nan"), "–", "–"),
+        (None, "–", "–"),
+        (pd.NA, "–", "–"),  # a missing cell of a nullable integer column
+        (np.int64(12_345), "1.23万", "12,345"),
     ],
 )
 def test_counts_use_wan_and_yi_in_chinese_and_separators_in_english(value, zh, en):
@@ -34,6 +39,7 @@ def test_money_percent_and_dates():
     assert i18n.money(1234567.8) == "¥1,234,568" and i18n.money(-660, "en") == "-¥660"
     assert i18n.money(0.456, decimals=2) == "¥0.46"
     assert i18n.percent(0.125) == "12.5%" and i18n.percent(0.032, signed=True) == "+3.2%" and i18n.percent(None) == "–"
+    assert i18n.money(pd.NA) == i18n.percent(pd.NA) == i18n.percent(float("nan")) == "–"
     day = dt.date(2026, 11, 26)
     assert i18n.date(day) == "2026年11月26日" and i18n.date(day, short=True) == "11月26日"
     assert i18n.date("2026-11-26T09:00:00", "en") == "26 Nov 2026" and i18n.date(day, "en", short=True) == "26 Nov"

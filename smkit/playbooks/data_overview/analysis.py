@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from smkit import rules
 from smkit.data.schema import POST_METRICS, RETENTION_METRICS
 from smkit.playbooks.data_overview.inputs import Inputs, Settings
 from smkit.playbooks.data_overview.needs import NEEDS
@@ -22,7 +23,8 @@ class Result:
     views per platform and account; ``availability``: share of posts per
     platform that report each metric; ``daily_views``: views per day and
     platform of ``account`` (every account when empty); ``top_posts``: the
-    most-viewed posts, ranked from 1.
+    most-viewed posts, ranked from 1, or the posts with the most interactions
+    when no post in the window carries views (``top_by``).
     """
 
     start: dt.date
@@ -38,6 +40,7 @@ class Result:
     platforms: tuple[str, ...]
     views_in_window: int
     lower_bound_posts: int
+    top_by: str = "views"  # or "interactions": what top_posts is ranked by
     missing: dict[str, str] = field(default_factory=dict)  # section -> the sentence shown instead
     retention_metrics: pd.DataFrame = field(default_factory=pd.DataFrame)  # share of posts per platform with each retention or click metric
 
@@ -63,8 +66,9 @@ class Result:
 
 
 def posts_by_platform(posts: pd.DataFrame) -> pd.DataFrame:
-    """Posts and views per platform and account in the window."""
-    grouped = posts.groupby(["platform", "account"], observed=True).agg(posts=("post_id", "size"), views=("views", "sum"))
+    """Posts and views per platform and account in the window (views missing, not 0, where no post has them)."""
+    by = posts.groupby(["platform", "account"], observed=True)
+    grouped = pd.DataFrame({"posts": by.size(), "views": by["views"].sum(min_count=1)})
     return grouped.sort_values(["platform", "views"], ascending=[True, False])
 
 
@@ -96,16 +100,22 @@ def daily_views(daily: pd.DataFrame, account: str = "") -> pd.DataFrame:
     return data.pivot_table(index="date", columns="platform", values="views", aggfunc="sum", observed=True)
 
 
-def top_posts(posts: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The ``n`` most-viewed posts with their engagement, ranked from 1."""
-    top = posts.nlargest(n, "views")[TOP_POST_COLUMNS].copy()
+def top_posts(posts: pd.DataFrame, n: int = 10) -> tuple[pd.DataFrame, str]:
+    """The ``n`` most-viewed posts with their engagement, ranked from 1, and what they are ranked by:
+    views, or, when no post carries views (some exports have none), interactions."""
+    by = "views" if posts["views"].notna().any() else "interactions"
+    columns = TOP_POST_COLUMNS
+    if by == "interactions":
+        posts, columns = posts.assign(interactions=rules.interactions(posts, rules.CROSS_PLATFORM_ENGAGEMENT)), [*columns, by]
+    top = posts.dropna(subset=[by]).nlargest(n, by)[columns].copy()
     top.index = pd.RangeIndex(1, len(top) + 1, name="rank")
-    return top
+    return top, by
 
 
 def analyze(inputs: Inputs, s: Settings) -> Result:
     """The overview of the window's posts and account days."""
     posts = inputs.posts
+    top, top_by = top_posts(posts, s.top_n)
     return Result(
         start=inputs.start,
         end=inputs.end,
@@ -115,7 +125,8 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         availability=metric_availability(posts),
         account=s.account,
         daily_views=daily_views(inputs.daily, s.account),
-        top_posts=top_posts(posts, s.top_n),
+        top_posts=top,
+        top_by=top_by,
         posts_in_window=int(len(posts)),
         platforms=tuple(sorted(posts["platform"].dropna().unique().tolist())),
         views_in_window=int(posts["views"].sum(skipna=True)),

@@ -101,6 +101,8 @@ def brief(result: Result, lang: str = ZH) -> str:
 def posts_sentence(result: Result, lang: str = ZH, key: str = "brief_posts") -> str:
     if not result.posts_in_window:
         return T("brief_no_posts", lang, window=_window(result, lang))
+    if result.top_by != "views":  # no post carries views: say so rather than "0 views"
+        return T(f"{key}_no_views", lang, window=_window(result, lang), platforms=len(result.platforms), posts=i18n.count(result.posts_in_window, lang))
     views = _views_by_platform(result)
     share = views.iloc[0] / views.sum() if views.sum() else float("nan")
     return T(
@@ -118,12 +120,13 @@ def posts_sentence(result: Result, lang: str = ZH, key: str = "brief_posts") -> 
 def _top_sentence(result: Result, key: str, lang: str) -> str:
     top = result.top_posts.iloc[0]
     return T(
-        key,
+        key if result.top_by == "views" else f"{key}_interactions",
         lang,
         platform=escape(i18n.platform(top["platform"], lang)),
         account=escape(top["account"]),
         title=escape(top["title"]),
         views=i18n.count(top["views"], lang),
+        interactions=i18n.count(top.get("interactions"), lang),
     )
 
 
@@ -274,11 +277,15 @@ def top_posts_table(result: Result, lang: str = ZH) -> Styler:
         "likes": T("col_likes", lang),
         "comments": T("col_comments", lang),
         "shares": T("col_shares", lang),
+        "interactions": T("col_interactions", lang),
     }
+    if result.top_by != "views":
+        top = top.drop(columns="views")  # no post has them
     top = top.rename(columns=names)
     top.index.name = T("col_rank", lang)
-    counts = {names[c]: _count(lang) for c in ("views", "likes", "comments", "shares")}
-    return table(top, counts, caption=T("top_caption", lang, n=len(top)))
+    counts = {names[c]: _count(lang) for c in ("likes", "comments", "shares", result.top_by)}
+    caption = "top_caption" if result.top_by == "views" else "top_caption_interactions"
+    return table(top, counts, caption=T(caption, lang, n=len(top)))
 
 
 # ---------------------------------------------------------------- figure
