@@ -761,3 +761,57 @@ def test_the_language_is_checked_and_only_presentation_reads_it():
     with pytest.raises(ValueError, match="valid: zh, en"):
         pb.settings(lang="fr")
     assert pb.settings(lang="en").lang == "en" and pb.settings().lang == "zh"
+
+
+# --------------------------------------------------------------------------- exports with dates but no times
+
+
+def _dates_only(store: Path, tmp_path: Path, platforms: tuple[str, ...] | None) -> Path:
+    """A copy of ``store`` whose posts on ``platforms`` (every platform when None) carry their day at midnight,
+    as an export with a date column and no time does; a twentieth of Douyin's posts also land on midnight."""
+    import shutil
+
+    import duckdb
+
+    out = tmp_path / "smkit.duckdb"
+    shutil.copy(store, out)
+    local = "date_trunc('day', published_at AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'"
+    where = "true" if platforms is None else "platform IN (" + ", ".join(f"'{p}'" for p in platforms) + ")"
+    with duckdb.connect(str(out)) as con:
+        con.execute(f"UPDATE posts SET published_at = {local} WHERE {where} OR (platform = 'douyin' AND hash(post_id) % 20 = 0)")
+    return out
+
+
+def test_platforms_exported_with_dates_only_borrow_the_rhythm_of_the_timed_ones(planted_store, tmp_path):
+    """Weibo and WeChat give dates only: their midnight is not read as a posting hour, the shared
+    pattern is fitted on the timed posts alone and still finds the planted hours, and nothing is
+    planned at midnight; Douyin, a twentieth of whose posts fall on midnight, keeps its own times."""
+    undated = ["wechat", "weibo"]
+    result = _report(_dates_only(planted_store, tmp_path, tuple(undated)))
+    timed = result.definitions["timed"]
+    assert sorted(timed.index[~timed]) == undated and timed["douyin"]
+    hours = _truth(planted_store)["posting_time_effect"]["hours"]
+    assert min(hours) - 1 <= result.best_hours[pb.POOLED] <= max(hours) + 1
+    g = result.grids
+    assert g.loc[g["platform"].isin(undated), "shared"].all() and g["timed"].all()
+    assert not set(undated) & set(result.hours["platform"])  # no hour curve of their own
+    planned = result.calendar[result.calendar["platform"].isin(undated)]
+    assert len(planned) and (planned["time"] != "").all() and not (planned["time"] == "00:00").all()
+    text = report.timing_text(result, "zh")
+    assert "微信公众号、微博的导出只有发布日期" in text and "沿用其他平台的时段节奏" in text
+
+
+def test_with_no_posting_times_the_plan_schedules_days_and_says_so(small_store, tmp_path):
+    result = _report(_dates_only(small_store, tmp_path, None))
+    assert not result.definitions["timed"].any()
+    assert result.hours.empty and not result.best_hours and not result.has_hour_slots and result.has_models
+    assert len(result.calendar) and (result.calendar["time"] == "").all()
+    assert [s["hour"] for s in result.to_summary()["best_slots"]] == [None] * len(result.slots)
+    ics = plan.to_ics(result.calendar, stamp=dt.datetime(2026, 11, 30, tzinfo=dt.UTC))
+    assert ics.count("DTSTART;VALUE=DATE:") == len(result.calendar) and "DTSTART:" not in ics
+    uids = re.findall(r"UID:(\S+)", ics)
+    assert len(set(uids)) == len(uids) == len(result.calendar)
+    for lang, words in (("zh", "只有发布日期"), ("en", "dates without times")):
+        assert words in report.brief(result, lang) and words in report.timing_text(result, lang)
+        assert "00:00" not in report.brief(result, lang)
+    assert "（不定时刻）" in report.slots_table(result, "zh").to_html()

@@ -41,10 +41,11 @@ def _fit_all(data: pd.DataFrame) -> tuple[dict[str, PlatformModel], PlatformMode
         except ValueError as exc:
             notes[platform] = str(exc)
     pooled = None
-    if len(models) > 1:
+    timed = data[data["timed"]]  # posts exported with dates only say nothing of the hour
+    if len(models) > 1 and len(timed):
         _progress("content: fitting the pattern shared by all platforms")
         try:
-            pooled = fit_platform(data)
+            pooled = fit_platform(timed)
         except ValueError as exc:
             notes[POOLED] = str(exc)
     return models, pooled, notes
@@ -52,16 +53,17 @@ def _fit_all(data: pd.DataFrame) -> tuple[dict[str, PlatformModel], PlatformMode
 
 def _timing(models: dict[str, PlatformModel], pooled: PlatformModel | None, s: Settings) -> tuple[pd.DataFrame, dict[str, int], list[pd.DataFrame]]:
     """Every slot of every platform (confidence marked), each platform's best hour and the hour curves."""
-    hours = {p: best_hour(m) for p, m in models.items()}
-    curves = [hour_curve(m, s.alpha) for m in models.values()]
+    timed = {p: m for p, m in models.items() if m.has_hours}
+    hours = {p: best_hour(m) for p, m in timed.items()}
+    curves = [hour_curve(m, s.alpha) for m in timed.values()]
     if pooled is not None:
         hours[POOLED] = best_hour(pooled)
         curves.insert(0, hour_curve(pooled, s.alpha))
     shared = slot_grid(pooled, s.alpha, s.min_slot_posts) if pooled is not None else None
     own = {p: slot_grid(m, s.alpha, s.min_slot_posts) for p, m in models.items()}
     for p, m in models.items():
-        if shared is not None and thinly_posted(np.bincount(m.frame["hour"].to_numpy(), minlength=24)):
-            # No hour busy enough to judge: no timing of its own, the rhythm of all platforms instead.
+        if shared is not None and (p not in timed or thinly_posted(np.bincount(m.frame["hour"].to_numpy(), minlength=24))):
+            # No times, or no hour busy enough to judge: no timing of its own, the rhythm of all platforms instead.
             own[p] = borrow_rhythm(own[p], shared, m.base_rate)
             hours[p] = hours[POOLED]
     grids = pd.concat(list(own.values()), ignore_index=True) if own else pd.DataFrame(columns=GRID_COLUMNS)
@@ -87,9 +89,9 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
     keywords = theme_effects(data, exclude=brand, alpha=s.alpha)
     scores = post_scores(data)
     shared = set(grids.loc[grids["shared"], "platform"])
-    best_sets = {
+    best_sets = {  # a platform without times has no best hours its posts could be in
         p: set(c.loc[busy_hours(c["posts"].to_numpy())].nlargest(BEST_HOURS_PER_PLATFORM, "vs_average")["hour"])
-        for p, c in ((p, hour_curve(pooled if p in shared else m)) for p, m in models.items())
+        for p, c in ((p, hour_curve(pooled if p in shared else m)) for p, m in models.items() if m.has_hours)
     }
     mix = {p: data.loc[data["platform"] == p, "content_type"].value_counts(normalize=True).to_dict() for p in models}
     themes = {p: t["keyword"].tolist() for p, t in topics.items()}

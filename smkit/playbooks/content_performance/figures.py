@@ -66,7 +66,7 @@ def timing_figure(result: Result, lang: str = "zh") -> Figure:
     average slot; faded where the slot is thin, a dot where it is confident."""
     title = T("timing_title", lang)
     g = result.grids
-    platforms = sorted(g["platform"].unique())
+    platforms = sorted(g.loc[g["timed"], "platform"].unique()) if not g.empty else []  # a platform without times has no hours to map
     if not platforms:
         return _empty(title, T("no_timing", lang))
     cols = 2

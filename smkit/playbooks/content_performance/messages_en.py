@@ -107,6 +107,7 @@ EN = {
     "no_spread": " (no spread beyond chance)",
     "posts_n": "{n} posts",
     "slot": "{weekday} {start}-{end}",
+    "slot_day": "{weekday} (any time)",
     "rate_value": "{value} {unit}",
     # ------------------------------------------------------------ the data
     "data_text": (
@@ -188,6 +189,10 @@ EN = {
     "col_posts_in_slot": "posts in slot",
     "col_how_sure": "how sure",
     "timing_none": "No platform had enough posts to model posting time.",
+    "timing_dates_only": "The {platforms} exports give dates without times, so their posting hours cannot be judged;",
+    "timing_dates_only_shared": "the plan follows the other platforms' rhythm there (marked as thin).",
+    "timing_dates_only_alone": "the plan schedules days of the week there, not hours.",
+    "brief_hours_dates_only": "The exports give dates without times, so posting hours are not analysed; the plan schedules days of the week, not hours.",
     "timing_peak": "Across all platforms engagement is above the average post's hour in {range}, peaking at {peak} with {ratio} times the average ({low} to {high}).",
     "timing_peak_one": "Engagement is above the average post's hour in {range}, peaking at {peak} with {ratio} times the average ({low} to {high}).",
     "timing_none_sure": (

@@ -107,6 +107,7 @@ ZH = {
     "no_spread": "（无超出偶然的差异）",
     "posts_n": "{n} 条",
     "slot": "{weekday} {start}–{end}",
+    "slot_day": "{weekday}（不定时刻）",
     "rate_value": "{unit} {value}",
     # ------------------------------------------------------------ the data
     "data_text": (
@@ -183,6 +184,10 @@ ZH = {
     "col_posts_in_slot": "该时段帖子数",
     "col_how_sure": "把握程度",
     "timing_none": "没有平台的内容足够分析发布时间。",
+    "timing_dates_only": "{platforms}的导出只有发布日期、没有发布时刻，无法判断其时段效果；",
+    "timing_dates_only_shared": "发布计划沿用其他平台的时段节奏（标为帖子太少）。",
+    "timing_dates_only_alone": "发布计划只按星期排日期，不排时刻。",
+    "brief_hours_dates_only": "导出只有发布日期、没有发布时刻，无法分析发布时段；发布计划只按星期排日期。",
     "timing_peak": "各平台合计，{range} 的互动高于平均发布时段，峰值在 {peak}，是平均的 {ratio} 倍（区间 {low}–{high}）。",
     "timing_peak_one": "{range} 的互动高于平均发布时段，峰值在 {peak}，是平均的 {ratio} 倍（区间 {low}–{high}）。",
     "timing_none_sure": "考虑到同时检验了全部时段，没有哪个时段有把握优于平台平均：下表的最佳时段是最佳估计，适合测试，不宜直接定死。",

@@ -52,11 +52,17 @@ class PlatformModel:
     residuals: np.ndarray  # log(observed / expected), centred
     frame: pd.DataFrame  # the rows fitted
 
+    @property
+    def has_hours(self) -> bool:
+        """Whether the fit has an hour pattern: False where the export gave dates without times."""
+        return HOUR_TERMS[0] in self.params.index
+
     def timing_vector(self, hour: float, weekday: int) -> pd.Series:
         """Design coefficients of the timing terms for one slot."""
         vec = pd.Series(0.0, index=self.params.index)
         for name, value in hour_terms(np.array([hour])).iloc[0].items():
-            vec[name] = value
+            if name in vec.index:  # a fit without posting times has no hour terms
+                vec[name] = value
         key = f"C(weekday)[T.{weekday}]"
         if key in vec.index:
             vec[key] = 1.0
@@ -109,8 +115,9 @@ def fit_platform(data: pd.DataFrame, platform: str = POOLED, min_type_posts: int
     reference = str(counts.index[0])
     d = pd.concat([d.reset_index(drop=True), hour_terms(d["hour"].to_numpy())], axis=1)
     terms = [f"C(content_type, Treatment({reference!r}))"] if len(counts) > 1 else []
-    terms += [" + ".join(HOUR_TERMS), "C(weekday)"]
-    adjusted = ["hour", "weekday"]
+    timed = bool(d["timed"].all()) if "timed" in d else True
+    terms += [" + ".join(HOUR_TERMS)] * timed + ["C(weekday)"]  # dates without times: the weekday alone
+    adjusted = ["hour"] * timed + ["weekday"]
     # Adjusters only when the data can carry them: each level needs posts of its own.
     budget = len(d) // 10
     for name, column in (("topic", "topic"), ("campaign", "campaign"), ("account", "account")):

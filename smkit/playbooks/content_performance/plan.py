@@ -49,7 +49,9 @@ def plan(
     one a day while there are days left. Content types follow the current
     ``mix`` weighted by the rate ratios that survive Holm's correction across
     every type comparison in ``effects`` (a type shown better gets more
-    slots); themes rotate through ``themes`` (best first).
+    slots); themes rotate through ``themes`` (best first). A platform whose
+    export has no posting times (the grid's ``timed`` False) gets days
+    without a time: ``time`` empty, ``start`` the day's midnight.
     """
     effects = effects if "call" in effects else holm_calls(effects, alpha)
     rows = []
@@ -73,11 +75,12 @@ def plan(
         for week in range(weeks):
             for s in chosen:
                 day = start + dt.timedelta(days=7 * week + (int(s["weekday"]) - start.weekday()) % 7)
-                local = pd.Timestamp(dt.datetime.combine(day, dt.time(int(s["hour"]))), tz=tz)
+                timed = bool(s.get("timed", True))
+                local = pd.Timestamp(dt.datetime.combine(day, dt.time(int(s["hour"]) if timed else 0)), tz=tz)
                 rows.append(
                     {
                         "date": day.isoformat(),
-                        "time": f"{int(s['hour']):02d}:00",
+                        "time": f"{int(s['hour']):02d}:00" if timed else "",
                         "start": local,
                         "platform": platform,
                         "content_type": types[i],
@@ -126,12 +129,12 @@ def with_copy_check(calendar: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFr
     """``calendar`` with ``copy_check``: empty for a post without copy, ``ok``
     when its copy passed, else each finding as ``term [rule]: suggestion``."""
     notes = []
-    keyed = findings.groupby(["date", "time", "platform"]) if len(findings) else None
+    keyed = findings.groupby(["date", "time", "platform", "theme"]) if len(findings) else None
     for r in calendar.to_dict("records"):
         if not has_copy(r["theme"]):
             notes.append("")
             continue
-        key = (r["date"], r["time"], r["platform"])
+        key = (r["date"], r["time"], r["platform"], r["theme"])
         found = keyed.get_group(key) if keyed is not None and key in keyed.groups else None
         notes.append("ok" if found is None else "; ".join(f"{f.term} [{f.rule}]: {f.suggestion}" for f in found.itertuples()))
     return calendar.assign(copy_check=notes)
@@ -204,10 +207,18 @@ def to_ics(table: pd.DataFrame, stamp: dt.datetime | None = None, duration_minut
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{_ics_escape(name if name is not None else T('ics_name', lang))}",
     ]
+    same_day: dict[str, int] = {}
     for _, row in table.iterrows():
         start = pd.Timestamp(row["start"]).tz_convert("UTC")
         end = start + pd.Timedelta(minutes=duration_minutes)
         key = f"{row['platform']}|{start.isoformat()}"
+        if "time" in row and not row["time"]:  # a day without a time: an all-day event, numbered when the day has several
+            same_day[key] = same_day.get(key, 0) + 1
+            key += f"|{same_day[key]}" * (same_day[key] > 1)
+            day = dt.date.fromisoformat(row["date"])
+            when = [f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}"]
+        else:
+            when = [f"DTSTART:{start:%Y%m%dT%H%M%SZ}", f"DTEND:{end:%Y%m%dT%H%M%SZ}"]
         uid = hashlib.sha1(key.encode("utf-8")).hexdigest()[:20] + "@smkit"
         sure = T("ics_confident" if row["confident"] else ("ics_thin" if row["thin"] else "ics_estimate"), lang)
         words = {
@@ -221,8 +232,7 @@ def to_ics(table: pd.DataFrame, stamp: dt.datetime | None = None, duration_minut
             "BEGIN:VEVENT",
             f"UID:{uid}",
             f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
-            f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
-            f"DTEND:{end:%Y%m%dT%H%M%SZ}",
+            *when,
             f"SUMMARY:{_ics_escape(summary)}",
             f"DESCRIPTION:{_ics_escape(description)}",
             f"CATEGORIES:{_ics_escape(row['platform'])}",

@@ -10,11 +10,16 @@ from smkit.rules import INTERACTION_COLUMNS, engagement_parts, interactions
 from .settings import EXPOSURE_LABEL, EXPOSURES
 
 FOLLOWER_TOLERANCE = pd.Timedelta(days=7)  # a post takes the follower count of the nearest day within a week
+DATE_ONLY_SHARE = 0.9  # a platform whose posts nearly all fall on midnight exported dates, not posting times
 
 
 def prepare(posts: pd.DataFrame, daily: pd.DataFrame | None, engagement: str = "platform", per: str = "follower") -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per post with ``interactions``, ``exposure`` and time features,
     and a table of the definition used per platform.
+
+    ``timed`` is False for every post of a platform whose export gives dates
+    without times (:data:`DATE_ONLY_SHARE` of its posts at midnight): its
+    hour says nothing about when it went out.
 
     A platform whose data lacks the requested exposure falls back to views,
     then impressions, and the definitions table says so; rows without an
@@ -30,6 +35,8 @@ def prepare(posts: pd.DataFrame, daily: pd.DataFrame | None, engagement: str = "
     frame["date"] = local.dt.tz_localize(None).dt.normalize()
     frame["hour"] = local.dt.hour.astype(int)
     frame["weekday"] = local.dt.day_of_week.astype(int)
+    midnight = ((local.dt.hour == 0) & (local.dt.minute == 0) & (local.dt.second == 0)).astype(float)
+    frame["timed"] = (midnight.groupby(frame["platform"].astype(str)).transform("mean") < DATE_ONLY_SHARE).to_numpy()
     frame["campaign"] = frame["campaign_id"].astype(object).where(frame["campaign_id"].notna(), "none").astype(str)
     frame["topic"] = frame["topic"].astype(object).where(frame["topic"].notna(), "none").astype(str)
     frame["content_type"] = frame["content_type"].astype(object).where(frame["content_type"].notna(), "other").astype(str)
@@ -52,6 +59,7 @@ def prepare(posts: pd.DataFrame, daily: pd.DataFrame | None, engagement: str = "
                 "fallback": choice is not None and choice != per,
                 "posts": len(g),
                 "used": int(usable.sum()),
+                "timed": bool(g["timed"].all()),
             }
         )
         keep.append(g[usable])

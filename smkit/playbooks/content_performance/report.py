@@ -127,10 +127,17 @@ def _good_hours(curve: pd.DataFrame, peak: int) -> tuple[int, int]:
     return first, last + 1
 
 
+def _dates_only(result: Result) -> list[str]:
+    """The modelled platforms whose exports give dates without times."""
+    d = result.definitions
+    untimed = set(d.index[~d["timed"].astype(bool)]) if "timed" in d else set()
+    return sorted(untimed & set(result.grids["platform"] if not result.grids.empty else ()))
+
+
 def _hours_sentence(result: Result, lang: str) -> str:
     found = _hour_curve(result)
     if found is None:
-        return ""
+        return T("brief_hours_dates_only", lang) if result.hours.empty and _dates_only(result) else ""
     curve, peak = found
     ratio = float(curve.loc[peak, "vs_average"])
     first, end = _good_hours(curve, peak)
@@ -471,7 +478,7 @@ def slots_table(result: Result, lang: str = "zh") -> Styler:
     shown = pd.DataFrame(
         {
             T("col_platform", lang): [platform(p, lang) for p in s["platform"]],
-            T("col_slot", lang): [_slot_label(w, h, lang) for w, h in zip(s["weekday"], s["hour"])],
+            T("col_slot", lang): [_slot_label(w, h, lang, t) for w, h, t in zip(s["weekday"], s["hour"], s["timed"])],
             T("col_expected", lang): [_rate(r, per.get(p, "none"), lang) for r, p in zip(s["expected_rate"], s["platform"])],
             T("col_vs_average", lang): [
                 _ratio(v, lo, hi, lang) for v, lo, hi in zip(s["vs_average"] * s["deviation"], s["vs_low"] * s["deviation"], s["vs_high"] * s["deviation"])
@@ -491,6 +498,12 @@ def timing_text(result: Result, lang: str = "zh") -> str:
         return lead + T("timing_none", lang)
     sep = " " if lang == "en" else ""
     text = lead
+    undated = _dates_only(result)
+    if undated:  # first: it bounds what the rest can say
+        names = T("list_sep", lang).join(platform(p, lang) for p in undated)
+        alone = g[g["platform"].isin(undated) & ~g["shared"].astype(bool)]
+        text += T("timing_dates_only", lang, platforms=names) + sep
+        text += T("timing_dates_only_alone" if len(alone) else "timing_dates_only_shared", lang) + sep
     found = _hour_curve(result)
     if found is not None:
         curve, peak = found
@@ -518,11 +531,13 @@ def timing_text(result: Result, lang: str = "zh") -> str:
         )
         text += T("timing_sure", lang, items=items)
     method = []
-    shared = sorted(g.loc[g["shared"].astype(bool), "platform"].unique()) if "shared" in g else []
+    shared = sorted(set(g.loc[g["shared"].astype(bool), "platform"]) - set(undated)) if "shared" in g else []
     if shared:
         method.append(T("timing_shared", lang, platforms=T("list_sep", lang).join(platform(p, lang) for p in shared), n=MIN_HOUR_POSTS))
-    method.append(T("timing_thin", lang, thin=int(g["thin"].sum()), total=len(g)))
-    return text + _details(sep.join(method), lang)
+    hourly = g[g["timed"]]  # the slots that have hours
+    if len(hourly):
+        method.append(T("timing_thin", lang, thin=int(hourly["thin"].sum()), total=len(hourly)))
+    return text + (_details(sep.join(method), lang) if method else "")
 
 
 # --------------------------------------------------------------------------- cadence

@@ -43,7 +43,9 @@ def _ratio(value: float, low: float, high: float, lang: str) -> str:
     return f"×{value:.2f} [{low:.2f}, {high:.2f}]"
 
 
-def _slot_label(day: int, hour: int, lang: str) -> str:
+def _slot_label(day: int, hour: int, lang: str, timed: bool = True) -> str:
+    if not timed:  # the export gave the date only
+        return T("slot_day", lang, weekday=weekday(day, lang))
     return T("slot", lang, weekday=weekday(day, lang), start=f"{int(hour):02d}:00", end=f"{(int(hour) + 1) % 24:02d}:00")
 
 

@@ -57,6 +57,11 @@ class Result:
         return not self.completion.empty
 
     @property
+    def has_hour_slots(self) -> bool:
+        """True when a modelled platform's slots have hours (its export gave times, or it follows one that did)."""
+        return bool(self.grids["timed"].any()) if "timed" in self.grids else self.has_models
+
+    @property
     def has_hours(self) -> bool:
         return not self.hours.empty
 
@@ -101,7 +106,7 @@ class Result:
                 {
                     "platform": r["platform"],
                     "weekday": int(r["weekday"]),
-                    "hour": int(r["hour"]),
+                    "hour": int(r["hour"]) if r["timed"] else None,  # None: the export gave dates only
                     "expected_rate": float(r["expected_rate"]),
                     "confident": bool(r["confident"]),
                 }

@@ -46,8 +46,9 @@ def what_sets_apart(scores: pd.DataFrame, best_hours: dict[str, set[int]], share
 
     def traits(frame: pd.DataFrame) -> dict[str, float]:
         out = {}
-        if any(best_hours.values()):
-            best = np.array([h in best_hours.get(p, set()) for p, h in zip(frame["platform"], frame["hour"])])
+        timed = frame[frame["platform"].isin(list(best_hours))]  # platforms exported without times have no best hours
+        if any(best_hours.values()) and len(timed):
+            best = np.array([h in best_hours[p] for p, h in zip(timed["platform"], timed["hour"])])
             out[BEST_HOURS_TRAIT] = float(best.mean())
         out[WEEKEND_TRAIT] = float((frame["weekday"] >= 5).mean())
         for topic, s in frame["topic"].value_counts(normalize=True).items():

@@ -43,6 +43,7 @@ GRID_COLUMNS = [
     "thin",
     "expected_rate",
     "shared",
+    "timed",
 ]
 
 
@@ -62,9 +63,12 @@ def slot_grid(model: PlatformModel, alpha: float = 0.05, min_slot_posts: int = 3
     grid["vs_average"] = np.exp(contrast)
     grid["vs_low"], grid["vs_high"] = np.exp(contrast - z * se), np.exp(contrast + z * se)
     grid["p_value"] = wald_pvalue(contrast, np.where(se > 0, se, np.inf))
-    curve = hour_curve(model, alpha)
-    grid["hour_vs_average"] = curve["vs_average"].to_numpy()[grid["hour"].to_numpy()]
-    grid["hour_p_value"] = curve["p_value"].to_numpy()[grid["hour"].to_numpy()]
+    if model.has_hours:
+        curve = hour_curve(model, alpha)
+        grid["hour_vs_average"] = curve["vs_average"].to_numpy()[grid["hour"].to_numpy()]
+        grid["hour_p_value"] = curve["p_value"].to_numpy()[grid["hour"].to_numpy()]
+    else:  # dates without times: only the weekday is known
+        grid["hour_vs_average"], grid["hour_p_value"] = 1.0, np.nan
     f = model.frame
     slot = f["weekday"].to_numpy() * 24 + f["hour"].to_numpy()
     n = np.bincount(slot, minlength=168)
@@ -78,14 +82,15 @@ def slot_grid(model: PlatformModel, alpha: float = 0.05, min_slot_posts: int = 3
     grid.loc[grid["thin"], "deviation"] = 1.0  # too little data of its own: the platform pattern alone
     grid["expected_rate"] = model.base_rate * grid["vs_average"] * grid["deviation"]
     grid["shared"] = False  # True: the slots follow the rhythm of all platforms (see borrow_rhythm)
+    grid["timed"] = model.has_hours  # False: the hour is not known, only the weekday
     return grid
 
 
 def borrow_rhythm(grid: pd.DataFrame, shared: pd.DataFrame, base_rate: float) -> pd.DataFrame:
     """A platform's slot grid replaced by the pattern of all platforms
     (``shared``, the pooled model's grid), for a platform where no hour has
-    enough posts to judge its own timing: its own curve there is an
-    extrapolation from a few dozen posts. Every slot is thin (never
+    enough posts to judge its own timing (its own curve there is an
+    extrapolation from a few dozen posts) or whose export has no times. Every slot is thin (never
     confident), the quiet hours are those of all platforms together, and the
     expected rate keeps the platform's own level."""
     out = shared.sort_values(["weekday", "hour"]).reset_index(drop=True).copy()
