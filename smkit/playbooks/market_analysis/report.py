@@ -460,9 +460,8 @@ def accounts_table(a: Result, lang: str = "zh") -> Styler:
     acc[T("col_account", lang)] = acc["account"]
     acc["posts / week"] = [f"{v:.1f} ({lo:.1f}–{hi:.1f})" for v, lo, hi in zip(acc["posts_per_week"], acc["posts_per_week_low"], acc["posts_per_week_high"])]
     acc["rate"] = ["–" if pd.isna(v) else f"{v:.2%} ({lo:.2%}–{hi:.2%})" for v, lo, hi in zip(acc["rate"], acc["rate_low"], acc["rate_high"])]
-    acc = acc.set_index([T("col_platform", lang), T("col_account", lang)])[["posts", "posts / week", "rate", "follower_growth_30d"]]
-    if not a.benchmark.has_rates:
-        acc = acc.drop(columns="rate")
+    shown = ["posts", "posts / week", *["rate"] * a.benchmark.has_rates, "follower_growth_30d"]  # no rate column when none could be measured
+    acc = acc.set_index([T("col_platform", lang), T("col_account", lang)])[shown]
     if acc["follower_growth_30d"].isna().all():
         acc = acc.drop(columns="follower_growth_30d")
     names = {
