@@ -265,3 +265,16 @@ def test_a_large_audience_is_fitted_on_a_sample_and_every_user_assigned_in_batch
     assert sizes.index[0] == 0 and sizes.sum() == len(frame)  # persona 0 the largest, over every user
     small = PersonaModel(method="kmeans", bootstraps=2).fit(frame.head(1500))
     assert small.fitted_on_ == 1500
+
+
+def test_cards_leave_out_an_active_hour_or_spend_the_export_carries_no_values_for(sample_store):
+    """An audience export with the columns present but empty (pandas' NA) gets cards without those lines,
+    and the hour and spend lines stay where the values exist."""
+    import dataclasses
+
+    cfg = Config(sample_store, dt.date(2026, 1, 1), dt.date(2026, 1, 31), {})
+    result = pb.run(cfg, pb.settings(k=3, bootstraps=1))
+    assert "最活跃时段" in pb.report.cards_html(result, "zh") and "消费水平" in pb.report.cards_html(result, "zh")
+    empty = result.audience.assign(active_hour=pd.array([pd.NA] * len(result.audience), dtype="Int64"), spend_per_month=np.nan)
+    cards = pb.report.cards_html(dataclasses.replace(result, audience=empty), "zh")
+    assert cards.count("<strong>") == 3 and "最活跃时段" not in cards and "消费水平" not in cards

@@ -186,12 +186,13 @@ def cards_html(result: Result, lang: str = "zh") -> str:
             top_platforms = frame.loc[inside, "platform"].value_counts(normalize=True).head(2)
             items = T("list_sep", lang).join(f"{escape(word(k, lang))} {v:.0%}" for k, v in top_platforms.items())
             lines.append(f"<div>{T('card_platforms', lang, items=items)}</div>")
-        if "active_hour" in frame:
-            hour = int(frame.loc[inside, "active_hour"].median())
-            lines.append(f"<div>{T('card_hour', lang, hour=f'{hour:02d}')}</div>")
-        spend = next((c for c in ("spend_per_month", "spend") if c in frame), None)
-        if spend:
-            ratio = frame.loc[inside, spend].median() / frame[spend].median()
+        hours = frame.loc[inside, "active_hour"].dropna() if "active_hour" in frame else ()
+        if len(hours):  # an export may carry the column with no values
+            lines.append(f"<div>{T('card_hour', lang, hour=f'{int(hours.median()):02d}')}</div>")
+        spend = next((c for c in ("spend_per_month", "spend") if c in frame and frame[c].notna().any()), None)
+        overall = frame[spend].median() if spend else 0
+        if spend and overall > 0 and frame.loc[inside, spend].notna().any():
+            ratio = frame.loc[inside, spend].median() / overall
             level = T("level_high" if ratio > 1.25 else "level_low" if ratio < 0.8 else "level_medium", lang)
             lines.append(f"<div>{T('card_spend', lang, level=level, column=escape(word(spend, lang)), ratio=f'{ratio:.1f}')}</div>")
         card = "<div style='border:1px solid #ddd;border-radius:6px;padding:8px 12px;width:300px;font-size:0.9em'>"
@@ -313,11 +314,13 @@ def heatmap_figure(result: Result, lang: str = "zh") -> Figure:
     wide = result.traits.pivot_table(index="persona", columns="key", values="lift").reindex(columns=keys)
     wide.index = [f"{i}: {persona_name(p, lang)}" for i, p in zip(wide.index, result.personas)]
     wide.columns = [word(k, lang) for k in wide.columns]
-    fig, ax = plt.subplots(figsize=(min(1 + 0.6 * len(keys), 11), 0.9 + 0.45 * len(wide)))
+    # Room for the personas' names on the left and the slanted trait names below, however few rows there are.
+    fig, ax = plt.subplots(figsize=(min(3.5 + 0.6 * len(keys), 12), max(3.2, 1.6 + 0.45 * len(wide))))
     # Symmetric limits put the diverging map's middle at 0 (seaborn's center= goes through a call matplotlib deprecates).
     sns.heatmap(np.log2(wide.clip(lower=1 / 8, upper=8)), cmap="RdBu_r", vmin=-3, vmax=3, ax=ax, cbar_kws={"label": T("fig_lift", lang)})
     ax.set_xlabel("")
     ax.tick_params(axis="x", labelrotation=45)
+    plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")  # each name ends under its column
     ax.set_title(T("fig_heatmap", lang))
     plt.close(fig)
     return fig
