@@ -327,3 +327,28 @@ def test_a_list_without_head_kols_says_so_instead_of_a_zero(tmp_path):
     assert "名单上没有合格的头部达人" in zh and "只选头部达人预计只有" not in zh
     assert "no eligible head KOL" in en and "head KOLs alone would bring" not in en
     assert "没有合格的头部达人可以比较" in kol.report.tiers_finding(result, "zh")
+
+
+def test_an_empty_shortlist_says_why_no_prices_or_a_budget_below_every_price(tmp_path):
+    # a list exported without its price column filled, then the same list with prices above the budget
+    header = "达人昵称,平台,粉丝数,平均赞藏,平均评论,平均分享,近30天作品数,图文报价\n"
+    rows = [
+        "小满的厨房,小红书,12.5万,3200,210,88,12,{}",
+        "阿杰测评,小红书,3.2万,950,60,12,20,{}",
+        "Momo穿搭,小红书,45万,1.1万,800,300,8,{}",
+        "糖糖日记,小红书,6.8万,2100,150,40,15,{}",
+    ]
+    texts = {}
+    for name, prices in (("none", [""] * 4), ("dear", ["9000", "5000", "32000", "7000"])):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(header + "\n".join(r.format(p) for r, p in zip(rows, prices)) + "\n", encoding="utf-8")
+        creators = prepare(path, "creators").frame
+        result = kol.analyze(kol.Inputs(creators, pd.DataFrame(), None, "none", pd.DataFrame(), path.name), kol.settings(budget=1_000))
+        assert not result.creators["shortlisted"].any() and result.creators["expected"].notna().all()
+        texts[name] = {
+            lang: (kol.report.brief(result, lang), kol.report.shortlist_finding(result, lang), kol.report.tiers_finding(result, lang)) for lang in ("zh", "en")
+        }
+    brief, finding, tiers = texts["none"]["zh"]
+    assert all("没有可用的达人报价" in t for t in (brief, finding, tiers)) and "连一位合格达人的报价都不够" not in brief
+    assert "No creator on the list has a price" in texts["none"]["en"][0]
+    assert all("¥1,000 连一位合格达人的报价都不够" in t for t in texts["dear"]["zh"]) and "没有可用的达人报价" not in texts["dear"]["zh"][0]

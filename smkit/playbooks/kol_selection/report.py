@@ -61,7 +61,7 @@ def brief(result: Result, lang: str = ZH) -> str:
     budget = i18n.money(result.budget, lang)
     m = int(c["shortlisted"].sum())
     if not m:
-        lines.append(T("brief_shortlist_none", lang, budget=budget))
+        lines.append(_no_shortlist(result, lang))
         return " ".join(lines)
     lines.append(
         T(
@@ -113,9 +113,19 @@ def _tail_sentence(result: Result, lang: str) -> str:
 # ---------------------------------------------------------------- shortlist
 
 
+def _no_shortlist(result: Result, lang: str) -> str:
+    """Why nobody was chosen: the list has no prices, no creator is eligible, or the budget is below every price."""
+    c = result.creators
+    if not (c.loc[~c["suspicious"], "price"] > 0).any():
+        return T("shortlist_no_price", lang)
+    if not c["eligible"].any():
+        return T("shortlist_no_eligible", lang)
+    return T("brief_shortlist_none", lang, budget=i18n.money(result.budget, lang))
+
+
 def shortlist_finding(result: Result, lang: str = ZH) -> str:
     if not result.creators["shortlisted"].any():
-        return T("brief_shortlist_none", lang, budget=i18n.money(result.budget, lang))
+        return _no_shortlist(result, lang)
     return T(
         "shortlist_finding",
         lang,
@@ -130,7 +140,7 @@ def shortlist_table(result: Result, lang: str = ZH) -> Styler:
     """One row per chosen creator: followers, price, expected engagements and cost per engagement with intervals, fit."""
     chosen = result.shortlist
     if chosen.empty:
-        return _note(T("brief_shortlist_none", lang, budget=i18n.money(result.budget, lang)))
+        return _note(_no_shortlist(result, lang))
     frame = pd.DataFrame(
         {
             T("col_creator", lang): chosen["creator"].to_numpy(),
@@ -166,6 +176,8 @@ def shortlist_table(result: Result, lang: str = ZH) -> Styler:
 
 def tiers_finding(result: Result, lang: str = ZH) -> str:
     t = result.tiers.set_index("tier")
+    if not result.creators["shortlisted"].any():
+        return _no_shortlist(result, lang)
     if not t.loc["head", "eligible"]:
         return T("tiers_finding_no_head", lang, mid_tail=int(t.loc[["mid", "tail", "koc"], "chosen"].sum()))
     return T(
