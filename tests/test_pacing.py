@@ -277,3 +277,25 @@ def test_a_chinese_campaign_sheet_names_its_targets_and_budget():
         "目标涨粉": "target_followers_gained",
         "目标转化": "target_conversions",
     }
+
+
+def test_a_target_whose_daily_column_is_empty_is_said_untracked_not_projected_at_zero(sample_store, tmp_path):
+    """An account export with the views column present but empty: views are unknown, not 0 with a 0% chance."""
+    import shutil
+
+    import duckdb
+
+    from smkit.playbook import setup
+
+    store = tmp_path / "s.duckdb"
+    shutil.copy(sample_store, store)
+    with duckdb.connect(str(store)) as con:
+        con.execute("UPDATE account_daily SET views = NULL")
+    cfg = setup(store=str(store), needs=pb.NEEDS, campaign_id="", brand="")
+    result = pb.run(cfg, pb.settings(campaign_id=cfg.options["campaign_id"], brand=cfg.options["brand"]))
+    assert "views" in result.campaign.targets and "views" not in result.metrics.index and ("views", "no_values") in result.notes
+    assert "views" not in result.alerts and "followers_gained" in result.metrics.index
+    brief = pb.report.brief(result, "zh")
+    assert "播放量：账号日数据里这一列没有数值" in brief
+    assert ("能跟踪的目标达成可能性都不低于" in brief) == (not result.alerts) and "所有目标的达成可能性" not in brief
+    assert "播放量已达" not in brief and "no values in this column" in pb.report.notes_text(result, "en")

@@ -37,6 +37,9 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
             notes.append((metric, "no_daily"))
             continue
         y = _series(inputs.daily, s.brand, c.platforms, column)
+        if not y.notna().any():  # the column is there but the brand's export left it empty: unknown, not zero
+            notes.append((metric, "no_values"))
+            continue
         pre = y[y.index < start]
         target = c.targets.get(metric)
         try:

@@ -49,6 +49,7 @@ T = i18n.Catalog(
             "behind": "落后 {gap}",
             "brief_alert": "{metrics}达成可能性低于 {threshold}，需要现在调整。",
             "brief_no_alert": "所有目标的达成可能性都不低于 {threshold}。",
+            "brief_no_alert_tracked": "能跟踪的目标达成可能性都不低于 {threshold}。",
             "brief_spend": "已花费 {spent}，预算 {budget}；按目前速度结束时约花 {projected}（{status}）。",
             "brief_spend_no_budget": "已花费 {spent}；按目前速度结束时约花 {projected}，活动计划没有预算。",
             "status_over": "超支",
@@ -95,6 +96,7 @@ T = i18n.Catalog(
             "legend_projected": "预计（按目前势头）",
             "legend_target": "目标",
             "note_no_daily": "{metric}：账号日数据里没有这一列，无法跟踪。",
+            "note_no_values": "{metric}：账号日数据里这一列没有数值（导出没有带上），无法跟踪。",
             "note_other": "{metric}：无法预测（{reason}）。",
             "method_summary": "方法说明",
             "method": (
@@ -120,6 +122,7 @@ T = i18n.Catalog(
             "behind": "{gap} behind",
             "brief_alert": "{metrics} have less than a {threshold} chance of meeting their targets: act now.",
             "brief_no_alert": "Every target has at least a {threshold} chance of being met.",
+            "brief_no_alert_tracked": "Every target that can be tracked has at least a {threshold} chance of being met.",
             "brief_spend": "Spent {spent} of a {budget} budget; at this rate the campaign ends at about {projected} ({status}).",
             "brief_spend_no_budget": "Spent {spent}; at this rate the campaign ends at about {projected}, and the plan has no budget.",
             "status_over": "over-spending",
@@ -166,6 +169,7 @@ T = i18n.Catalog(
             "legend_projected": "projection (at the current pace)",
             "legend_target": "target",
             "note_no_daily": "{metric}: the daily account figures have no such column, so it cannot be tracked.",
+            "note_no_values": "{metric}: the daily account figures carry no values in this column (the export left it out), so it cannot be tracked.",
             "note_other": "{metric}: no projection ({reason}).",
             "method_summary": "How this is measured",
             "method": (

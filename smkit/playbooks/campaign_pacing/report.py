@@ -87,12 +87,14 @@ def brief(result: Result, lang: str = ZH) -> str:
             chance=_chance(r["chance_to_meet"]),
         )
         lines.append(_first(sentence, lang))
+    untracked = [_note(m, reason, lang) for m, reason in result.notes if m in result.campaign.targets]  # said, not dropped
+    lines += untracked
     threshold = i18n.percent(result.chance_alert, decimals=0)
     if result.alerts:
         joiner = "、" if lang == ZH else ", "
         lines.append(_first(T("brief_alert", lang, metrics=joiner.join(metric_name(m, lang) for m in result.alerts), threshold=threshold), lang))
     elif len(result.metrics):
-        lines.append(T("brief_no_alert", lang, threshold=threshold))
+        lines.append(T("brief_no_alert_tracked" if untracked else "brief_no_alert", lang, threshold=threshold))
     lines.append(spend_sentence(result, lang))
     return "\n\n".join(lines)
 
@@ -131,11 +133,12 @@ def metrics_table(result: Result, lang: str = ZH) -> Styler:
 
 def notes_text(result: Result, lang: str = ZH) -> str:
     """Why a target metric has no projection (empty when every one has)."""
-    out = []
-    for metric, reason in result.notes:
-        name = metric_name(metric, lang)
-        out.append(T("note_no_daily", lang, metric=name) if reason == "no_daily" else T("note_other", lang, metric=name, reason=escape(reason)))
-    return "\n\n".join(out)
+    return "\n\n".join(_note(metric, reason, lang) for metric, reason in result.notes)
+
+
+def _note(metric: str, reason: str, lang: str) -> str:
+    name = metric_name(metric, lang)
+    return T(f"note_{reason}", lang, metric=name) if reason in ("no_daily", "no_values") else T("note_other", lang, metric=name, reason=escape(reason))
 
 
 def pacing_figure(result: Result, metric: str, lang: str = ZH):
