@@ -59,6 +59,18 @@ def test_funnel_rates_drop_offs_and_change_test():
     assert table.at["engagements", "p_value"] == pytest.approx(expected)
 
 
+def test_a_funnel_stage_the_export_leaves_empty_is_left_out_not_counted_as_zero():
+    dates = pd.date_range("2026-05-01", "2026-05-06")
+    empty = pd.array([pd.NA] * 6, dtype="Int64")
+    daily = pd.DataFrame(
+        {"date": dates, "impressions": empty, "views": empty, "engagements": [10, 10, 10, 30, 30, 30], "clicks": empty, "conversions": [1] * 6}
+    )
+    table = funnel.funnel(daily, _campaign())
+    assert list(table.index) == ["engagements", "conversions"] and table.at["conversions", "rate"] == pytest.approx(3 / 90)
+    none = funnel.funnel(daily.assign(engagements=empty, conversions=empty), _campaign())
+    assert none.empty and list(none.columns) == ["campaign", "before"]
+
+
 def test_kpis_attainment_and_baseline():
     posts = pd.DataFrame({"views": [300, 200], "likes": [10, 5], "comments": [1, 1], "shares": [0, 2], "saves": [pd.NA, 1]})
     base = pd.DataFrame({"views": [90, 60], "likes": [3, 3], "comments": [0, 0], "shares": [0, 0], "saves": [0, 0]})
@@ -500,3 +512,36 @@ def test_the_notebook_takes_lang_last_and_has_each_prose_cell_in_both_languages(
     tags = [c["metadata"].get("tags", []) for c in prose]
     assert tags.count(["lang-zh"]) == tags.count(["lang-en"]) == len(prose) // 2 and all(t in (["lang-zh"], ["lang-en"]) for t in tags)
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in cells if c["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("days", ["all", "four"])
+def test_views_the_account_export_lacks_are_unknown_not_zero(sample_store, tmp_path, reviews, days):
+    """Account views left empty (the whole column, or four days of the brand's Douyin series) are never summed
+    to zeros: the campaign gets no views lift and says why, and the league leaves out what it cannot estimate."""
+    import shutil
+
+    import duckdb
+
+    store = tmp_path / "s.duckdb"
+    shutil.copy(sample_store, store)
+    where = "true" if days == "all" else "account = 'Lumina' AND platform = 'douyin' AND date IN ('2026-07-03', '2026-07-20', '2026-09-05', '2026-09-12')"
+    with duckdb.connect(str(store)) as con:
+        con.execute(f"UPDATE account_daily SET views = NULL WHERE {where}")
+    result = pb.run(setup(store=str(store)), pb.settings(campaign_id="CMP-AUTUMN-DOUYIN"))
+    before = reviews["CMP-AUTUMN-DOUYIN"]
+    assert "views" in {lift.metric for lift in before.lifts} and "views" not in {lift.metric for lift in result.lifts}
+    assert {lift.metric for lift in result.lifts} == {lift.metric for lift in before.lifts} - {"views"}
+    skipped = dict(result.league_notes)
+    assert "CMP-AUTUMN-DOUYIN" in skipped and "CMP-AUTUMN-DOUYIN" not in result.league.index
+    if days == "all":
+        assert result.league.empty and len(skipped) == len(before.league)
+        assert "views" not in result.funnel.index and list(result.funnel.index) == ["engagements", "clicks", "conversions"]
+        import dataclasses
+
+        assert "无法比较漏斗" in pb.report.funnel_finding(dataclasses.replace(result, funnel=result.funnel.iloc[0:0]), "zh")
+        assert "无法估计播放增量" in pb.report.league_finding(result, "zh") and "不足两场" in pb.report.league_finding(result, "zh")
+        assert "no views lift estimate" in pb.report.league_finding(result, "en")
+    else:
+        assert "4 missing day" in skipped["CMP-AUTUMN-DOUYIN"] and ("views", skipped["CMP-AUTUMN-DOUYIN"]) in result.lift_notes
+        others = before.league.drop(index="CMP-AUTUMN-DOUYIN")
+        assert result.league["relative"].to_dict() == pytest.approx(others["relative"].to_dict())  # the other campaigns as before

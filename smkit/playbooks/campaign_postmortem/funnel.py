@@ -14,12 +14,14 @@ from .inputs import Campaign
 def funnel(daily: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
     """Views (or impressions) -> engagements -> clicks -> conversions for the
     brand accounts, in the campaign window and the equally long period before
-    it, with each stage's rate, its drop-off and a test of the change."""
+    it, with each stage's rate, its drop-off and a test of the change. A stage
+    the account export leaves empty is left out (unknown, not zero); with none
+    left the table is empty."""
     start, end = pd.Timestamp(campaign.start), pd.Timestamp(campaign.end)
     during = daily[(daily["date"] >= start) & (daily["date"] <= end)]
     before = daily[(daily["date"] < start) & (daily["date"] >= start - pd.Timedelta(days=campaign.days))]
     top = "impressions" if during["impressions"].notna().all() and during["impressions"].sum() > 0 else "views"
-    stages = [top, "engagements", "clicks", "conversions"]
+    stages = [s for s in (top, "engagements", "clicks", "conversions") if s in daily and daily[s].notna().any()]
     rows = []
     for i, stage in enumerate(stages):
         now, then = float(during[stage].sum()), float(before[stage].sum())
@@ -33,7 +35,7 @@ def funnel(daily: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
             testable = now_prev and then_prev and now <= now_prev and then <= then_prev
             row["p_value"] = stats.two_proportion_pvalue(then, then_prev, now, now_prev) if testable else None
         rows.append(row)
-    return pd.DataFrame(rows).set_index("stage")
+    return (pd.DataFrame(rows) if rows else pd.DataFrame(columns=["stage", "campaign", "before"])).set_index("stage")
 
 
 def mention_shift(mentions: pd.DataFrame, brand: str, campaign: Campaign) -> pd.DataFrame:

@@ -74,7 +74,8 @@ def daily_series(daily: pd.DataFrame, brand: str, platforms: tuple[str, ...], me
     """The treated series (the brand on the campaign platforms, summed per day)
     and candidate controls: the brand on each other platform and each
     competitor on each campaign platform."""
-    wide = daily.pivot_table(index="date", columns=["account", "platform"], values=metric, aggfunc="sum")
+    # Only the accounts with a value: pivot_table sums a column the export left empty to zeros.
+    wide = daily.dropna(subset=[metric]).pivot_table(index="date", columns=["account", "platform"], values=metric, aggfunc="sum")
     wide = wide.asfreq("D")
     treated_cols = [(brand, p) for p in platforms if (brand, p) in wide.columns]
     if not treated_cols:

@@ -313,7 +313,7 @@ def funnel_finding(result: Result, lang: str = ZH) -> str:
     """The top of the funnel during against before, and the stage whose rate changed most."""
     f = result.funnel
     if f.empty:
-        return ""
+        return T("funnel_none", lang)
     top = f.index[0]
     now, before = f.at[top, "campaign"], f.at[top, "before"]
     change = i18n.percent(now / before - 1, decimals=0, signed=True) if before else "–"

@@ -22,8 +22,12 @@ def _percent(value) -> str:
 def league_finding(result: Result, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     """Which campaign lifted most and least, and how many differ from the top beyond chance."""
     league = result.league
-    if len(league) < 2:
-        return T("league_none", lang)
+    if len(league) < 2:  # fewer than two ended, or the others could not be estimated
+        return (
+            T("league_unestimated", lang, n=len(league) + len(result.league_notes), k=len(result.league_notes))
+            if result.league_notes
+            else T("league_none", lang)
+        )
     differ = int(league["differs_from_top"].fillna(False).astype(bool).sum())
     return T(
         "league_finding",
