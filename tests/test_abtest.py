@@ -511,6 +511,10 @@ def test_no_chinese_in_english_and_no_code_in_chinese(experiments):
             assert code not in zh, code
     r = analyze(_units(100, 100), metrics=["nope"])
     assert pb.report.metrics_text(r) == "- nope：未分析（没有 nope 列）\n- 改为分析数据中已有的指标列：converted"
+    # a column of the experiments table analysed in place of a missing metric is named, not shown as its code
+    assert pb.report.metric_name("impressions", "zh") == "曝光量" and "impressions" not in _all_text(
+        analyze(experiments, "EXP-TITLE-02", metrics=["impressions"]), "zh"
+    )
     with pytest.raises(ValueError, match="valid: zh, en"):
         pb.settings(lang="fr")
 

@@ -9,16 +9,24 @@ from __future__ import annotations
 
 from smkit import i18n
 
-# metric names of the sample's experiments as a reader calls them (any other metric is shown as it is: data)
+# metric names of the experiments table's columns as a reader calls them (any other metric is shown as it is: data)
 METRICS = i18n.Catalog(
     {
-        "zh": {"clicks/impressions": "点击率", "watch_seconds": "观看时长", "converted": "转化率", "hides": "隐藏率", "clicks": "点击"},
+        "zh": {
+            "clicks/impressions": "点击率",
+            "watch_seconds": "观看时长",
+            "converted": "转化率",
+            "hides": "隐藏率",
+            "clicks": "点击",
+            "impressions": "曝光量",
+        },
         "en": {
             "clicks/impressions": "click-through rate",
             "watch_seconds": "watch time",
             "converted": "conversion rate",
             "hides": "hide rate",
             "clicks": "clicks",
+            "impressions": "impressions",
         },
     }
 )
