@@ -57,7 +57,7 @@ def _significant(value: float, digits: int = 3) -> str:
 
 
 def _missing(value: Any) -> bool:
-    """None, NaN or pandas' NA (neither of the first two is a number; NaN is not equal to itself)."""
+    """None, NaN or pandas' NA (None and NA are not numbers; NaN is not equal to itself)."""
     return not isinstance(value, numbers.Number) or value != value
 
 

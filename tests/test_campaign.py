@@ -71,6 +71,15 @@ def test_a_funnel_stage_the_export_leaves_empty_is_left_out_not_counted_as_zero(
     assert none.empty and list(none.columns) == ["campaign", "before"]
 
 
+def test_a_funnel_of_one_stage_gives_no_rate_and_no_funnel_suggestion(reviews):
+    from smkit.playbooks.campaign_postmortem.suggestions import derive
+
+    r = reviews["CMP-AUTUMN-DOUYIN"]
+    one = r.funnel.iloc[:1][["campaign", "before"]]  # only views carry values
+    out = derive(r.kpis, r.cost, r.lifts, r.channels, r.creators, one, budget=r.campaign.budget, alpha=0.05, league=r.league, campaign_id="CMP-AUTUMN-DOUYIN")
+    assert out and not any(s.kind == "fix_step" for s in out)
+
+
 def test_kpis_attainment_and_baseline():
     posts = pd.DataFrame({"views": [300, 200], "likes": [10, 5], "comments": [1, 1], "shares": [0, 2], "saves": [pd.NA, 1]})
     base = pd.DataFrame({"views": [90, 60], "likes": [3, 3], "comments": [0, 0], "shares": [0, 0], "saves": [0, 0]})

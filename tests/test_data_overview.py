@@ -115,7 +115,7 @@ def test_posts_without_views_rank_by_interactions_and_say_so(sample_store, tmp_p
             "ORDER BY n DESC LIMIT 3"
         ).fetchall()
     got = pb.run(Config(store, dt.date(2026, 10, 4), dt.date(2026, 10, 31), {}), pb.settings(account="Lumina", top_n=3))
-    assert got.top_by == "interactions"
+    assert got.top_by == "interactions" and got.to_summary()["views_in_window"] is None
     assert list(zip(got.top_posts["title"], got.top_posts["interactions"])) == [(t, float(n)) for t, n in expected]
     assert got.by_platform["views"].isna().all() and got.by_platform["posts"].sum() == got.posts_in_window
     for lang, words in (("zh", "都没有播放数"), ("en", "none with views")):

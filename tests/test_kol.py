@@ -3,6 +3,7 @@ the shrunk estimates, the fraud signals, audience fit and the knapsack shortlist
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from pathlib import Path
 
@@ -351,4 +352,6 @@ def test_an_empty_shortlist_says_why_no_prices_or_a_budget_below_every_price(tmp
     brief, finding, tiers = texts["none"]["zh"]
     assert all("没有可用的达人报价" in t for t in (brief, finding, tiers)) and "连一位合格达人的报价都不够" not in brief
     assert "No creator on the list has a price" in texts["none"]["en"][0]
+    flagged = dataclasses.replace(result, creators=result.creators.assign(suspicious=True, eligible=False))  # priced, all flagged
+    assert "没有合格达人" in kol.report.shortlist_finding(flagged, "zh") and "没有可用的达人报价" not in kol.report.shortlist_finding(flagged, "zh")
     assert all("¥1,000 连一位合格达人的报价都不够" in t for t in texts["dear"]["zh"]) and "没有可用的达人报价" not in texts["dear"]["zh"][0]

@@ -315,7 +315,7 @@ def test_no_flag_says_why_no_competitor_or_too_few_posts(planted_store, tmp_path
         con.execute("DELETE FROM mentions WHERE brand <> 'Lumina'")
     alone = run(store, brand="Lumina", draws=50)
     assert alone.competitors == () and alone.to_summary()["benchmark_flags"] == []
-    assert "无法对标竞品" in report.brief(alone, "zh") and "no competitor to compare with" in report.benchmark_finding(alone, "en")
+    assert "没有找到 Lumina 的竞品" in report.brief(alone, "zh") and "No competitor of Lumina was found" in report.benchmark_finding(alone, "en")
 
 
 def _report_outputs(analysis, lang):

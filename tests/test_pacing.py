@@ -296,6 +296,6 @@ def test_a_target_whose_daily_column_is_empty_is_said_untracked_not_projected_at
     assert "views" in result.campaign.targets and "views" not in result.metrics.index and ("views", "no_values") in result.notes
     assert "views" not in result.alerts and "followers_gained" in result.metrics.index
     brief = pb.report.brief(result, "zh")
-    assert "播放量：账号日数据里这一列没有数值" in brief
+    assert "播放量：账号日数据里没有品牌在活动平台上的这项数值" in brief and "Views: the daily account figures carry no values" in pb.report.brief(result, "en")
     assert ("能跟踪的目标达成可能性都不低于" in brief) == (not result.alerts) and "所有目标的达成可能性" not in brief
-    assert "播放量已达" not in brief and "no values in this column" in pb.report.notes_text(result, "en")
+    assert "播放量已达" not in brief and "carry no values of it" in pb.report.notes_text(result, "en")

@@ -96,7 +96,7 @@ T = i18n.Catalog(
             "legend_projected": "预计（按目前势头）",
             "legend_target": "目标",
             "note_no_daily": "{metric}：账号日数据里没有这一列，无法跟踪。",
-            "note_no_values": "{metric}：账号日数据里这一列没有数值（导出没有带上），无法跟踪。",
+            "note_no_values": "{metric}：账号日数据里没有品牌在活动平台上的这项数值，无法跟踪。",
             "note_other": "{metric}：无法预测（{reason}）。",
             "method_summary": "方法说明",
             "method": (
@@ -169,7 +169,7 @@ T = i18n.Catalog(
             "legend_projected": "projection (at the current pace)",
             "legend_target": "target",
             "note_no_daily": "{metric}: the daily account figures have no such column, so it cannot be tracked.",
-            "note_no_values": "{metric}: the daily account figures carry no values in this column (the export left it out), so it cannot be tracked.",
+            "note_no_values": "{metric}: the daily account figures carry no values of it for the brand on the campaign's platforms, so it cannot be tracked.",
             "note_other": "{metric}: no projection ({reason}).",
             "method_summary": "How this is measured",
             "method": (

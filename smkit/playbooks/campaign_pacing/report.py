@@ -87,7 +87,7 @@ def brief(result: Result, lang: str = ZH) -> str:
             chance=_chance(r["chance_to_meet"]),
         )
         lines.append(_first(sentence, lang))
-    untracked = [_note(m, reason, lang) for m, reason in result.notes if m in result.campaign.targets]  # said, not dropped
+    untracked = [_first(_note(m, reason, lang), lang) for m, reason in result.notes if m in result.campaign.targets]  # said, not dropped
     lines += untracked
     threshold = i18n.percent(result.chance_alert, decimals=0)
     if result.alerts:

@@ -89,7 +89,7 @@ def derive(
         move = _rebudget(table, by)
         if move is not None:
             out.append(move)
-    rates = funnel_table.dropna(subset=["rate", "rate_before"]) if "rate" in funnel_table else funnel_table
+    rates = funnel_table.dropna(subset=["rate", "rate_before"]) if "rate" in funnel_table else funnel_table.iloc[0:0]  # one stage: no rate
     if len(rates):
         change = rates["rate"] / rates["rate_before"] - 1
         stage = change.idxmin()

@@ -55,8 +55,7 @@ def cadence(data: pd.DataFrame, platform: str, alpha: float = 0.05, tests: int =
     if len(d) < MIN_POSTS_TO_MODEL or d["per_day"].nunique() < 2:
         return Cadence(platform, per_week, np.nan, np.nan, np.nan, max_day, current)
     d = pd.concat([d.reset_index(drop=True), hour_terms(d["hour"].to_numpy())], axis=1)
-    timed = bool(d["timed"].all()) if "timed" in d else True
-    terms = ["np.log(per_day)", *[" + ".join(HOUR_TERMS)] * timed, "C(weekday)"]
+    terms = ["np.log(per_day)", *[" + ".join(HOUR_TERMS)] * model.has_times(d), "C(weekday)"]
     if d["content_type"].nunique() > 1:
         terms.append("C(content_type)")
     if accounts > 1:

@@ -30,6 +30,11 @@ def hour_terms(hours: np.ndarray) -> pd.DataFrame:
 HOUR_TERMS = tuple(hour_terms(np.array([0])).columns)
 
 
+def has_times(d: pd.DataFrame) -> bool:
+    """Whether every post of ``d`` was exported with its time (see ``prepare``'s ``timed``): only then is the hour modelled."""
+    return bool(d["timed"].all()) if "timed" in d else True
+
+
 def wald_pvalue(estimate: float | np.ndarray, se: float | np.ndarray) -> float | np.ndarray:
     """Two-sided p-value of a Wald z statistic ``estimate / se``."""
     return 2 * sps.norm.sf(np.abs(estimate / se))
@@ -99,7 +104,8 @@ def fit_platform(data: pd.DataFrame, platform: str = POOLED, min_type_posts: int
     ``platform`` :data:`POOLED` fits every platform together, with a level
     for each platform's type (so each platform keeps its own scale and type
     effects) and one timing pattern shared by all: the audience's daily
-    rhythm, estimated from every post.
+    rhythm, estimated from every post it is given (the caller passes the
+    posts exported with times).
     """
     d = data.copy() if platform == POOLED else data[data["platform"] == platform].copy()
     if platform == POOLED:
@@ -115,7 +121,7 @@ def fit_platform(data: pd.DataFrame, platform: str = POOLED, min_type_posts: int
     reference = str(counts.index[0])
     d = pd.concat([d.reset_index(drop=True), hour_terms(d["hour"].to_numpy())], axis=1)
     terms = [f"C(content_type, Treatment({reference!r}))"] if len(counts) > 1 else []
-    timed = bool(d["timed"].all()) if "timed" in d else True
+    timed = has_times(d)
     terms += [" + ".join(HOUR_TERMS)] * timed + ["C(weekday)"]  # dates without times: the weekday alone
     adjusted = ["hour"] * timed + ["weekday"]
     # Adjusters only when the data can carry them: each level needs posts of its own.

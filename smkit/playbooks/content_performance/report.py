@@ -166,7 +166,7 @@ def _plan_sentence(result: Result, lang: str) -> str:
         return ""
     found = result.copy_findings
     if not found.empty:
-        copy = T("brief_plan_copy_flag", lang, n=len(found[["date", "time", "platform"]].drop_duplicates()))
+        copy = T("brief_plan_copy_flag", lang, n=len(found[["date", "time", "platform", "theme"]].drop_duplicates()))
     else:
         copy = T("brief_plan_copy_ok" if result.copy_checked else "brief_plan_copy_none", lang)
     s = result.settings
@@ -520,7 +520,7 @@ def timing_text(result: Result, lang: str = "zh") -> str:
             )
             + sep
         )
-    sure = g[g["confident"]]
+    sure = g[g["confident"] & g["timed"]]  # a date-only platform's slots have no hours to name
     if sure.empty:
         text += T("timing_none_sure", lang)
     else:

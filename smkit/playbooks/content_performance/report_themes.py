@@ -231,7 +231,7 @@ def copy_text(result: Result, lang: str = "zh") -> str:
         return T("copy_none", lang)
     if found.empty:
         return T("copy_ok", lang, n=checked)
-    posts = found[["date", "time", "platform"]].drop_duplicates()
+    posts = found[["date", "time", "platform", "theme"]].drop_duplicates()
     terms = "、".join(escape(t) for t in dict.fromkeys(found["term"]))
     return T("copy_flag", lang, n=len(posts), checked=checked, terms=terms, csv=CALENDAR_CSV)
 

@@ -38,7 +38,7 @@ class Result:
     top_posts: pd.DataFrame
     posts_in_window: int
     platforms: tuple[str, ...]
-    views_in_window: int
+    views_in_window: int | None
     lower_bound_posts: int
     top_by: str = "views"  # or "interactions": what top_posts is ranked by
     missing: dict[str, str] = field(default_factory=dict)  # section -> the sentence shown instead
@@ -129,7 +129,7 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         top_by=top_by,
         posts_in_window=int(len(posts)),
         platforms=tuple(sorted(posts["platform"].dropna().unique().tolist())),
-        views_in_window=int(posts["views"].sum(skipna=True)),
+        views_in_window=int(posts["views"].sum(skipna=True)) if top_by == "views" else None,  # unknown, not 0, when no post has views
         lower_bound_posts=int(posts["lower_bound_metrics"].notna().sum()),
         retention_metrics=retention_availability(posts),
         missing=NEEDS.missing(inputs.present),

@@ -116,7 +116,7 @@ def _tail_sentence(result: Result, lang: str) -> str:
 def _no_shortlist(result: Result, lang: str) -> str:
     """Why nobody was chosen: the list has no prices, no creator is eligible, or the budget is below every price."""
     c = result.creators
-    if not (c.loc[~c["suspicious"], "price"] > 0).any():
+    if not (c["price"] > 0).any():
         return T("shortlist_no_price", lang)
     if not c["eligible"].any():
         return T("shortlist_no_eligible", lang)

@@ -74,6 +74,8 @@ def compare(posts: pd.DataFrame, daily: pd.DataFrame, brand: str, competitors: S
     """Posting volume, engagement rate, follower growth and content mix per platform and account."""
     posts = posts[posts["account"].isin([brand, *competitors]) & (posts["channel"].fillna("owned") == "owned")]
     basis, uncovered = engagement_basis(posts)
+    if basis not in posts:  # an export without the column: every platform is uncovered
+        posts = posts.assign(**{basis: np.nan})
     rated = (posts[basis].fillna(0) > 0) & ~posts["platform"].isin(list(uncovered))
     excluded = int((~rated & ~posts["platform"].isin(list(uncovered))).sum())
     inter_all = interactions(posts).astype(float)
