@@ -59,7 +59,7 @@ class Result:
     @property
     def has_hour_slots(self) -> bool:
         """True when a modelled platform's slots have hours (its export gave times, or it follows one that did)."""
-        return bool(self.grids["timed"].any()) if "timed" in self.grids else self.has_models
+        return "timed" in self.grids and bool(self.grids["timed"].any())  # no models: a frame without columns
 
     @property
     def has_hours(self) -> bool:
