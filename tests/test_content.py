@@ -301,6 +301,17 @@ def test_a_platform_without_the_chosen_exposure_falls_back_and_says_so(planted_s
     assert set(data.groupby("platform")["per"].nunique()) == {1}  # never mixed within a platform
 
 
+def test_a_completion_interval_of_a_few_posts_stays_between_0_and_1():
+    from scipy import stats as sps
+
+    rows = {"platform": "douyin", "content_type": ["live"] * 2 + ["video"] * 30}
+    values = [0.05, 0.17] + list(np.linspace(0.25, 0.35, 30))
+    c = effects_mod.completion_by_form(pd.DataFrame({**rows, "completion_rate": values})).set_index("content_type")
+    assert c.at["live", "ci_low"] == 0 and c.at["live", "ci_high"] < 1  # the t interval of two posts reaches -65%
+    low, high = sps.t.interval(0.95, 29, loc=np.mean(values[2:]), scale=sps.sem(values[2:]))
+    assert (c.at["video", "ci_low"], c.at["video", "ci_high"]) == pytest.approx((low, high))  # inside [0, 1]: unchanged
+
+
 def test_completion_is_compared_only_within_the_same_form(planted):
     c = planted.completion
     assert not c.empty and set(c["platform"]) == {"douyin", "kuaishou"}  # the platforms that export 完播率

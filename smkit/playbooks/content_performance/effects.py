@@ -87,8 +87,9 @@ def completion_by_form(data: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
                     "content_type": ctype,
                     "posts": len(v),
                     "completion_rate": s.mean,
-                    "ci_low": s.mean - half,
-                    "ci_high": s.mean + half,
+                    # a share: the t interval of a few posts can pass 0 or 1, which no rate can
+                    "ci_low": np.clip(s.mean - half, 0.0, 1.0),
+                    "ci_high": np.clip(s.mean + half, 0.0, 1.0),
                     "reference": reference,
                     "difference": diff,
                     "p_value": p,
