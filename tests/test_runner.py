@@ -418,3 +418,17 @@ def test_the_command_lines_parameter_errors_speak_the_runs_language(args, zh, en
         assert proc.returncode == 2, proc.stderr
         assert proc.stderr.strip().count("\n") == 0 and wanted in proc.stderr and unwanted not in proc.stderr, proc.stderr
         assert not list(tmp_path.rglob("*.ipynb"))  # refused before any kernel
+
+
+def test_the_run_layer_validates_notebooks_without_compiling_the_iri_grammars():
+    """rfc3987_syntax (2-7 s of Earley parsers at import) is declined; nbformat still validates."""
+    code = (
+        "import sys, smkit.run.runner, papermill, nbconvert, nbformat\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+        "nbformat.validate(nb)\n"
+        "bad = nbformat.v4.new_notebook(); bad.cells = [{'cell_type': 'code'}]\n"
+        "try:\n    nbformat.validate(bad)\nexcept nbformat.ValidationError:\n    print('refused')\n"
+        "print(sys.modules.get('rfc3987_syntax'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["refused", "None"]
