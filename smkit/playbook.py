@@ -33,7 +33,7 @@ def data_end(store: Path, table: str = "posts", where: str = "") -> dt.date:
     """The last day with data in ``table``'s time column (among rows matching the SQL ``where``, if given)."""
     column = store_mod.TIME_COLUMNS[table]
     with store_mod.connect(store, read_only=True) as con:
-        value = con.execute(f'SELECT max("{column}") FROM "{table}"' + (f" WHERE {where}" if where else "")).fetchone()[0]
+        value = con.execute(f'SELECT max("{column}") FROM {store_mod.whole(con, table)}' + (f" WHERE {where}" if where else "")).fetchone()[0]
     if value is None:
         raise LookupError(f"table {table} in {store} has no rows, so there is no default analysis window")
     return value.date() if isinstance(value, dt.datetime) else value

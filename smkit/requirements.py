@@ -186,7 +186,7 @@ def window_end(store: str | Path, tables: Sequence[str], where: dict[str, str] |
             if table not in have or not column:
                 continue
             cond = f" WHERE {where[table]}" if where.get(table) else ""
-            value = con.execute(f'SELECT max("{column}") FROM "{table}"{cond}').fetchone()[0]
+            value = con.execute(f'SELECT max("{column}") FROM {store_mod.whole(con, table)}{cond}').fetchone()[0]
             if value is None:
                 continue
             return value.date() if isinstance(value, dt.datetime) else value
@@ -223,9 +223,11 @@ def own_accounts(store: str | Path, present: Iterable[str]) -> tuple[list[str], 
     kol: set[str] = set()
     with store_mod.connect(store, read_only=True) as con:
         if "posts" in have:
-            kol = {r[0] for r in con.execute("SELECT DISTINCT account FROM posts WHERE channel IN ('kol', 'paid') AND account IS NOT NULL").fetchall()}
+            posts = store_mod.whole(con, "posts")
+            kol = {r[0] for r in con.execute(f"SELECT DISTINCT account FROM {posts} WHERE channel IN ('kol', 'paid') AND account IS NOT NULL").fetchall()}
             owned_posts = {
-                r[0] for r in con.execute("SELECT DISTINCT account FROM posts WHERE (channel IS NULL OR channel = 'owned') AND account IS NOT NULL").fetchall()
+                r[0]
+                for r in con.execute(f"SELECT DISTINCT account FROM {posts} WHERE (channel IS NULL OR channel = 'owned') AND account IS NOT NULL").fetchall()
             }
         else:
             owned_posts = set()

@@ -75,9 +75,6 @@ def interactions(frame: pd.DataFrame, parts: Sequence[str] = CREDITED_ENGAGEMENT
 # The earned-mention rule in SQL, for queries that run in the store.
 EARNED_SQL = "NOT coalesce(is_reply_by_brand, false)"
 
-# The same rule in SQL, for queries that run in the store.
-EARNED_SQL = "NOT coalesce(is_reply_by_brand, false)"
-
 
 def is_reply(mentions: pd.DataFrame) -> pd.Series:
     """True for the brands' own replies; a table without the flag has none."""

@@ -213,6 +213,39 @@ def test_a_later_export_with_fewer_columns_keeps_what_is_stored(tmp_path, store)
     assert (row["views"], row["likes"], row["saves"]) == (120, 5, 4)
 
 
+def test_a_store_holds_the_columns_its_exports_fill_and_reads_the_rest_as_unknown(tmp_path, store):
+    """An export fills a dozen of the posts table's columns; the others are added when one fills them."""
+    first = write_csv(tmp_path / "first.csv", ["作品名称,发布时间,播放量", "a,2026-11-01 10:00,100", "b,2026-11-02 10:00,200"])
+    run([first], "posts", store, platform="douyin", account="A")
+    with connect(store, read_only=True) as con:
+        columns = [r[0] for r in con.execute("DESCRIBE posts").fetchall()]
+    assert columns == ["platform", "account", "post_id", "published_at", "title", "views"]
+    later = write_csv(tmp_path / "later.csv", ["作品名称,发布时间,播放量,完播率,收藏量", "c,2026-11-03 10:00,10万+,12.5%,7"])
+    run([later], "posts", store, platform="douyin", account="A")
+    with connect(store, read_only=True) as con:
+        added = [r[0] for r in con.execute("DESCRIBE posts").fetchall()][len(columns) :]
+    assert sorted(added) == ["completion_rate", "lower_bound_metrics", "saves"]
+    posts = load("posts", store=store).set_index("title")
+    assert list(posts["saves"].isna()) == [True, True, False] and posts.loc["c", "saves"] == 7
+    assert posts.loc["c", "lower_bound_metrics"] == "views" and posts.loc["a", "completion_rate"] != posts.loc["a", "completion_rate"]
+    assert posts["likes"].isna().all() and str(posts["likes"].dtype) == "Int64"  # never exported: unknown, typed as stored counts are
+    # A store that holds every column, empty, holds the same data: the same frame and the same fingerprint.
+    wide = tmp_path / "wide.duckdb"
+    with connect(wide) as con:
+        con.execute(f"ATTACH '{store}' AS sparse (READ_ONLY)")
+        body = ", ".join(f'"{c}" {t}' for c, t in _schema_types("posts"))
+        con.execute(f"CREATE TABLE posts ({body})")
+        con.execute("INSERT INTO posts BY NAME SELECT * FROM sparse.posts")
+    assert fingerprint(wide) == fingerprint(store)
+    pd.testing.assert_frame_equal(load("posts", store=wide), load("posts", store=store))
+
+
+def _schema_types(table: str) -> list[tuple[str, str]]:
+    from smkit.data.schema import DUCKDB_TYPES, get_table
+
+    return [(c, DUCKDB_TYPES[k]) for c, k in get_table(table).columns.items()]
+
+
 def _state(store: Path):
     return table_counts(store), fingerprint(store)
 

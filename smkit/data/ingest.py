@@ -226,7 +226,7 @@ def prepare_raw(
     keys, keys_distinct, platforms = keys_job.result() if keys_job is not None else (None, False, None)
     _check_categories(out, reasons, platforms)
     _check_order(out, reasons, table)
-    if LOWER_BOUND_COLUMN in spec.columns:
+    if LOWER_BOUND_COLUMN in spec.columns and lower:
         out[LOWER_BOUND_COLUMN] = _lower_bound_names(lower, frame.index)
     if keys is not None:
         out[key_column] = keys
@@ -254,10 +254,8 @@ def prepare_raw(
     return Prepared(deduped.reset_index(drop=True), extra_kinds, quarantine, report)
 
 
-def _lower_bound_names(lower: dict[str, np.ndarray], index: pd.Index) -> pd.Series | None:
+def _lower_bound_names(lower: dict[str, np.ndarray], index: pd.Index) -> pd.Series:
     """Per row, the metrics exported as "at least" (``views;likes``), missing where none was."""
-    if not lower:
-        return None
     combination = np.zeros(len(index), dtype=np.int64)
     for bit, flagged in enumerate(lower.values()):
         combination |= flagged.astype(np.int64) << bit

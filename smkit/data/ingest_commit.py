@@ -126,7 +126,8 @@ def commit(store_path, table, tz, prepared, base, run_id, stamp, started, writte
             # then moves the whole file with a single statement. The target is untouched until then.
             staged = {i: _stage(con, table, p, f"{STAGING}{i}", extra) for i, p in enumerate(prepared) if hasattr(p, "chunks")}
             con.execute("BEGIN TRANSACTION")
-            ensure_table(con, table, extra)
+            filled = {c for i, p in enumerate(prepared) for c in (staged[i][1] if i in staged else p.frame.columns)}
+            ensure_table(con, table, extra, filled=filled)
             for i, p in enumerate(prepared):
                 if i in staged:
                     name, columns, rows = staged[i]
@@ -169,16 +170,15 @@ def _stage(con, table: str, streamed, name: str, extra: dict[str, str]) -> tuple
     natural key (as a whole read does), and return ``(name, columns, rows)``; ``extra`` gains
     the open columns the blocks found, typed as wide as the staging table needed."""
     blocks = f"{name}_blocks"
-    ensure_table(con, table, streamed.extra_kinds, name=blocks)
+    ensure_table(con, table, streamed.extra_kinds, name=blocks, filled=())
     con.execute(f"ALTER TABLE {quote(blocks)} ADD COLUMN _seq BIGINT")
     columns: list[str] = []
     seen = 0
     for block in streamed.chunks():
-        if block.extra_kinds:
-            ensure_table(con, table, block.extra_kinds, name=blocks)
-            extra.update({c: k for c, k in block.extra_kinds.items() if c not in extra})
+        extra.update({c: k for c, k in block.extra_kinds.items() if c not in extra})
         if not len(block.frame):
             continue
+        ensure_table(con, table, block.extra_kinds, name=blocks, filled=block.frame.columns)
         columns += [c for c in block.frame.columns if c not in columns]
         arrow = pa.Table.from_pandas(block.frame, preserve_index=False)
         con.register("_block", arrow.append_column("_seq", pa.array(np.arange(seen, seen + len(block.frame), dtype="int64"))))

@@ -14,10 +14,11 @@ import os
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -162,10 +163,21 @@ def quote(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
-def ensure_table(con: duckdb.DuckDBPyConnection, table: str, extra: dict[str, str], name: str | None = None) -> None:
-    """Create ``table`` (or a table ``name`` with its columns) if missing and add any open columns it does not have yet."""
+def ensure_table(con: duckdb.DuckDBPyConnection, table: str, extra: dict[str, str], name: str | None = None, filled: Iterable[str] | None = None) -> None:
+    """Create ``table`` (or a table ``name`` with its columns) if missing and add any open columns it does not have yet.
+
+    With ``filled``, the table holds its natural key, its required and time
+    columns and the ``filled`` columns, and gains others when an export fills them: DuckDB
+    writes and compresses every column of every row it inserts, and an export
+    fills a dozen of a table's 38 columns (the other 26, all NULL, were half
+    of a million-row insert). Readers take a column the store lacks as
+    unknown (:func:`load`).
+    """
     spec = get_table(table)
     columns = {**spec.columns, **{c: k for c, k in extra.items() if c not in spec.columns}}
+    if filled is not None:
+        kept = set(spec.key) | set(spec.required) | {TIME_COLUMNS.get(table)} | set(filled) | set(extra)
+        columns = {c: k for c, k in columns.items() if c in kept}
     name = name or table
     exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0]
     if not exists:
@@ -182,6 +194,14 @@ def ensure_table(con: duckdb.DuckDBPyConnection, table: str, extra: dict[str, st
             wider = _widen(stored, DUCKDB_TYPES[kind])
             if wider != stored:  # an extra column seen as whole numbers before, decimals or text now
                 con.execute(f"ALTER TABLE {quote(table)} ALTER {quote(column)} TYPE {wider}")
+
+
+def whole(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """SQL for ``table`` with every column of its schema, NULL where the store has none
+    (see :func:`ensure_table`): what raw SQL on a table's optional columns reads from."""
+    have = {r[0].lower() for r in con.execute(f"DESCRIBE {quote(table)}").fetchall()}
+    missing = [f"NULL::{DUCKDB_TYPES[k]} AS {quote(c)}" for c, k in get_table(table).columns.items() if c.lower() not in have]
+    return f"(SELECT *, {', '.join(missing)} FROM {quote(table)})" if missing else quote(table)
 
 
 _WIDTH = {"BOOLEAN": 0, "BIGINT": 1, "DOUBLE": 2}
@@ -238,16 +258,18 @@ def fingerprint(store: str | Path | None = None) -> str:
     """A short hash of the store's contents (row counts and key aggregates per table).
 
     Two stores with the same data give the same fingerprint whatever their
-    file layout, so a report can say which data it was computed on.
+    file layout, so a report can say which data it was computed on: a column
+    with no value counts as absent, in whatever order the columns are.
     """
     path = resolve_store(store)
     digest = hashlib.sha256()
     with connect(path, read_only=True) as con:
         for table in sorted(_tables(con)):
-            cols = [r[0] for r in con.execute(f"DESCRIBE {quote(table)}").fetchall()]
-            sums = " + ".join(f"coalesce(sum(hash({quote(c)})), 0)::HUGEINT" for c in cols)
-            row = con.execute(f"SELECT count(*), {sums} FROM {quote(table)}").fetchone()
-            digest.update(f"{table}:{cols}:{row}".encode())
+            cols = sorted(r[0] for r in con.execute(f"DESCRIBE {quote(table)}").fetchall())
+            figures = ", ".join(f"count({quote(c)}), coalesce(sum(hash({quote(c)})), 0)::HUGEINT" for c in cols)
+            row = con.execute(f"SELECT count(*), {figures} FROM {quote(table)}").fetchone()
+            filled = [(c, row[1 + 2 * i + 1]) for i, c in enumerate(cols) if row[1 + 2 * i]]
+            digest.update(f"{table}:{row[0]}:{filled}".encode())
     return digest.hexdigest()[:12]
 
 
@@ -337,12 +359,13 @@ def load(
         sql += " ORDER BY " + ", ".join(f'"{c}"' for c in ([order] if order else []) + list(key))
         frame = con.execute(sql, params).df()
         types = {r[0]: r[1] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
-    # A store made by an older smkit lacks columns added since: they read as
-    # unknown (NULL), never as a KeyError inside a playbook.
+    # A store holds the columns its exports filled (see ensure_table), and one made by
+    # an older smkit lacks columns added since: they read as unknown (NULL), never as a
+    # KeyError inside a playbook.
     for column, kind in spec.columns.items():
         if column not in frame.columns:
             types[column] = DUCKDB_TYPES[kind]
-            frame[column] = pd.Series(None, index=frame.index, dtype=object)
+            frame[column] = np.full(len(frame), None, dtype=object)  # None, as DuckDB hands an empty text column
             if DUCKDB_TYPES[kind] == "TIMESTAMPTZ":
                 frame[column] = pd.Series(pd.NaT, index=frame.index, dtype=f"datetime64[us, {tz}]")
             elif DUCKDB_TYPES[kind] in ("DOUBLE", "BIGINT"):
@@ -351,6 +374,7 @@ def load(
                 frame[column] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
             elif DUCKDB_TYPES[kind] == "BOOLEAN":
                 frame[column] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    frame = frame[list(spec.columns) + [c for c in frame.columns if c not in spec.columns]]  # the schema's order, whatever the store's
     return _restore_dtypes(frame, types)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from smkit import rules
-from smkit.data.store import DEFAULT_TZ, connect
+from smkit.data.store import DEFAULT_TZ, connect, whole
 from smkit.data.store import load as load_table
 from smkit.methods import crisis
 from smkit.params import Config
@@ -93,7 +93,7 @@ def mention_counts(store: Path, brand: str, end: dt.date, tz: str = DEFAULT_TZ) 
     try:
         with connect(store, read_only=True, tz=tz) as con:
             return con.execute(
-                f"SELECT CAST(timezone('{tz}', published_at) AS DATE) AS day, count(*) AS n FROM mentions "
+                f"SELECT CAST(timezone('{tz}', published_at) AS DATE) AS day, count(*) AS n FROM {whole(con, 'mentions')} "
                 f"WHERE brand = ? AND {rules.EARNED_SQL} AND CAST(timezone(?, published_at) AS DATE) <= ? GROUP BY 1 ORDER BY 1",
                 [brand, tz, end],
             ).df()
