@@ -566,3 +566,17 @@ def test_lang_is_validated_and_changes_no_number(sample_store):
     assert pb.settings(lang="en").lang == "en" and pb.settings().lang == "zh"
     with pytest.raises(ValueError, match="valid: zh, en"):
         pb.settings(lang="fr")
+
+
+def test_mentions_are_counted_from_a_listening_export_without_the_reply_flag(tmp_path):
+    """A store holds the columns its exports filled: no is_reply_by_brand means no replies, not no mentions."""
+    from conftest import NOW, write_csv
+
+    from smkit.data.ingest import ingest
+    from smkit.playbooks.ops_review.inputs import mention_counts
+
+    store = tmp_path / "s.duckdb"
+    lines = ["发布时间,平台,内容,品牌", "2026-11-20 10:00,微博,好用,北极熊", "2026-11-20 11:00,抖音,一般,北极熊", "2026-11-21 09:00,微博,不错,北极熊"]
+    ingest([write_csv(tmp_path / "m.csv", lines)], "mentions", store=store, now=NOW)
+    counts = mention_counts(store, "北极熊", dt.date(2026, 11, 30))
+    assert counts["n"].tolist() == [2, 1] and [d.day for d in pd.to_datetime(counts["day"])] == [20, 21]
