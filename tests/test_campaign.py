@@ -238,10 +238,13 @@ def test_a_campaign_too_early_for_a_counterfactual_still_gets_its_report(sample_
     sheet.write_text("campaign_id,start_date,end_date,platforms,budget\nEARLY,2025-11-05,2025-11-15,douyin,0\n", encoding="utf-8")
     ingest([sheet], "campaigns", store=store, now=pd.Timestamp("2026-11-26", tz="Asia/Shanghai"))
     result = pb.run(setup(store=str(store)), pb.settings(campaign_id="EARLY"))
-    assert result.lifts == () and not result.has_lifts and result.lift_notes and "only 4 pre-period days" in result.lift_notes[0][1]
+    assert result.lifts == () and not result.has_lifts and result.lift_notes and "only 4 pre-period days" in str(result.lift_notes[0][1])
     assert [m for m, _ in result.lift_notes] == ["views", "engagements", "followers_gained", "clicks", "conversions"]
+    assert {(r.code, r.values["days"]) for _, r in result.lift_notes} == {("few_pre_days", 4)}
     notes = pb.report.lift_notes_text(result, "en")
-    assert "views, engagements, followers gained, clicks, conversions" in notes and "only 4 pre-period days before 2025-11-05" in notes
+    assert "views, engagements, followers gained, clicks, conversions" in notes and "only 4 days of data before 5 Nov 2025" in notes
+    zh = pb.report.lift_notes_text(result, "zh")  # the reason in the reader's language, not the estimator's English
+    assert "2025年11月5日之前只有 4 天数据，至少要 14 天" in zh and not re.search(r"[A-Za-z]{2,}", zh)
     with pytest.raises(ValueError, match="no lift estimate"):
         pb.report.lift_figure(result)
     assert result.cost["cpa"] is None  # nothing spent
@@ -551,6 +554,9 @@ def test_views_the_account_export_lacks_are_unknown_not_zero(sample_store, tmp_p
         assert "无法估计播放增量" in pb.report.league_finding(result, "zh") and "不足两场" in pb.report.league_finding(result, "zh")
         assert "no views lift estimate" in pb.report.league_finding(result, "en")
     else:
-        assert "4 missing day" in skipped["CMP-AUTUMN-DOUYIN"] and ("views", skipped["CMP-AUTUMN-DOUYIN"]) in result.lift_notes
+        assert "4 missing day" in str(skipped["CMP-AUTUMN-DOUYIN"]) and ("views", str(skipped["CMP-AUTUMN-DOUYIN"])) in [
+            (m, str(r)) for m, r in result.lift_notes
+        ]
+        assert "CMP-AUTUMN-DOUYIN（品牌账号的每日数据缺了 4 天" in pb.report.league_note(result, "zh")
         others = before.league.drop(index="CMP-AUTUMN-DOUYIN")
         assert result.league["relative"].to_dict() == pytest.approx(others["relative"].to_dict())  # the other campaigns as before

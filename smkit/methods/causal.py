@@ -52,6 +52,15 @@ ASSUMPTIONS = (
 )
 
 
+class NotEstimable(ValueError):
+    """Why no effect can be estimated: ``code`` names the case and ``values`` its
+    figures, so a report can say it in its reader's language; ``str()`` is the English."""
+
+    def __init__(self, code: str, text: str, **values: object) -> None:
+        super().__init__(text)
+        self.code, self.values = code, values
+
+
 @dataclass(frozen=True)
 class Effect:
     """An effect summed over a window, with its interval and tail probability."""
@@ -99,7 +108,7 @@ class Impact:
         if end is not None:
             mask &= idx <= pd.Timestamp(end)
         if not mask.any():
-            raise ValueError(f"no post-period days between {start} and {end}")
+            raise NotEstimable("no_days_between", f"no post-period days between {start} and {end}", start=start, end=end)
         actual = float(self.actual[self.n_pre :][mask].sum())
         totals = self.paths[mask].sum(axis=0)
         predicted = float(self.predicted[mask].sum())
@@ -208,11 +217,17 @@ def estimate_impact(
     n_pre = int((y.index < pd.Timestamp(post_start)).sum())
     n_post = len(y) - n_pre
     if n_post < 1:
-        raise ValueError(f"no days on or after {pd.Timestamp(post_start):%Y-%m-%d}: nothing to estimate")
+        raise NotEstimable("no_post_days", f"no days on or after {pd.Timestamp(post_start):%Y-%m-%d}: nothing to estimate", start=pd.Timestamp(post_start))
     if n_pre < 14:
-        raise ValueError(f"only {n_pre} pre-period days before {pd.Timestamp(post_start):%Y-%m-%d}; at least 14 are needed to learn a counterfactual")
+        raise NotEstimable(
+            "few_pre_days",
+            f"only {n_pre} pre-period days before {pd.Timestamp(post_start):%Y-%m-%d}; at least 14 are needed to learn a counterfactual",
+            days=n_pre,
+            start=pd.Timestamp(post_start),
+            needed=14,
+        )
     if y.isna().any():
-        raise ValueError(f"the treated series has {int(y.isna().sum())} missing day(s); fill or trim them first")
+        raise NotEstimable("missing_days", f"the treated series has {int(y.isna().sum())} missing day(s); fill or trim them first", days=int(y.isna().sum()))
     mu, sd = y.iloc[:n_pre].mean(), y.iloc[:n_pre].std() or 1.0
     ys = ((y - mu) / sd).to_numpy()
     exog = None

@@ -79,7 +79,9 @@ def daily_series(daily: pd.DataFrame, brand: str, platforms: tuple[str, ...], me
     wide = wide.asfreq("D")
     treated_cols = [(brand, p) for p in platforms if (brand, p) in wide.columns]
     if not treated_cols:
-        raise ValueError(f"no {metric} for {brand} on {', '.join(platforms)} in account_daily")
+        raise causal.NotEstimable(
+            "no_metric", f"no {metric} for {brand} on {', '.join(platforms)} in account_daily", metric=metric, brand=brand, platforms=platforms
+        )
     y = wide[treated_cols].sum(axis=1, min_count=1)
     controls = {}
     for account, platform in wide.columns:
@@ -118,7 +120,9 @@ def estimate_lift(
     window = (y.index >= start - pd.Timedelta(days=pre_days)) & (y.index <= last)
     y, candidates = y[window], candidates[window]
     if y.index.max() < end:
-        raise ValueError(f"account_daily ends on {y.index.max():%Y-%m-%d}, before the campaign's end {end:%Y-%m-%d}")
+        raise causal.NotEstimable(
+            "ends_early", f"account_daily ends on {y.index.max():%Y-%m-%d}, before the campaign's end {end:%Y-%m-%d}", last=y.index.max(), end=end
+        )
     n_pre = int((y.index < start).sum())
     controls = pick_controls(y, candidates, n_pre)
     impact = causal.estimate_impact(y, controls, start, alpha=alpha, seed=seed)
@@ -152,10 +156,11 @@ def estimate_lifts(
             continue
         try:
             lifts.append(estimate_lift(daily, brand, campaign, metric, pre_days=pre_days, halo_days=halo_days, alpha=alpha, seed=seed))
-        except ValueError as exc:
-            notes.append((metric, str(exc)))
+        except ValueError as exc:  # a NotEstimable says why in the report's language; another error in its own words
+            notes.append((metric, exc))
     if not lifts and not notes:
-        notes.append(("all metrics", f"no account_daily figures for {brand} on {', '.join(campaign.platforms) or 'the campaign platforms'}"))
+        text = f"no account_daily figures for {brand} on {', '.join(campaign.platforms) or 'the campaign platforms'}"
+        notes.append(("all metrics", causal.NotEstimable("no_figures", text, brand=brand, platforms=campaign.platforms)))
     return tuple(lifts), tuple(notes)
 
 

@@ -110,7 +110,7 @@ def league_table(
         try:
             views = known.get(c.campaign_id) or _effect(daily, brand, c, LEAGUE_METRIC, pre_days, halo_days, alpha, seed)
         except ValueError as exc:
-            notes.append((c.campaign_id, str(exc)))
+            notes.append((c.campaign_id, exc))
             continue
         rows.append(
             {

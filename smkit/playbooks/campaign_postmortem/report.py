@@ -32,7 +32,7 @@ from .messages import T
 from .report_league import league_finding, league_note, league_table
 from .result import Result
 from .suggestions import Suggestion
-from .wording import CURRENCY, action_text, group_name, metric_name, money, platforms_text, scopes, signed_count, suggestion_text
+from .wording import CURRENCY, action_text, group_name, metric_name, money, platforms_text, reason_text, scopes, signed_count, suggestion_text
 
 __all__ = ["CURRENCY", "league_finding", "league_note", "league_table", "lift_figure", "scopes", "suggestion_text"]
 
@@ -263,7 +263,7 @@ def lift_notes_text(result: Result, lang: str = ZH) -> str:
         return ""
     by_reason: dict[str, list[str]] = {}
     for metric, reason in result.lift_notes:
-        by_reason.setdefault(reason, []).append(metric)
+        by_reason.setdefault(reason_text(reason, lang), []).append(metric)
     sep = T("list_sep", lang)
     items = [T("no_lift_item", lang, metrics=sep.join(metric_name(m, lang) for m in ms), reason=escape(r)) for r, ms in by_reason.items()]
     return T("no_lift", lang, reasons=("；" if lang == ZH else "; ").join(items))

@@ -12,7 +12,7 @@ from smkit.viz import escape
 
 from .messages import T
 from .result import Result
-from .wording import channel_name, money
+from .wording import channel_name, money, reason_text
 
 
 def _percent(value) -> str:
@@ -70,5 +70,5 @@ def league_table(result: Result, lang: str = i18n.DEFAULT_LANGUAGE) -> Styler:
 def league_note(result: Result, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     """The method, folded, and the campaigns left out with why."""
     body = T("league_note", lang, k=max(len(result.league) - 1, 0))
-    skipped = [T("league_skipped", lang, campaign=escape(c), reason=escape(r)) for c, r in result.league_notes]
+    skipped = [T("league_skipped", lang, campaign=escape(c), reason=escape(reason_text(r, lang))) for c, r in result.league_notes]
     return f"<details><summary>{T('method_summary', lang)}</summary>\n\n{body}\n\n</details>" + "".join(f"\n\n{s}" for s in skipped)

@@ -30,12 +30,12 @@ class Result:
     top_posts: pd.DataFrame
     funnel: pd.DataFrame
     lifts: tuple[Lift, ...]
-    lift_notes: tuple[tuple[str, str], ...]
+    lift_notes: tuple[tuple[str, ValueError], ...]  # (metric, why: causal.NotEstimable says it in either language)
     mentions: pd.DataFrame
     suggestions: tuple[Suggestion, ...]
     missing: dict[str, str] = field(default_factory=dict)  # section -> the sentence shown instead
     league: pd.DataFrame = field(default_factory=pd.DataFrame)  # every ended campaign (:func:`.league.league_table`)
-    league_notes: tuple[tuple[str, str], ...] = ()  # (campaign_id, why it is not in the league)
+    league_notes: tuple[tuple[str, ValueError], ...] = ()  # (campaign_id, why it is not in the league)
 
     def has(self, section: str) -> bool:
         """The store holds what ``section`` needs (else :attr:`missing` says which export would fill it)."""
