@@ -560,3 +560,19 @@ def test_views_the_account_export_lacks_are_unknown_not_zero(sample_store, tmp_p
         assert "CMP-AUTUMN-DOUYIN（品牌账号的每日数据缺了 4 天" in pb.report.league_note(result, "zh")
         others = before.league.drop(index="CMP-AUTUMN-DOUYIN")
         assert result.league["relative"].to_dict() == pytest.approx(others["relative"].to_dict())  # the other campaigns as before
+
+
+def test_a_campaign_without_a_name_is_called_by_its_id_not_nan():
+    from smkit.methods.campaigns import campaign_from_row
+
+    sheet = pd.DataFrame(
+        {
+            "campaign_id": ["A", "B", "C"],
+            "name": ["秋季新品", None, "  "],
+            "start_date": ["2026-11-01"] * 3,
+            "end_date": ["2026-11-10"] * 3,
+            "platforms": ["douyin", None, "weibo"],
+        }
+    ).astype({"name": "str"})
+    names = [campaign_from_row(row, sheet.columns).name for _, row in sheet.iterrows()]
+    assert names == ["秋季新品", "B", "C"]

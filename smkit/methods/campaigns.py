@@ -55,9 +55,10 @@ def campaign_from_row(row: pd.Series, columns) -> Campaign:
     targets = {c.removeprefix("target_"): float(row[c]) for c in columns if c.startswith("target_") and pd.notna(row[c])}
     listed = row.get("platforms")
     platforms = parse_list(str(listed)) if pd.notna(listed) else ()
+    name = row.get("name")  # a sheet without names, or a row without one: NaN beside named rows, never "nan"
     return Campaign(
         str(row["campaign_id"]),
-        str(row.get("name") or row["campaign_id"]),
+        str(row["campaign_id"]) if pd.isna(name) or not str(name).strip() else str(name),
         pd.Timestamp(row["start_date"]).date(),
         pd.Timestamp(row["end_date"]).date(),
         platforms,
