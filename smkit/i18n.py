@@ -270,6 +270,25 @@ class Catalog:
     def has(self, key: str) -> bool:
         return key in self.messages[DEFAULT_LANGUAGE]
 
+    def reason(self, exc: Exception, lang: str = DEFAULT_LANGUAGE, **named: Any) -> str:
+        """Why something could not be done, from an exception that carries ``code`` and
+        ``values`` (``smkit.methods.causal.NotEstimable``), through this table's
+        ``why_<code>``: dates as ``lang`` writes them, the values in ``named``
+        (callables) as the caller names them. Any other exception in its own words."""
+        code = getattr(exc, "code", None)
+        if code is None or not self.has(f"why_{code}"):
+            return str(exc)
+        values = {}
+        for key, value in exc.values.items():  # type: ignore[attr-defined]
+            if key in named:
+                value = named[key](value)
+            elif value is None:
+                value = "–"
+            elif isinstance(value, dt.date):
+                value = date(value, lang)
+            values[key] = value
+        return self(f"why_{code}", lang, **values)
+
 
 def placeholders(template: str) -> set[str]:
     """The named fields of a message template (for the completeness test)."""

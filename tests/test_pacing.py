@@ -299,3 +299,38 @@ def test_a_target_whose_daily_column_is_empty_is_said_untracked_not_projected_at
     assert "播放量：账号日数据里没有品牌在活动平台上的这项数值" in brief and "Views: the daily account figures carry no values" in pb.report.brief(result, "en")
     assert ("能跟踪的目标达成可能性都不低于" in brief) == (not result.alerts) and "所有目标的达成可能性" not in brief
     assert "播放量已达" not in brief and "carry no values of it" in pb.report.notes_text(result, "en")
+
+
+def test_empty_days_in_the_export_are_unknown_not_zero(sample_store, tmp_path):
+    """A campaign day the account export left empty stops the projection and says so; an empty
+    day before the campaign is bridged from its neighbours, so the projection barely moves."""
+    import shutil
+
+    import duckdb
+
+    from smkit.playbook import setup
+
+    cfg = setup(store=str(sample_store), needs=pb.NEEDS, campaign_id="", brand="")
+    settings = pb.settings(campaign_id=cfg.options["campaign_id"], brand=cfg.options["brand"])
+    before = pb.run(cfg, settings)
+    c, brand = before.campaign, cfg.options["brand"]
+    platforms = ", ".join(f"'{p}'" for p in c.platforms)
+
+    def emptied(days: list[pd.Timestamp], name: str):
+        store = tmp_path / name
+        shutil.copy(sample_store, store)
+        listed = ", ".join(f"DATE '{d:%Y-%m-%d}'" for d in days)
+        with duckdb.connect(str(store)) as con:
+            con.execute(f"UPDATE account_daily SET views = NULL WHERE account = ? AND platform IN ({platforms}) AND date IN ({listed})", [brand])
+        run_cfg = setup(store=str(store), needs=pb.NEEDS, campaign_id="", brand="")
+        return pb.run(run_cfg, settings)
+
+    start = pd.Timestamp(c.start)
+    during = emptied([start + pd.Timedelta(days=1), start + pd.Timedelta(days=2)], "during.duckdb")
+    (reason,) = [r for m, r in during.notes if m == "views"]
+    assert "views" not in during.metrics.index and "views" not in during.alerts
+    assert reason.code == "missing_campaign_days" and reason.values["days"] == 2 and reason.values["first"] == start + pd.Timedelta(days=1)
+    first = start + pd.Timedelta(days=1)
+    assert f"缺了活动期间的 2 天，最早是{first.year}年{first.month}月{first.day}日" in pb.report.brief(during, "zh")
+    gap = emptied([start - pd.Timedelta(days=d) for d in (10, 11, 12)], "pre.duckdb")
+    assert gap.metrics.loc["views", "projected"] == pytest.approx(before.metrics.loc["views", "projected"], rel=0.03)

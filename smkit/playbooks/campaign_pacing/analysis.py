@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from smkit.methods import causal
 from smkit.methods.campaigns import efficiency
 from smkit.params import Config
 
@@ -40,12 +41,20 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         if not y.notna().any():  # the column is there but the brand's export left it empty: unknown, not zero
             notes.append((metric, "no_values"))
             continue
+        gaps = y[(y.index >= start) & (y.index <= day)].isna()
+        if gaps.any():  # progress on a campaign day the export left empty is unknown, not zero
+            first = gaps.index[gaps.to_numpy()][0]
+            text = f"the daily figures miss {int(gaps.sum())} campaign day(s), the first {first:%Y-%m-%d}"
+            notes.append((metric, causal.NotEstimable("missing_campaign_days", text, days=int(gaps.sum()), first=first)))
+            continue
+        y = y.interpolate(limit_area="inside")  # an empty day before the campaign: bridged from its neighbours, not read as zero
+        y = y[y.first_valid_index() :]
         pre = y[y.index < start]
         target = c.targets.get(metric)
         try:
-            p = project(y.fillna(0.0), start, end, day, target, alpha=s.alpha, seed=s.seed)
-        except ValueError as exc:
-            notes.append((metric, str(exc)))
+            p = project(y, start, end, day, target, alpha=s.alpha, seed=s.seed)
+        except ValueError as exc:  # a causal.NotEstimable is said in the report's language
+            notes.append((metric, exc))
             continue
         due = trajectory(target, days, weekly_shape(pre)) if target else None
         rows.append(

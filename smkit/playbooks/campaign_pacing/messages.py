@@ -98,6 +98,11 @@ T = i18n.Catalog(
             "note_no_daily": "{metric}：账号日数据里没有这一列，无法跟踪。",
             "note_no_values": "{metric}：账号日数据里没有品牌在活动平台上的这项数值，无法跟踪。",
             "note_other": "{metric}：无法预测（{reason}）。",
+            "why_missing_campaign_days": "账号日数据缺了活动期间的 {days} 天，最早是{first}；缺的天数不能当作 0",
+            "why_few_pre_days": "{start}之前只有 {days} 天数据，至少要 {needed} 天才能学出没有活动时的走势",
+            "why_no_post_days": "{start}及之后没有数据",
+            "why_missing_days": "账号日数据缺了 {days} 天",
+            "why_starts_after": "活动{start}才开始，晚于报告日{day}",
             "method_summary": "方法说明",
             "method": (
                 "进度按品牌在活动平台账号的每日数据（账号日数据）累计，包含活动期间账号的全部表现。"
@@ -171,6 +176,11 @@ T = i18n.Catalog(
             "note_no_daily": "{metric}: the daily account figures have no such column, so it cannot be tracked.",
             "note_no_values": "{metric}: the daily account figures carry no values of it for the brand on the campaign's platforms, so it cannot be tracked.",
             "note_other": "{metric}: no projection ({reason}).",
+            "why_missing_campaign_days": "the daily account figures miss {days} campaign day(s), the first on {first}; a missing day is not a zero",
+            "why_few_pre_days": "only {days} days of data before {start}; at least {needed} are needed to learn the course without the campaign",
+            "why_no_post_days": "no data on or after {start}",
+            "why_missing_days": "the daily account figures miss {days} day(s)",
+            "why_starts_after": "the campaign starts on {start}, after the report day {day}",
             "method_summary": "How this is measured",
             "method": (
                 "Progress counts the brand's accounts on the campaign platforms day by day (the daily account figures): everything the accounts earned during the campaign. "

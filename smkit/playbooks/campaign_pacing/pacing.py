@@ -74,7 +74,7 @@ def project(y: pd.Series, start, end, day, target: float | None, *, alpha: float
     """
     start, end, day = pd.Timestamp(start), pd.Timestamp(end), pd.Timestamp(day)
     if day < start:
-        raise ValueError(f"the campaign starts on {start:%Y-%m-%d}, after the report day {day:%Y-%m-%d}")
+        raise causal.NotEstimable("starts_after", f"the campaign starts on {start:%Y-%m-%d}, after the report day {day:%Y-%m-%d}", start=start, day=day)
     y = y.astype(float).asfreq("D")
     y = y[y.index <= day]
     days = pd.date_range(start, end, freq="D")

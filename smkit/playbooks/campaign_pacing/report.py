@@ -136,9 +136,11 @@ def notes_text(result: Result, lang: str = ZH) -> str:
     return "\n\n".join(_note(metric, reason, lang) for metric, reason in result.notes)
 
 
-def _note(metric: str, reason: str, lang: str) -> str:
+def _note(metric: str, reason: str | Exception, lang: str) -> str:
     name = metric_name(metric, lang)
-    return T(f"note_{reason}", lang, metric=name) if reason in ("no_daily", "no_values") else T("note_other", lang, metric=name, reason=escape(reason))
+    if reason in ("no_daily", "no_values"):
+        return T(f"note_{reason}", lang, metric=name)
+    return T("note_other", lang, metric=name, reason=escape(T.reason(reason, lang) if isinstance(reason, Exception) else reason))
 
 
 def pacing_figure(result: Result, metric: str, lang: str = ZH):

@@ -37,7 +37,7 @@ class Result:
     chance_alert: float
     alpha: float
     pre_days: int = 90
-    notes: tuple[tuple[str, str], ...] = ()  # (metric, why it has no projection)
+    notes: tuple[tuple[str, str | ValueError], ...] = ()  # (metric, why it has no projection: a code or a causal.NotEstimable)
     missing: dict[str, str] = field(default_factory=dict)
 
     def has(self, section: str) -> bool:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from smkit import i18n
-from smkit.methods import causal
 
 from .messages import CHANNELS, METRICS, T
 from .suggestions import Suggestion
@@ -50,17 +49,7 @@ def platforms_text(platforms, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
 
 def reason_text(reason: Exception, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     """Why an effect could not be estimated, in ``lang`` (an unforeseen error in its own words)."""
-    if not isinstance(reason, causal.NotEstimable):
-        return str(reason)
-    values = dict(reason.values)
-    for key in ("start", "end", "last"):
-        if key in values:
-            values[key] = "–" if values[key] is None else i18n.date(values[key], lang)
-    if "metric" in values:
-        values["metric"] = metric_name(values["metric"], lang)
-    if "platforms" in values:
-        values["platforms"] = platforms_text(values["platforms"], lang) or T("campaign_platforms", lang)
-    return T(f"why_{reason.code}", lang, **values)
+    return T.reason(reason, lang, metric=lambda m: metric_name(m, lang), platforms=lambda p: platforms_text(p, lang) or T("campaign_platforms", lang))
 
 
 def money(value: float | None, lang: str = i18n.DEFAULT_LANGUAGE, decimals: int = 0) -> str:
