@@ -143,3 +143,13 @@ def test_whole_count_rounds_and_shows_missing_as_a_dash():
     assert i18n.whole_count(123456.6, "zh") == "12.3万" and i18n.whole_count(123456.6, "en") == "123,457"
     assert i18n.whole_count(np.int64(42), "en") == "42" and i18n.whole_count(9.5, "en") == "10"
     assert [i18n.whole_count(v) for v in (None, float("nan"), pd.NA, np.nan)] == ["–"] * 4
+
+
+def test_a_reason_with_a_code_is_said_in_the_language_and_any_other_in_its_own_words():
+    from smkit.methods.causal import NotEstimable
+
+    t = i18n.Catalog({"zh": {"why_gap": "{first}起缺了 {days} 天{metric}"}, "en": {"why_gap": "{days} day(s) of {metric} missing from {first}"}})
+    exc = NotEstimable("gap", "English", days=2, first=dt.date(2026, 11, 3), metric="views")
+    assert t.reason(exc, "zh", metric=lambda m: {"views": "播放量"}[m]) == "2026年11月3日起缺了 2 天播放量"
+    assert t.reason(exc, "en") == "2 day(s) of views missing from 3 Nov 2026"
+    assert t.reason(ValueError("plain"), "zh") == "plain" and t.reason(NotEstimable("other", "no words for it"), "zh") == "no words for it"
