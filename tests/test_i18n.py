@@ -153,3 +153,8 @@ def test_a_reason_with_a_code_is_said_in_the_language_and_any_other_in_its_own_w
     assert t.reason(exc, "zh", metric=lambda m: {"views": "播放量"}[m]) == "2026年11月3日起缺了 2 天播放量"
     assert t.reason(exc, "en") == "2 day(s) of views missing from 3 Nov 2026"
     assert t.reason(ValueError("plain"), "zh") == "plain" and t.reason(NotEstimable("other", "no words for it"), "zh") == "no words for it"
+    import copy
+    import pickle
+
+    for again in (pickle.loads(pickle.dumps(exc)), copy.deepcopy(exc)):
+        assert (again.code, again.values, str(again)) == ("gap", exc.values, "English")

@@ -123,3 +123,20 @@ def test_a_store_without_the_newer_mention_columns_reads_them_as_unknown(sample_
     assert "topic" not in by_engine.breakdown and by_engine.replies["answered"] == 0
     assert by_engine.to_summary() == monitor.analyze(monitor.load(cfg, s), s).to_summary()
     assert market.run(Config(old, START, END, {}), market.settings(brand="Lumina", draws=100)).share_of_voice is not None
+
+
+def test_the_mention_aggregates_run_on_a_listening_export_of_four_columns(tmp_path):
+    """A store holds the columns its exports filled: the engine reads the others as unknown."""
+    from conftest import NOW, write_csv
+
+    from smkit.data.ingest import ingest
+
+    store = tmp_path / "s.duckdb"
+    lines = ["发布时间,平台,内容,品牌", "2026-10-20 10:00,微博,好用,北极熊", "2026-10-20 11:00,抖音,太差了,北极熊", "2026-10-21 09:00,微博,不错,对手"]
+    ingest([write_csv(tmp_path / "m.csv", lines)], "mentions", store=store, now=NOW)
+    with aggregates.open_backend(store) as con:
+        cube = aggregates.mention_cube(con, dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+        volumes = aggregates.voice_volumes(con, dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+        top = aggregates.top_mentions(con, dt.date(2026, 10, 1), dt.date(2026, 10, 31), "北极熊")
+    assert int(cube["mentions"].sum()) == 3 and volumes.to_dict() == {"北极熊": 2, "对手": 1}
+    assert sorted(top["text"]) == ["太差了", "好用"]

@@ -580,3 +580,9 @@ def test_mentions_are_counted_from_a_listening_export_without_the_reply_flag(tmp
     ingest([write_csv(tmp_path / "m.csv", lines)], "mentions", store=store, now=NOW)
     counts = mention_counts(store, "北极熊", dt.date(2026, 11, 30))
     assert counts["n"].tolist() == [2, 1] and [d.day for d in pd.to_datetime(counts["day"])] == [20, 21]
+    # a listening export without a brand column: the column load() and the checks filter by is kept, empty
+    from smkit.data.store import load
+
+    ingest([write_csv(tmp_path / "b.csv", ["发布时间,平台,内容", "2026-11-22 10:00,微博,还行"])], "mentions", store=tmp_path / "b.duckdb", now=NOW)
+    assert load("mentions", store=tmp_path / "b.duckdb", accounts=["北极熊"]).empty
+    assert mention_counts(tmp_path / "b.duckdb", "北极熊", dt.date(2026, 11, 30)).empty

@@ -332,5 +332,12 @@ def test_empty_days_in_the_export_are_unknown_not_zero(sample_store, tmp_path):
     assert reason.code == "missing_campaign_days" and reason.values["days"] == 2 and reason.values["first"] == start + pd.Timedelta(days=1)
     first = start + pd.Timedelta(days=1)
     assert f"缺了活动期间的 2 天，最早是{first.year}年{first.month}月{first.day}日" in pb.report.brief(during, "zh")
+    # the brand's export stops two days before the others': those campaign days are missing too
+    store = tmp_path / "short.duckdb"
+    shutil.copy(sample_store, store)
+    with duckdb.connect(str(store)) as con:
+        con.execute(f"DELETE FROM account_daily WHERE account = ? AND date > DATE '{pd.Timestamp(before.day) - pd.Timedelta(days=2):%Y-%m-%d}'", [brand])
+    short = pb.run(setup(store=str(store), needs=pb.NEEDS, campaign_id="", brand=""), settings)
+    assert {(m, r.code, r.values["days"]) for m, r in short.notes} >= {("views", "missing_campaign_days", 2)}
     gap = emptied([start - pd.Timedelta(days=d) for d in (10, 11, 12)], "pre.duckdb")
     assert gap.metrics.loc["views", "projected"] == pytest.approx(before.metrics.loc["views", "projected"], rel=0.03)

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from smkit.data import engine, lake
+from smkit.data.schema import DUCKDB_TYPES, get_table
 from smkit.data.store import DEFAULT_TZ, TIME_COLUMNS, connect
 
 SENTIMENT_THRESHOLD = 0.25  # as smkit.rules.SENTIMENT_THRESHOLD: within ±0.25 of zero is neutral
@@ -63,6 +64,20 @@ def _open(store: str | Path, engine_name: str | None, tz: str) -> Iterator[Any]:
     yield backend
 
 
+_IBIS_TYPES = {"BIGINT": "int64", "DOUBLE": "float64", "VARCHAR": "string", "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMPTZ": "timestamp"}
+
+
+def whole_table(con, table: str):
+    """``table`` with every column of its schema: one the store lacks (it holds the columns
+    its exports filled, or was made by an older smkit) reads as unknown (NULL), as
+    :func:`smkit.data.store.load` reads it."""
+    import ibis
+
+    t = con.table(table)
+    missing = {c: kind for c, kind in get_table(table).columns.items() if c not in t.columns}
+    return t.mutate(**{c: ibis.null(_IBIS_TYPES[DUCKDB_TYPES[kind]]) for c, kind in missing.items()}) if missing else t
+
+
 def _window(t, column: str, start: dt.date | None, end: dt.date | None, *, timestamp: bool):
     """Rows of ``t`` whose local day of ``column`` is within ``start``..``end``."""
     day = t[column].date() if timestamp else t[column]
@@ -88,7 +103,7 @@ def mention_cube(con, start: dt.date | None = None, end: dt.date | None = None, 
     store has no score): ``mentions``, ``earned`` (not the brands' own replies),
     ``authors`` (distinct), ``engagement`` (likes + comments + shares) and ``reach``
     (followers summed over the day's distinct authors of the group)."""
-    t = _window(con.table("mentions"), "published_at", start, end, timestamp=True)
+    t = _window(whole_table(con, "mentions"), "published_at", start, end, timestamp=True)
     if brands is not None:
         t = t.filter(t.brand.isin(list(brands)))
     # Keys never NULL (a NULL never matches in the joins below); '' is turned back into a missing brand at the end.
@@ -127,7 +142,7 @@ def voice_volumes(con, start: dt.date | None = None, end: dt.date | None = None,
     """Earned mentions per ``by`` and brand (each counted once, plus its likes,
     comments and shares when ``weighted``): the sufficient statistics of share of voice
     (:func:`smkit.rules.shares_from_volumes`)."""
-    t = _window(con.table("mentions"), "published_at", start, end, timestamp=True)
+    t = _window(whole_table(con, "mentions"), "published_at", start, end, timestamp=True)
     t = t.filter(_earned(t))
     weight = (1.0 + sum((t[c].fill_null(0).cast("float64") for c in ENGAGEMENT), start=0)) if weighted else t.count()
     keys = [*by, "brand"]
@@ -138,7 +153,7 @@ def voice_volumes(con, start: dt.date | None = None, end: dt.date | None = None,
 
 def top_mentions(con, start: dt.date | None, end: dt.date | None, brand: str, k: int = 10, tz: str = DEFAULT_TZ) -> pd.DataFrame:
     """The ``k`` mentions of ``brand`` in the window whose authors have the most followers."""
-    t = _window(con.table("mentions"), "published_at", start, end, timestamp=True)
+    t = _window(whole_table(con, "mentions"), "published_at", start, end, timestamp=True)
     t = t.filter(t.brand == brand)
     cols = ["platform", "mention_id", "published_at", "author", "author_followers", "text", "sentiment"]
     frame = t.select(*cols).order_by([t.author_followers.desc(), t.mention_id]).limit(k).to_pandas()

@@ -163,12 +163,15 @@ def quote(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
+FILTERED = {"platform", "account", "brand"}  # what load() and the engines filter a table by, kept even when empty
+
+
 def ensure_table(con: duckdb.DuckDBPyConnection, table: str, extra: dict[str, str], name: str | None = None, filled: Iterable[str] | None = None) -> None:
     """Create ``table`` (or a table ``name`` with its columns) if missing and add any open columns it does not have yet.
 
     With ``filled``, the table holds its natural key, its required and time
-    columns and the ``filled`` columns, and gains others when an export fills
-    them: DuckDB writes and compresses every column of every row it inserts,
+    columns, the columns :func:`load` filters on and the ``filled`` columns,
+    and gains others when an export fills them: DuckDB writes and compresses every column of every row it inserts,
     and a WeChat Channels export fills 16 of the posts table's 38 columns (the
     other 22, all NULL, were half of a million-row insert). Readers take a
     column the store lacks as unknown (:func:`load`, :func:`whole`).
@@ -176,7 +179,7 @@ def ensure_table(con: duckdb.DuckDBPyConnection, table: str, extra: dict[str, st
     spec = get_table(table)
     columns = {**spec.columns, **{c: k for c, k in extra.items() if c not in spec.columns}}
     if filled is not None:
-        kept = set(spec.key) | set(spec.required) | {TIME_COLUMNS.get(table)} | set(filled) | set(extra)
+        kept = set(spec.key) | set(spec.required) | {TIME_COLUMNS.get(table)} | FILTERED | set(filled) | set(extra)
         columns = {c: k for c, k in columns.items() if c in kept}
     name = name or table
     exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0]

@@ -60,6 +60,13 @@ class NotEstimable(ValueError):
         super().__init__(text)
         self.code, self.values = code, values
 
+    def __reduce__(self):  # copy and pickle rebuild it from its parts, not from args alone
+        return _not_estimable, (self.code, str(self), self.values)
+
+
+def _not_estimable(code: str, text: str, values: dict) -> NotEstimable:
+    return NotEstimable(code, text, **values)
+
 
 @dataclass(frozen=True)
 class Effect:

@@ -37,20 +37,6 @@ def _scalar(expr) -> int:
     return 0 if pd.isna(value) else int(value)
 
 
-_IBIS_TYPES = {"BIGINT": "int64", "DOUBLE": "float64", "VARCHAR": "string", "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMPTZ": "timestamp"}
-
-
-def _complete(t):
-    """The mentions with every column of the schema: one a store made by an older smkit
-    lacks reads as unknown (NULL), as :func:`smkit.data.store.load` reads it."""
-    import ibis
-
-    from smkit.data.schema import DUCKDB_TYPES, get_table
-
-    missing = {c: kind for c, kind in get_table("mentions").columns.items() if c not in t.columns}
-    return t.mutate(**{c: ibis.null(_IBIS_TYPES[DUCKDB_TYPES[kind]]) for c, kind in missing.items()}) if missing else t
-
-
 def scored(con, start: dt.date | None, end: dt.date | None):
     """The window's mentions with ``sentiment`` filled in the engine (an exported score is
     kept; the rest scored once per distinct text through the cache; a mention without text
@@ -58,7 +44,7 @@ def scored(con, start: dt.date | None, end: dt.date | None):
     (:class:`~smkit.methods.score_cache.Scoring`)."""
     import ibis
 
-    t = aggregates._window(_complete(con.table("mentions")), "published_at", start, end, timestamp=True)
+    t = aggregates._window(aggregates.whole_table(con, "mentions"), "published_at", start, end, timestamp=True)
     t = t.mutate(exported_=t.sentiment.notnull())
     counts = t.aggregate(total=t.count(), missing=t.sentiment.isnull().ifelse(1, 0).sum()).to_pandas().iloc[0]
     total, missing = int(counts["total"]), 0 if pd.isna(counts["missing"]) else int(counts["missing"])

@@ -290,7 +290,6 @@ def _execute(pm, book: Playbook, params: dict[str, Any], tmp: Path, day_dir: Pat
                 kernel_name=KERNEL,
                 progress_bar=False,  # bars of parallel runs print over each other; run() prints one line per run instead
                 log_output=False,
-                request_save_on_cell_execute=False,  # written at the end and every 30 s, not twice per cell (73 writes, 1.3 s)
                 cwd=str(book.path.parent),
             )
     except StoreBusy as exc:

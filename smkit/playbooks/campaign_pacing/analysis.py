@@ -41,6 +41,7 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         if not y.notna().any():  # the column is there but the brand's export left it empty: unknown, not zero
             notes.append((metric, "no_values"))
             continue
+        y = y.reindex(pd.date_range(y.index.min(), max(day, y.index.max()), freq="D"))  # the brand's export may stop before others'
         gaps = y[(y.index >= start) & (y.index <= day)].isna()
         if gaps.any():  # progress on a campaign day the export left empty is unknown, not zero
             first = gaps.index[gaps.to_numpy()][0]
@@ -54,7 +55,7 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         try:
             p = project(y, start, end, day, target, alpha=s.alpha, seed=s.seed)
         except ValueError as exc:  # a causal.NotEstimable is said in the report's language
-            notes.append((metric, exc))
+            notes.append((metric, exc.with_traceback(None)))
             continue
         due = trajectory(target, days, weekly_shape(pre)) if target else None
         rows.append(

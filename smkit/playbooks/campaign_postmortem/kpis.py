@@ -90,6 +90,23 @@ def daily_series(daily: pd.DataFrame, brand: str, platforms: tuple[str, ...], me
     return y, pd.DataFrame(controls, index=wide.index)
 
 
+def windowed_series(
+    daily: pd.DataFrame, brand: str, campaign: Campaign, metric: str, pre_days: int, halo_days: int
+) -> tuple[pd.Series, pd.DataFrame, pd.Timestamp]:
+    """:func:`daily_series` over ``pre_days`` before the campaign to ``halo_days`` after it (or the
+    data's last day, which is returned too); refused when the data ends before the campaign does."""
+    y, candidates = daily_series(daily, brand, campaign.platforms, metric)
+    start, end = pd.Timestamp(campaign.start), pd.Timestamp(campaign.end)
+    last = min(y.index.max(), end + pd.Timedelta(days=halo_days))
+    window = (y.index >= start - pd.Timedelta(days=pre_days)) & (y.index <= last)
+    y, candidates = y[window], candidates[window]
+    if y.index.max() < end:
+        raise causal.NotEstimable(
+            "ends_early", f"account_daily ends on {y.index.max():%Y-%m-%d}, before the campaign's end {end:%Y-%m-%d}", last=y.index.max(), end=end
+        )
+    return y, candidates, last
+
+
 def pick_controls(y: pd.Series, controls: pd.DataFrame, n_pre: int, most: int = MAX_CONTROLS) -> pd.DataFrame:
     """The ``most`` controls most correlated with ``y`` in the pre-period (a
     short, readable model instead of CausalImpact's spike-and-slab selection)."""
@@ -114,15 +131,8 @@ def estimate_lift(
     seed: int = 0,
 ) -> Lift:
     """The campaign's incremental effect on ``metric``, the halo after it, and a placebo check."""
-    y, candidates = daily_series(daily, brand, campaign.platforms, metric)
+    y, candidates, last = windowed_series(daily, brand, campaign, metric, pre_days, halo_days)
     start, end = pd.Timestamp(campaign.start), pd.Timestamp(campaign.end)
-    last = min(y.index.max(), end + pd.Timedelta(days=halo_days))
-    window = (y.index >= start - pd.Timedelta(days=pre_days)) & (y.index <= last)
-    y, candidates = y[window], candidates[window]
-    if y.index.max() < end:
-        raise causal.NotEstimable(
-            "ends_early", f"account_daily ends on {y.index.max():%Y-%m-%d}, before the campaign's end {end:%Y-%m-%d}", last=y.index.max(), end=end
-        )
     n_pre = int((y.index < start).sum())
     controls = pick_controls(y, candidates, n_pre)
     impact = causal.estimate_impact(y, controls, start, alpha=alpha, seed=seed)
@@ -157,7 +167,7 @@ def estimate_lifts(
         try:
             lifts.append(estimate_lift(daily, brand, campaign, metric, pre_days=pre_days, halo_days=halo_days, alpha=alpha, seed=seed))
         except ValueError as exc:  # a NotEstimable says why in the report's language; another error in its own words
-            notes.append((metric, exc))
+            notes.append((metric, exc.with_traceback(None)))
     if not lifts and not notes:
         text = f"no account_daily figures for {brand} on {', '.join(campaign.platforms) or 'the campaign platforms'}"
         notes.append(("all metrics", causal.NotEstimable("no_figures", text, brand=brand, platforms=campaign.platforms)))

@@ -24,7 +24,7 @@ from scipy import stats as sps
 from smkit.methods import causal, stats
 from smkit.methods.campaigns import Campaign, campaign_from_row
 
-from .kpis import daily_series, pick_controls
+from .kpis import pick_controls, windowed_series
 
 # Views rank the table and price the result. Followers are left out: a
 # campaign's follower lift from daily counts of a few dozen is too noisy to
@@ -55,13 +55,8 @@ def _effect(daily: pd.DataFrame, brand: str, c: Campaign, metric: str, pre_days:
     """The campaign's effect on ``metric``, fitted exactly as
     :func:`.kpis.estimate_lift` fits it (same window, controls and seed, so the
     reviewed campaign's row repeats its own figures), without the placebo."""
-    y, candidates = daily_series(daily, brand, c.platforms, metric)
+    y, candidates, _ = windowed_series(daily, brand, c, metric, pre_days, halo_days)
     start, end = pd.Timestamp(c.start), pd.Timestamp(c.end)
-    last = min(y.index.max(), end + pd.Timedelta(days=halo_days))
-    window = (y.index >= start - pd.Timedelta(days=pre_days)) & (y.index <= last)
-    y, candidates = y[window], candidates[window]
-    if y.index.max() < end:
-        raise ValueError(f"account_daily ends on {y.index.max():%Y-%m-%d}, before the campaign's end {end:%Y-%m-%d}")
     controls = pick_controls(y, candidates, int((y.index < start).sum()))
     return causal.estimate_impact(y, controls, start, alpha=alpha, seed=seed).effect(start, end)
 
@@ -110,7 +105,7 @@ def league_table(
         try:
             views = known.get(c.campaign_id) or _effect(daily, brand, c, LEAGUE_METRIC, pre_days, halo_days, alpha, seed)
         except ValueError as exc:
-            notes.append((c.campaign_id, exc))
+            notes.append((c.campaign_id, exc.with_traceback(None)))
             continue
         rows.append(
             {
