@@ -123,6 +123,10 @@ def clean_stale(day_dir: Path) -> list[Path]:
     """Remove ``.tmp-*`` run folders whose run is gone (killed, machine restarted):
     a live run holds the lock on its folder's ``.lock`` file."""
     removed = []
+    for making in day_dir.glob(".new-*"):  # made by a run killed before it renamed the folder (see _hold_folder)
+        if time.time() - making.stat().st_mtime > 3600:
+            shutil.rmtree(making, ignore_errors=True)
+            removed.append(making)
     for tmp in day_dir.glob(".tmp-*"):
         lock = tmp / ".lock"
         try:
@@ -146,9 +150,16 @@ def clean_stale(day_dir: Path) -> list[Path]:
 
 
 def _hold_folder(tmp: Path) -> int:
-    """Lock ``tmp/.lock`` for as long as this run lives (see :func:`clean_stale`)."""
-    fd = os.open(tmp / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+    """Make ``tmp`` with ``tmp/.lock`` locked for as long as this run lives (see :func:`clean_stale`).
+
+    The folder is made and locked under a name :func:`clean_stale` does not read, then
+    renamed: between creating a lock file and locking it, a parallel run's clean-up
+    would find it unlocked and remove the folder of a run just starting."""
+    making = tmp.with_name(".new" + tmp.name.removeprefix(".tmp"))
+    making.mkdir()
+    fd = os.open(making / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
     fcntl.flock(fd, fcntl.LOCK_EX)
+    making.rename(tmp)
     return fd
 
 
@@ -220,7 +231,6 @@ def run(
     day_dir.mkdir(parents=True, exist_ok=True)
     clean_stale(day_dir)
     tmp = day_dir / f".tmp-{label}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
     held = _hold_folder(tmp)
     name = f"{playbook_name(book.name, report_lang)} ({label})"
     if not quiet:
