@@ -757,6 +757,30 @@ def test_stale_tmp_folders_are_cleaned_and_live_ones_kept(tmp_path):
     assert not dead.exists() and live.exists()
 
 
+def test_a_run_folder_is_never_seen_unlocked_and_an_abandoned_one_is_cleaned(tmp_path, monkeypatch):
+    day = tmp_path / "2026-11-01"
+    day.mkdir()
+    seen = []
+    real_flock = fcntl.flock
+
+    def flock_and_look(fd, op):  # what a parallel clean-up would find at the moment the lock is taken
+        seen.append(sorted(p.name for p in day.glob(".tmp-*")))
+        return real_flock(fd, op)
+
+    monkeypatch.setattr(runner.fcntl, "flock", flock_and_look)
+    fd = runner._hold_folder(day / ".tmp-run-1")
+    monkeypatch.undo()
+    try:
+        assert seen == [[]] and (day / ".tmp-run-1" / ".lock").is_file() and not list(day.glob(".new-*"))
+        assert runner.clean_stale(day) == []  # held: kept
+    finally:
+        os.close(fd)
+    abandoned = day / ".new-run-2"
+    abandoned.mkdir()
+    os.utime(abandoned, (0, 0))
+    assert runner.clean_stale(day) == [abandoned, day / ".tmp-run-1"]
+
+
 @pytest.mark.slow
 def test_killing_schedule_jobs_2_stops_its_workers_and_kernels(tmp_path, store, monkeypatch):
     import psutil
