@@ -195,18 +195,26 @@ def _draw_treated(model: CommonFactor, params, n_pre: int, n: int, rng) -> np.nd
     a_next, p_next = kf.predicted_state, kf.predicted_state_cov
     transition = model.ssm["transition"]
     last = a.shape[1] - 1
-    state = _normal(a[:, last][:, None], p[:, :, last], n, rng)
+    # The gains and conditional covariances do not depend on the draws: one stacked
+    # pinv and one stacked eigh for the whole post-period instead of one per day.
+    days = np.arange(n_pre, last)
+    p_t = np.moveaxis(p[:, :, days], 2, 0)
+    p_ahead = np.moveaxis(p_next[:, :, days + 1], 2, 0)
+    gains = p_t @ transition.T @ np.linalg.pinv(p_ahead)
+    roots = _roots(np.concatenate([p_t - gains @ p_ahead @ np.swapaxes(gains, 1, 2), p[None, :, :, last]]))
+    state = a[:, last][:, None] + roots[-1] @ rng.standard_normal((model.k_states, n))
     z = model.design(params)[0]
     out = np.empty((last + 1 - n_pre, n))
     out[-1] = z @ state
-    for t in range(last - 1, n_pre - 1, -1):
-        gain = p[:, :, t] @ transition.T @ np.linalg.pinv(p_next[:, :, t + 1])
-        mean = a[:, t][:, None] + gain @ (state - a_next[:, t + 1][:, None])
-        state = _normal(mean, p[:, :, t] - gain @ p_next[:, :, t + 1] @ gain.T, n, rng)
+    for i in range(len(days) - 1, -1, -1):
+        t = days[i]
+        mean = a[:, t][:, None] + gains[i] @ (state - a_next[:, t + 1][:, None])
+        state = mean + roots[i] @ rng.standard_normal((model.k_states, n))
         out[t - n_pre] = z @ state
     return out + rng.normal(0.0, np.sqrt(params[-(model.m + 1)]), out.shape)
 
 
-def _normal(mean: np.ndarray, cov: np.ndarray, n: int, rng) -> np.ndarray:
-    w, v = np.linalg.eigh((cov + cov.T) / 2)
-    return mean + (v * np.sqrt(np.clip(w, 0, None))) @ rng.standard_normal((len(w), n))
+def _roots(cov: np.ndarray) -> np.ndarray:
+    """A square root ``r`` of each covariance in the stack (``r @ r.T == cov``), with negative rounding clipped."""
+    w, v = np.linalg.eigh((cov + np.swapaxes(cov, 1, 2)) / 2)
+    return v * np.sqrt(np.clip(w, 0, None))[:, None, :]
