@@ -63,13 +63,28 @@ STORE_FIXTURES = {
     "books",
 }
 KERNEL_MODULES = {"test_runner", "test_personas"}  # personas fits models on whole audiences
+# Session fixtures are built once per xdist worker: the tests of one module that share a
+# costly one (a planted world, a fitted review, a Spark session) go to one worker, or both
+# workers build it (the campaign reviews twice cost 17 s).
+SHARED_FIXTURES = STORE_FIXTURES - {"sample_store"} | {
+    "reviews",
+    "experiments",
+    "pacing",
+    "bundled",
+    "truth",
+    "world",
+    "effects",
+    "spark",
+    "table_sets",
+    "douyin_only",
+}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups into the test ids
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if (
-            STORE_FIXTURES & set(getattr(item, "fixturenames", ()))
-            or item.module.__name__.rpartition(".")[2] in KERNEL_MODULES
-            or item.get_closest_marker("spark")
-        ):
+        module = item.module.__name__.rpartition(".")[2]
+        if SHARED_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(module))
+        if STORE_FIXTURES & set(getattr(item, "fixturenames", ())) or module in KERNEL_MODULES or item.get_closest_marker("spark"):
             item.add_marker(pytest.mark.slow)
