@@ -34,8 +34,8 @@ CELLS = [
 ]  # fmt: skip
 
 
-def old_derive_keys(out: pd.DataFrame, table: str) -> None:
-    """The key derivation as every earlier version ran it, one Python hash and strftime per row."""
+def old_derive_keys(out: pd.DataFrame, table: str, refused=None) -> None:
+    """The key derivation as every earlier version ran it, one Python hash and strftime per row (refused rows too)."""
     if table not in DERIVED_KEYS:
         return
     column, parts = DERIVED_KEYS[table]
@@ -415,3 +415,44 @@ def test_row_reasons_join_each_rows_checks_in_the_order_they_ran():
     assert text.dtype == "string[pyarrow]"
     assert text.tolist() == ["likes is negative", "likes is negative; views: cannot read 'x'", "views: cannot read 'y'", "the file looks truncated"]
     assert RowReasons(3).refused().tolist() == [False] * 3 and RowReasons(3).text(np.zeros(3, bool)).empty
+
+
+def test_a_gbk_export_decoded_in_slices_stores_what_one_decode_stores(tmp_path, monkeypatch):
+    from smkit.data import transcode
+
+    rows = ["作品名称,发布时间,播放量,点赞量"] + [f'"秋季新品{i}\n第二行，含逗号",2026-10-{1 + i % 28:02d} 12:{i % 60:02d},{i}万,{i}' for i in range(3000)]
+    rows += ["坏行,2026-13-01 10:00,-5,1", "乒乓球拍 𠀀,2026-10-02 08:00,12,1"]  # a refused row; a trail byte 0x40 and a four-byte character
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(("\n".join(rows) + "\n").encode("gb18030"))
+    assert "\n".join(rows).encode("gb18030").count("𠀀".encode("gb18030")) == 1
+    monkeypatch.setattr(transcode, "MIN_BYTES", 0)
+    assert transcode.to_utf8(path, "gb18030", 1 << 30) == path.read_bytes().decode("gb18030").encode("utf-8")
+    assert transcode.to_utf8(path, "gb18030", 10) is None  # over the limit: read as before
+    sliced = _ingest(path, "posts", tmp_path / "sliced.duckdb", tmp_path / "r1", platform="douyin", account="A")
+    monkeypatch.setattr(transcode, "MIN_BYTES", 1 << 40)
+    whole = _ingest(path, "posts", tmp_path / "whole.duckdb", tmp_path / "r2", platform="douyin", account="A")
+    assert sliced["files"][0]["accepted"] == 3001 and sliced["files"][0]["quarantined"] == 1
+    assert json.dumps(sliced, default=str, sort_keys=True) == json.dumps(whole, default=str, sort_keys=True)
+    a, b = _tables(tmp_path / "sliced.duckdb")["posts"], _tables(tmp_path / "whole.duckdb")["posts"]
+    pd.testing.assert_frame_equal(a.sort_values("post_id", ignore_index=True), b.sort_values("post_id", ignore_index=True))
+    assert "乒乓球拍 𠀀" in set(a["title"])
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(path.read_bytes() + b"\xff\xff,2026-10-01 08:00,1,1\n")  # no GB18030 character
+    monkeypatch.setattr(transcode, "MIN_BYTES", 0)
+    assert transcode.to_utf8(broken, "gb18030", 1 << 30) is None
+
+
+def test_refused_rows_get_no_derived_key_and_the_others_the_keys_they_always_had():
+    frame = pd.DataFrame(
+        {
+            "platform": ["douyin"] * 4,
+            "account": ["A"] * 4,
+            "published_at": pd.to_datetime(["2026-10-01 10:00"] * 4).tz_localize("Asia/Shanghai"),
+            "title": ["a", "b", "c", "d"],
+        }
+    )
+    every, some = frame.copy(), frame.copy()
+    assert derived_keys.derive_keys(every, "posts")
+    assert derived_keys.derive_keys(some, "posts", refused=lambda: np.array([False, True, False, True]))
+    assert some["post_id"].isna().tolist() == [False, True, False, True]
+    assert some["post_id"][[0, 2]].tolist() == every["post_id"][[0, 2]].tolist()

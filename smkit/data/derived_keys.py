@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -124,14 +125,16 @@ def _collect(helper, rows: int) -> np.ndarray | None:
     return np.frombuffer(out, dtype=np.uint8).reshape(-1, 8)
 
 
-def derive_keys(out: pd.DataFrame, table: str) -> bool:
+def derive_keys(out: pd.DataFrame, table: str, refused: Callable[[], np.ndarray] | None = None) -> bool:
     """Fill a missing post/mention id with a stable hash of what identifies the row.
-    True when every row's id was derived and no two are equal: the keys are then distinct."""
+    ``refused()``, asked once the parts are joined, names rows that get no id
+    (hashing is the costly part). True when every row's id was derived and no
+    two hashed ones are equal: the keys of the rows not refused are then distinct."""
     if table not in DERIVED_KEYS:
         return False
     column, parts = DERIVED_KEYS[table]
     current = out[column] if column in out else pd.Series(None, index=out.index, dtype=object)
-    need = current.isna()
+    need = current.isna().to_numpy(dtype=bool)
     if not need.any():
         out[column] = current
         return False
@@ -144,11 +147,14 @@ def derive_keys(out: pd.DataFrame, table: str) -> bool:
         pieces.append((piece.combine_chunks() if isinstance(piece, pa.ChunkedArray) else piece).cast(pa.large_string()))
     # Arrow joins the parts and hands UTF-8 bytes over; only the hash itself runs per row.
     joined = pc.binary_join_element_wise(*pieces, pa.scalar("\x1f", pa.large_string()))
-    todo = np.flatnonzero(need.to_numpy(dtype=bool))
+    hashing = need & ~refused() if refused is not None else need
+    todo = np.flatnonzero(hashing)
     if len(todo) < len(out):
         joined = joined.take(pa.array(todo))
     hashed, unique = hashed_keys(pc.cast(joined, pa.large_binary()))
-    if len(todo) == len(out):
+    if need.all():
+        if len(todo) < len(out):  # the skipped rows' ids stay missing
+            hashed = hashed.take(pa.array(np.cumsum(hashing) - 1, mask=~hashing))
         out[column] = pd.Series(pd.array(hashed, dtype="string[pyarrow]"), index=out.index)
         return unique
     keys = current.astype(object).to_numpy(copy=True)

@@ -15,7 +15,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,42 +185,46 @@ def prepare_raw(
     # lock free), the key's parts first, and the derived keys are hashed beside the rest.
     key_column, key_parts = DERIVED_KEYS.get(table, (None, ()))
     keys_job = None
+    refused_by_now: Future = Future()  # rows refused before their keys are hashed get none
     with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
         parsing_jobs = {c: pool.submit(read_column, sources[c], kinds[c], tz) for c in sorted(kinds, key=lambda c: c not in (key_column, *key_parts))}
         if key_column is not None:
             keys_pool = ThreadPoolExecutor(max_workers=1)
-            keys_job = keys_pool.submit(_keys_from, parsing_jobs, table, frame.index)
+            keys_job = keys_pool.submit(_keys_from, parsing_jobs, table, frame.index, refused_by_now)
             keys_pool.shutdown(wait=False)  # the job runs on; its result is taken below
-    for column, kind in kinds.items():
-        source = sources[column]
-        parsed = parsing_jobs[column].result()
-        values = parsed.values
-        bad = parsed.bad
-        if bad.any():
-            described = _map_unique(source[bad].astype(str), parsing.describe)  # once per distinct cell
-            reasons.add(bad, column + ": cannot read " + described + f" as {_KIND_WORDS[kind]}; ")
-        problem = _validate(column, kind, values, table, now) if column not in extra_kinds else None
-        if problem is not None:
-            mask, text = problem
-            reasons.add(mask, text + "; ")
-        if kind in (TIMESTAMP, DATE):
-            if kind == TIMESTAMP:
-                bound = floor.tz_localize(tz) if floor.tzinfo is None else floor
-            else:
-                bound = floor.tz_localize(None) if floor.tzinfo is not None else floor
-            early = (values < bound).fillna(False).astype(bool)
-            if early.any():
-                reasons.add(early, f"{column} is before {floor:%Y-%m-%d} (pass --earliest-date to allow older dates); ")
-        if parsed.lower_bound is not None and parsed.lower_bound.any():
-            lower[column] = parsed.lower_bound.to_numpy(dtype=bool)
-            report.lower_bounds[column] = int(lower[column].sum())
-        out[column] = values
-    for column in spec.required:
-        empty = out[column].isna().to_numpy(copy=True)
-        if column in data and empty.any():  # an unreadable cell is reported as such, not as missing
-            empty[empty] = parsing.missing_mask(data[column][empty]).to_numpy()
-        if empty.any():
-            reasons.add(empty, f"{column} is missing; ")
+    try:
+        for column, kind in kinds.items():
+            source = sources[column]
+            parsed = parsing_jobs[column].result()
+            values = parsed.values
+            bad = parsed.bad
+            if bad.any():
+                described = _map_unique(source[bad].astype(str), parsing.describe)  # once per distinct cell
+                reasons.add(bad, column + ": cannot read " + described + f" as {_KIND_WORDS[kind]}; ")
+            problem = _validate(column, kind, values, table, now) if column not in extra_kinds else None
+            if problem is not None:
+                mask, text = problem
+                reasons.add(mask, text + "; ")
+            if kind in (TIMESTAMP, DATE):
+                if kind == TIMESTAMP:
+                    bound = floor.tz_localize(tz) if floor.tzinfo is None else floor
+                else:
+                    bound = floor.tz_localize(None) if floor.tzinfo is not None else floor
+                early = (values < bound).fillna(False).astype(bool)
+                if early.any():
+                    reasons.add(early, f"{column} is before {floor:%Y-%m-%d} (pass --earliest-date to allow older dates); ")
+            if parsed.lower_bound is not None and parsed.lower_bound.any():
+                lower[column] = parsed.lower_bound.to_numpy(dtype=bool)
+                report.lower_bounds[column] = int(lower[column].sum())
+            out[column] = values
+        for column in spec.required:
+            empty = out[column].isna().to_numpy(copy=True)
+            if column in data and empty.any():  # an unreadable cell is reported as such, not as missing
+                empty[empty] = parsing.missing_mask(data[column][empty]).to_numpy()
+            if empty.any():
+                reasons.add(empty, f"{column} is missing; ")
+    finally:  # always answered, or the keys' thread would wait for ever
+        refused_by_now.set_result(reasons.refused())
     report.notes.extend(schema.content_type_notes(out.get("content_type", ())))  # unknown forms, before they become "other"
     _normalise_categories(out, table)  # while the keys are hashed
     keys, keys_distinct, platforms = keys_job.result() if keys_job is not None else (None, False, None)
@@ -439,9 +443,10 @@ def _platform_names(platform: pd.Series) -> tuple[pd.Series, pd.Series]:
     return named, pd.Series(~ok[codes], index=platform.index)
 
 
-def _keys_from(jobs: dict, table: str, index: pd.Index) -> tuple[pd.Series, bool, tuple[pd.Series, pd.Series] | None]:
+def _keys_from(jobs: dict, table: str, index: pd.Index, refused: Future) -> tuple[pd.Series, bool, tuple[pd.Series, pd.Series] | None]:
     """The key column :func:`derived_keys.derive_keys` fills, from the parsed key parts
-    alone (an odd platform name counts as missing); whether its keys are distinct; and
+    alone (an odd platform name counts as missing; the rows ``refused`` names once the
+    main thread has read every column get none); whether its keys are distinct; and
     :func:`_platform_names` of the platforms, for :func:`_check_categories`."""
     column, parts = DERIVED_KEYS[table]
     frame = pd.DataFrame({c: jobs[c].result().values for c in (column, *parts) if c in jobs}, index=index)
@@ -449,7 +454,7 @@ def _keys_from(jobs: dict, table: str, index: pd.Index) -> tuple[pd.Series, bool
     if "platform" in frame:
         platforms = _platform_names(frame["platform"])
         frame["platform"] = platforms[0].mask(platforms[1])
-    distinct = derived_keys.derive_keys(frame, table)
+    distinct = derived_keys.derive_keys(frame, table, refused=refused.result)
     return frame[column], distinct, platforms
 
 

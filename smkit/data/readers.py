@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from smkit.data.transcode import to_utf8
+
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
@@ -279,14 +281,18 @@ def _read_csv_as(path: Path, encoding: str, header_score, text_columns) -> RawTa
         invalid.append((row.actual_columns, row.number, row.text))
         return "skip"
 
-    # Arrow parses UTF-8; a GBK export is decoded by Python's codec block by block while Arrow parses the blocks before.
+    # Arrow parses UTF-8: a GBK export is decoded on every core first (see transcode), or else by
+    # Python's codec block by block while Arrow parses the blocks before.
     transcode = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
+    utf8 = None if transcode == "utf8" else to_utf8(path, encoding, stream_bytes())
+    if utf8 is not None:
+        transcode = "utf8"
     skip = header_row + 1
 
     def read(threads: bool):
         invalid.clear()
         return pacsv.read_csv(
-            path,
+            path if utf8 is None else pa.BufferReader(utf8),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip, use_threads=threads, block_size=_block_size(), encoding=transcode),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
