@@ -576,3 +576,18 @@ def test_a_campaign_without_a_name_is_called_by_its_id_not_nan():
     ).astype({"name": "str"})
     names = [campaign_from_row(row, sheet.columns).name for _, row in sheet.iterrows()]
     assert names == ["秋季新品", "B", "C"]
+
+
+def test_the_top_posts_section_is_the_table_or_the_one_sentence_said_instead(reviews):
+    import dataclasses
+
+    from pandas.io.formats.style import Styler
+
+    result = reviews["CMP-AUTUMN-DOUYIN"]
+    table = pb.report.top_posts_section(result, "en")
+    assert isinstance(table, Styler) and len(table.data) == len(result.top_posts) > 0
+    empty = dataclasses.replace(result, top_posts=result.top_posts.iloc[:0])
+    assert pb.report.top_posts_section(empty, "zh") == "活动没有帖子数据。"
+    assert pb.report.top_posts_section(empty, "en") == "The campaign has no posts."
+    absent = dataclasses.replace(result, missing={"kpis": "posts"})
+    assert pb.report.top_posts_section(absent, "en") == pb.report.missing_text(absent, "kpis", "en") != ""

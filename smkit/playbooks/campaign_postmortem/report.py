@@ -531,6 +531,17 @@ def top_posts_table(result: Result, lang: str = ZH) -> Styler:
     return viz.table(shown, formats, caption=T("top_caption", lang, n=len(top)))
 
 
+def top_posts_section(result: Result, lang: str = ZH) -> Styler | str:
+    """The top posts table, or the sentence (Markdown) shown instead: the export
+    the section needs, or that the campaign has no posts (an empty table would
+    show its caption alone, one character a line)."""
+    if not result.has("kpis"):
+        return missing_text(result, "kpis", lang)
+    if result.top_posts.empty:
+        return T("kpi_finding_empty", lang)
+    return top_posts_table(result, lang)
+
+
 def funnel_table(result: Result, lang: str = ZH) -> Styler:
     """Each funnel stage, campaign against before, with its rate and test; each
     stage named with where it was counted ("views on Lumina's Douyin account")."""
