@@ -10,10 +10,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install store report test test-fast lint format docs bench clean
 
+# uv installs the packages in half pip's time; pip is the fallback where uv cannot be had or reach
+# the index (uv reads PyPI and UV_INDEX_URL, not pip's configuration).
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("smkit needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	# uv installs the same packages as pip in under half the time; pip is the fallback where uv cannot be had
 	( $(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,spark]' ) \
 	  || ( $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e '.[dev,spark]' )
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null

@@ -65,7 +65,7 @@ STORE_FIXTURES = {
 KERNEL_MODULES = {"test_runner", "test_personas"}  # personas fits models on whole audiences
 # Session fixtures are built once per xdist worker: the tests of one module that share a
 # costly one (a planted world, a fitted review, a Spark session) go to one worker, or both
-# workers build it (the campaign reviews twice cost 17 s).
+# workers build it.
 SHARED_FIXTURES = STORE_FIXTURES - {"sample_store"} | {
     "reviews",
     "experiments",

@@ -182,17 +182,18 @@ def prepare_raw(
             source = source.where(~long_cells)
         sources[column] = source
     # Columns parse side by side (most of the work is in Arrow kernels, which leave the interpreter
-    # lock free), the key's parts first, and the derived keys are hashed beside the rest.
+    # lock free), the key's parts first; the derived keys' parts are joined beside the rest and
+    # hashed, for the rows not refused, once every column is read.
     key_column, key_parts = DERIVED_KEYS.get(table, (None, ()))
     keys_job = None
     refused_by_now: Future = Future()  # rows refused before their keys are hashed get none
-    with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
-        parsing_jobs = {c: pool.submit(read_column, sources[c], kinds[c], tz) for c in sorted(kinds, key=lambda c: c not in (key_column, *key_parts))}
-        if key_column is not None:
-            keys_pool = ThreadPoolExecutor(max_workers=1)
-            keys_job = keys_pool.submit(_keys_from, parsing_jobs, table, frame.index, refused_by_now)
-            keys_pool.shutdown(wait=False)  # the job runs on; its result is taken below
     try:
+        with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
+            parsing_jobs = {c: pool.submit(read_column, sources[c], kinds[c], tz) for c in sorted(kinds, key=lambda c: c not in (key_column, *key_parts))}
+            if key_column is not None:
+                keys_pool = ThreadPoolExecutor(max_workers=1)
+                keys_job = keys_pool.submit(_keys_from, parsing_jobs, table, frame.index, refused_by_now)
+                keys_pool.shutdown(wait=False)  # the job runs on; its result is taken below
         for column, kind in kinds.items():
             source = sources[column]
             parsed = parsing_jobs[column].result()
@@ -223,8 +224,11 @@ def prepare_raw(
                 empty[empty] = parsing.missing_mask(data[column][empty]).to_numpy()
             if empty.any():
                 reasons.add(empty, f"{column} is missing; ")
-    finally:  # always answered, or the keys' thread would wait for ever
         refused_by_now.set_result(reasons.refused())
+    except BaseException as exc:  # always answered, or the keys' thread would wait for ever
+        if not refused_by_now.done():
+            refused_by_now.set_exception(exc)
+        raise
     report.notes.extend(schema.content_type_notes(out.get("content_type", ())))  # unknown forms, before they become "other"
     _normalise_categories(out, table)  # while the keys are hashed
     keys, keys_distinct, platforms = keys_job.result() if keys_job is not None else (None, False, None)

@@ -15,6 +15,7 @@ have given.
 
 from __future__ import annotations
 
+import codecs
 import subprocess
 import sys
 import threading
@@ -36,9 +37,10 @@ with open(path, "rb") as fh:
 
 def to_utf8(path: Path, encoding: str, limit: int) -> bytes | None:
     """The file's bytes decoded from ``encoding`` and encoded as UTF-8, or ``None``
-    when the file is small, larger than ``limit`` bytes, or does not decode."""
+    when the file is small, larger than ``limit`` bytes, not GB18030 (a slice of
+    UTF-16 would lose its byte-order mark), or does not decode."""
     size = path.stat().st_size
-    if HELPERS < 2 or not MIN_BYTES <= size <= limit:
+    if HELPERS < 2 or codecs.lookup(encoding).name != "gb18030" or not MIN_BYTES <= size <= limit:
         return None
     bounds = [0]
     with path.open("rb") as fh:
