@@ -16,6 +16,7 @@ import shutil
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -128,13 +129,17 @@ def commit(store_path, table, tz, prepared, base, run_id, stamp, started, writte
             con.execute("BEGIN TRANSACTION")
             filled = {c for i, p in enumerate(prepared) for c in (staged[i][1] if i in staged else p.frame.columns)}
             ensure_table(con, table, extra, filled=filled)
-            for i, p in enumerate(prepared):
-                if i in staged:
-                    name, columns, rows = staged[i]
-                    p.report.inserted, p.report.updated = upsert_from(con, table, quote(name), columns, rows)
-                elif len(p.frame):
-                    p.report.inserted, p.report.updated = upsert(con, table, p.frame)
-            write_quarantine(prepared, base, run_id, written)  # inside the transaction: a failure here writes nothing
+            # The quarantine is written while DuckDB inserts (both leave the interpreter lock free), and
+            # inside the transaction: a failure there writes nothing.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                quarantined = pool.submit(write_quarantine, prepared, base, run_id, written)
+                for i, p in enumerate(prepared):
+                    if i in staged:
+                        name, columns, rows = staged[i]
+                        p.report.inserted, p.report.updated = upsert_from(con, table, quote(name), columns, rows)
+                    elif len(p.frame):
+                        p.report.inserted, p.report.updated = upsert(con, table, p.frame)
+            quarantined.result()
             report.seconds = round(time.perf_counter() - started, 3)
             _write_report(rfile, report, "committing")
             written.append(rfile)
