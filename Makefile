@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install store report test test-fast lint format docs bench clean
 
-# uv installs the packages in half pip's time; pip is the fallback where uv cannot be had or reach
+# uv installs the packages faster than pip (bytecode compiled, as pip does); pip is the fallback where uv cannot be had or reach
 # the index (uv reads PyPI and UV_INDEX_URL, not pip's configuration).
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("smkit needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
