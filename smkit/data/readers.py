@@ -283,10 +283,8 @@ def _read_csv_as(path: Path, encoding: str, header_score, text_columns) -> RawTa
 
     # Arrow parses UTF-8: a GBK export is decoded on every core first (see transcode), or else by
     # Python's codec block by block while Arrow parses the blocks before.
-    transcode = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
-    utf8 = None if transcode == "utf8" else to_utf8(path, encoding, stream_bytes())
-    if utf8 is not None:
-        transcode = "utf8"
+    utf8 = to_utf8(path, encoding, stream_bytes())  # None for UTF-8 itself, and for a small file
+    transcode = "utf8" if utf8 is not None or encoding in ("utf-8", "utf-8-sig") else encoding
     skip = header_row + 1
 
     def read(threads: bool):
