@@ -69,6 +69,12 @@ def test_a_funnel_stage_the_export_leaves_empty_is_left_out_not_counted_as_zero(
     assert list(table.index) == ["engagements", "conversions"] and table.at["conversions", "rate"] == pytest.approx(3 / 90)
     none = funnel.funnel(daily.assign(engagements=empty, conversions=empty), _campaign())
     assert none.empty and list(none.columns) == ["campaign", "before"]
+    # clicks exported on five of the six days: a sum over five days is not a rate of six days' engagements
+    partly = daily.assign(clicks=pd.array([2, 2, 2, pd.NA, 6, 6], dtype="Int64"))
+    table = funnel.funnel(partly, _campaign())
+    assert list(table.index) == ["engagements", "conversions"] and table.at["conversions", "rate"] == pytest.approx(3 / 90)
+    whole = funnel.funnel(partly.assign(clicks=[2, 2, 2, 6, 6, 6]), _campaign())
+    assert list(whole.index) == ["engagements", "clicks", "conversions"] and whole.at["clicks", "rate"] == pytest.approx(18 / 90)
 
 
 def test_a_funnel_of_one_stage_gives_no_rate_and_no_funnel_suggestion(reviews):

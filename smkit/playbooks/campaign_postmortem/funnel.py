@@ -15,13 +15,15 @@ def funnel(daily: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
     """Views (or impressions) -> engagements -> clicks -> conversions for the
     brand accounts, in the campaign window and the equally long period before
     it, with each stage's rate, its drop-off and a test of the change. A stage
-    the account export leaves empty is left out (unknown, not zero); with none
-    left the table is empty."""
+    the account export leaves empty on any day of either period is left out
+    (unknown, not zero: its sums would cover fewer days than the stage before
+    it); with none left the table is empty."""
     start, end = pd.Timestamp(campaign.start), pd.Timestamp(campaign.end)
     during = daily[(daily["date"] >= start) & (daily["date"] <= end)]
     before = daily[(daily["date"] < start) & (daily["date"] >= start - pd.Timedelta(days=campaign.days))]
+    both = pd.concat([during, before])
     top = "impressions" if during["impressions"].notna().all() and during["impressions"].sum() > 0 else "views"
-    stages = [s for s in (top, "engagements", "clicks", "conversions") if s in daily and daily[s].notna().any()]
+    stages = [s for s in (top, "engagements", "clicks", "conversions") if s in daily and len(both) and both[s].notna().all()]
     rows = []
     for i, stage in enumerate(stages):
         now, then = float(during[stage].sum()), float(before[stage].sum())
