@@ -194,30 +194,32 @@ def prepare_raw(
                 keys_pool = ThreadPoolExecutor(max_workers=1)
                 keys_job = keys_pool.submit(_keys_from, parsing_jobs, table, frame.index, refused_by_now)
                 keys_pool.shutdown(wait=False)  # the job runs on; its result is taken below
-        for column, kind in kinds.items():
-            source = sources[column]
-            parsed = parsing_jobs[column].result()
-            values = parsed.values
-            bad = parsed.bad
-            if bad.any():
-                described = _map_unique(source[bad].astype(str), parsing.describe)  # once per distinct cell
-                reasons.add(bad, column + ": cannot read " + described + f" as {_KIND_WORDS[kind]}; ")
-            problem = _validate(column, kind, values, table, now) if column not in extra_kinds else None
-            if problem is not None:
-                mask, text = problem
-                reasons.add(mask, text + "; ")
-            if kind in (TIMESTAMP, DATE):
-                if kind == TIMESTAMP:
-                    bound = floor.tz_localize(tz) if floor.tzinfo is None else floor
-                else:
-                    bound = floor.tz_localize(None) if floor.tzinfo is not None else floor
-                early = (values < bound).fillna(False).astype(bool)
-                if early.any():
-                    reasons.add(early, f"{column} is before {floor:%Y-%m-%d} (pass --earliest-date to allow older dates); ")
-            if parsed.lower_bound is not None and parsed.lower_bound.any():
-                lower[column] = parsed.lower_bound.to_numpy(dtype=bool)
-                report.lower_bounds[column] = int(lower[column].sum())
-            out[column] = values
+            # each column is checked as its parse ends, while the later ones are still parsing
+            for column, kind in kinds.items():
+                source = sources[column]
+                parsed = parsing_jobs[column].result()
+                values = parsed.values
+                bad = parsed.bad
+                if bad.any():
+                    word = _KIND_WORDS[kind]
+                    # the reason's text is built once per distinct cell, not joined row by row
+                    reasons.add(bad, _map_unique(source[bad].astype(str), lambda cell: f"{column}: cannot read {parsing.describe(cell)} as {word}; "))
+                problem = _validate(column, kind, values, table, now) if column not in extra_kinds else None
+                if problem is not None:
+                    mask, text = problem
+                    reasons.add(mask, text + "; ")
+                if kind in (TIMESTAMP, DATE):
+                    if kind == TIMESTAMP:
+                        bound = floor.tz_localize(tz) if floor.tzinfo is None else floor
+                    else:
+                        bound = floor.tz_localize(None) if floor.tzinfo is not None else floor
+                    early = (values < bound).fillna(False).astype(bool)
+                    if early.any():
+                        reasons.add(early, f"{column} is before {floor:%Y-%m-%d} (pass --earliest-date to allow older dates); ")
+                if parsed.lower_bound is not None and parsed.lower_bound.any():
+                    lower[column] = parsed.lower_bound.to_numpy(dtype=bool)
+                    report.lower_bounds[column] = int(lower[column].sum())
+                out[column] = values
         for column in spec.required:
             empty = out[column].isna().to_numpy(copy=True)
             if column in data and empty.any():  # an unreadable cell is reported as such, not as missing
@@ -229,18 +231,13 @@ def prepare_raw(
         if not refused_by_now.done():
             refused_by_now.set_exception(exc)
         raise
+    # What follows runs while the keys are hashed: the last checks, the quarantine and the kept rows.
     report.notes.extend(schema.content_type_notes(out.get("content_type", ())))  # unknown forms, before they become "other"
-    _normalise_categories(out, table)  # while the keys are hashed
-    keys, keys_distinct, platforms = keys_job.result() if keys_job is not None else (None, False, None)
-    _check_categories(out, reasons, platforms)
+    _normalise_categories(out, table)
+    _check_categories(out, reasons)
     _check_order(out, reasons, table)
     if LOWER_BOUND_COLUMN in spec.columns and lower:
         out[LOWER_BOUND_COLUMN] = _lower_bound_names(lower, frame.index)
-    if keys is not None:
-        out[key_column] = keys
-    for column in spec.key:  # aggregated experiment rows have no unit_id
-        if column not in out:
-            out[column] = None
     if raw.truncated and not (raw.ragged and raw.ragged[-1].index == len(frame) + len(raw.ragged) - 1):
         reasons.add_last(TRUNCATED + "; ")  # the last record kept its field count but ends inside a quote
 
@@ -256,6 +253,12 @@ def prepare_raw(
     report.quarantine_reasons = reason_counts(quarantine["reason"])
 
     good = out[~bad_rows] if bad_rows.any() else out  # no copy of a clean export's million rows
+    keys, keys_distinct = keys_job.result() if keys_job is not None else (None, False)
+    if keys is not None:
+        good[key_column] = keys[~bad_rows] if bad_rows.any() else keys
+    for column in spec.key:  # aggregated experiment rows have no unit_id
+        if column not in good:
+            good[column] = None
     deduped = good if keys_distinct else _drop_duplicate_keys(good, list(spec.key))
     report.duplicates = len(good) - len(deduped)
     report.accepted = len(deduped)
@@ -423,11 +426,10 @@ def _normalise_categories(out: pd.DataFrame, table: str) -> None:
         out["status"] = _map_unique(out["status"], schema.normalise_feedback_status)
 
 
-def _check_categories(out: pd.DataFrame, reasons: RowReasons, platforms: tuple[pd.Series, pd.Series] | None = None) -> None:
-    """Platforms and channels in their canonical names, a row refused where one is not such a name;
-    ``platforms`` is :func:`_platform_names` of ``out["platform"]`` when the key thread has computed it."""
+def _check_categories(out: pd.DataFrame, reasons: RowReasons) -> None:
+    """Platforms and channels in their canonical names, a row refused where one is not such a name."""
     if "platform" in out:
-        named, odd = platforms or _platform_names(out["platform"])
+        named, odd = _platform_names(out["platform"])
         if odd.any():  # a platform name is stored verbatim: it may hold words, never markup or control characters
             reasons.add(odd, "platform " + named[odd].map(parsing.describe) + " is not a platform name; ")
         out["platform"] = named.mask(odd)
@@ -447,19 +449,17 @@ def _platform_names(platform: pd.Series) -> tuple[pd.Series, pd.Series]:
     return named, pd.Series(~ok[codes], index=platform.index)
 
 
-def _keys_from(jobs: dict, table: str, index: pd.Index, refused: Future) -> tuple[pd.Series, bool, tuple[pd.Series, pd.Series] | None]:
+def _keys_from(jobs: dict, table: str, index: pd.Index, refused: Future) -> tuple[pd.Series, bool]:
     """The key column :func:`derived_keys.derive_keys` fills, from the parsed key parts
     alone (an odd platform name counts as missing; the rows ``refused`` names once the
-    main thread has read every column get none); whether its keys are distinct; and
-    :func:`_platform_names` of the platforms, for :func:`_check_categories`."""
+    main thread has read every column get none), and whether its keys are distinct."""
     column, parts = DERIVED_KEYS[table]
     frame = pd.DataFrame({c: jobs[c].result().values for c in (column, *parts) if c in jobs}, index=index)
-    platforms = None
     if "platform" in frame:
-        platforms = _platform_names(frame["platform"])
-        frame["platform"] = platforms[0].mask(platforms[1])
+        named, odd = _platform_names(frame["platform"])  # as _check_categories finds them on the main thread
+        frame["platform"] = named.mask(odd)
     distinct = derived_keys.derive_keys(frame, table, refused=refused.result)
-    return frame[column], distinct, platforms
+    return frame[column], distinct
 
 
 def ingest(
