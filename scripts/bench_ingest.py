@@ -1,7 +1,7 @@
 """Benchmark: smkit ingest against DuckDB's own read of the same file, whole process each.
 
-Not a test: for each file it prints rows, smkit's ingest seconds, DuckDB's
-read seconds (``read_csv(..., all_varchar=true)`` into a table of a new
+Not a test: for each file it prints rows, the seconds of the ``smkit ingest``
+command (its report, quarantine file included), DuckDB's read seconds (``read_csv(..., all_varchar=true)`` into a table of a new
 database file), the ratio and each process's peak resident memory
 (``/usr/bin/time``). Seconds are whole-process wall time measured from outside:
 interpreter start, imports, reading, writing and closing the store. Target:
@@ -31,13 +31,8 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-SMKIT = """
-import json, sys
-from smkit.data.ingest import ingest
-kw = json.loads(sys.argv[4])
-r = ingest([sys.argv[1]], sys.argv[3], store=sys.argv[2], **kw)
-print(json.dumps({"rows": r.accepted, "quarantined": r.quarantined}))
-"""
+# smkit's side is the command an analyst runs; it prints its report as JSON last.
+SMKIT = [str(Path(sys.executable).with_name("smkit")), "ingest", "--json"]
 DUCKDB = """
 import json, sys
 import duckdb
@@ -112,15 +107,22 @@ def expand_example(source: Path, out: Path, rows: int) -> tuple[Path, Path]:
     return copies[0], copies[1]
 
 
-def run(code: str, *args: str) -> dict:
+def run(argv: list[str]) -> dict:
     """One fresh process under ``/usr/bin/time``: its wall seconds and peak resident memory as the kernel counts them."""
-    out = subprocess.run(["/usr/bin/time", "-f", "%e %M", sys.executable, "-c", code, *args], capture_output=True, text=True)
+    out = subprocess.run(["/usr/bin/time", "-f", "%e %M", *argv], capture_output=True, text=True)
     lines = out.stderr.strip().splitlines()
     seconds, kb = lines[-1].split()
     figures = {"seconds": float(seconds), "peak_mb": int(kb) / 1024}
     if out.returncode:
         return {**figures, "error": (lines[:-1] or ["failed"])[-1][:80]}
-    return {**json.loads(out.stdout.strip().splitlines()[-1]), **figures}
+    printed = json.loads(out.stdout[out.stdout.index("\n{") + 1 :] if not out.stdout.startswith("{") else out.stdout)
+    if "files" in printed:  # smkit's ingest report
+        printed = {"rows": sum(f["accepted"] for f in printed["files"]), "quarantined": sum(f["quarantined"] for f in printed["files"])}
+    return {**printed, **figures}
+
+
+def smkit_ingest(path: Path, store: Path, table: str, options: dict) -> list[str]:
+    return [*SMKIT, str(path), "--table", table, "--store", str(store), *[a for k, v in options.items() for a in (f"--{k}", v)]]
 
 
 def compare(name: str, path: Path, table: str, options: dict, tmp: Path, duck_path: Path | None = None, repeat: int = 1) -> None:
@@ -128,10 +130,10 @@ def compare(name: str, path: Path, table: str, options: dict, tmp: Path, duck_pa
     pairs = []
     for _ in range(repeat):
         store = tmp / f"{name}.duckdb"
-        ours = run(SMKIT, str(path), str(store), table, json.dumps(options))
+        ours = run(smkit_ingest(path, store, table, options))
         for leftover in (store, tmp / f"{name}-duck.duckdb"):
             leftover.unlink(missing_ok=True)
-        theirs = run(DUCKDB, str(duck_path or path), str(tmp / f"{name}-duck.duckdb"))
+        theirs = run([sys.executable, "-c", DUCKDB, str(duck_path or path), str(tmp / f"{name}-duck.duckdb")])
         (tmp / f"{name}-duck.duckdb").unlink(missing_ok=True)
         pairs.append((ours, theirs))
         if "error" in ours or "error" in theirs:

@@ -597,6 +597,16 @@ def test_bad_ingest_options_are_one_line_and_exit_2(tmp_path, store, extra, need
     assert not store.exists()
 
 
+def test_the_ingest_command_ends_with_its_output_whole_and_its_exit_code(tmp_path, store):
+    # it skips the interpreter's teardown: what it printed must still arrive, and the code still say what happened
+    proc = cli("ingest", str(posts_file(tmp_path)), "--table", "posts", "--platform", "douyin", "--account", "A", "--store", str(store), "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout[proc.stdout.index("\n{") + 1 :])
+    assert [(f["accepted"], f["quarantined"]) for f in report["files"]] == [(2, 0)]
+    assert len(load("posts", store=store)) == 2
+    one_line_exit_2(cli("ingest", str(tmp_path / "missing.csv"), "--table", "posts", "--store", str(store)), "no such file")
+
+
 @pytest.mark.parametrize(
     "date, zh, en",
     [("2026-13-45", "--date 不是有效的日期", "--date is not a calendar date"), ("0001-01-01", "--date 0001-01-01 不在", "--date 0001-01-01 is outside")],

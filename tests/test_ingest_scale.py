@@ -446,6 +446,40 @@ def test_a_gbk_export_decoded_in_slices_stores_what_one_decode_stores(tmp_path, 
     assert transcode.to_utf8(utf16, "utf-16", 1 << 30) is None  # a slice of UTF-16 would lose its byte-order mark
 
 
+def test_a_decode_started_early_is_the_one_the_read_takes_and_only_for_the_same_file(tmp_path, monkeypatch):
+    from smkit.data import transcode
+
+    monkeypatch.setattr(transcode, "MIN_BYTES", 0)
+    monkeypatch.setattr(transcode, "HELPERS", 3)
+    monkeypatch.setattr(transcode, "_EARLY", {})
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("".join(f"丂{i},点赞 𠀀,{i}\n" for i in range(2000)).encode("gb18030"))
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_text("标题,点赞\n秋季新品,3\n", encoding="utf-8")
+    transcode.start_early(utf8)
+    transcode.start_early(tmp_path / "missing.csv")
+    assert transcode._EARLY == {}  # UTF-8 and unreadable files are the reader's to judge
+    transcode.start_early(gbk)
+    assert len(transcode._EARLY) == 1
+    assert transcode.to_utf8(gbk, "gb18030", 1 << 30) == gbk.read_bytes().decode("gb18030").encode("utf-8")
+    assert transcode._EARLY == {}  # taken by the read
+    transcode.start_early(gbk)
+    gbk.write_bytes("乙,2\n".encode("gb18030") * 5000)  # changed after the start: the read decodes the file it finds
+    assert transcode.to_utf8(gbk, "gb18030", 1 << 30) == "乙,2\n".encode() * 5000
+    assert len(transcode._EARLY) == 1
+    procs = next(iter(transcode._EARLY.values())).procs
+    transcode.discard_early()
+    assert transcode._EARLY == {} and all(p.poll() is not None for p in procs)
+
+
+def test_the_command_line_starts_without_pandas_so_a_gbk_decode_runs_while_it_loads():
+    import subprocess
+    import sys
+
+    code = "import sys, smkit.run.cli as c; c.build_parser(); print(sorted(m for m in ('pandas', 'pyarrow', 'duckdb', 'numpy') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
 def test_refused_rows_get_no_derived_key_and_the_others_the_keys_they_always_had():
     frame = pd.DataFrame(
         {

@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import pandas as pd
-
 CONTENT_TYPES = ("image_text", "video", "live", "h5", "animation", "topic", "other")
 
 # Exported spelling (compared lower-cased, without blanks) -> canonical type.
@@ -112,6 +110,8 @@ def unknown_content_types(values: Iterable[object]) -> dict[str, int]:
     """The exported values (blanks left out) that map to no known type, with how often each occurs.
 
     Each distinct value is looked up once: an export repeats a few forms over many rows."""
+    import pandas as pd  # here, so that the schema imports without it
+
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     counts: dict[str, int] = {}
     for value, n in series.value_counts(sort=False).items():  # missing cells are not counted

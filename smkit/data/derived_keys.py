@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import subprocess
 import sys
 import threading
@@ -26,6 +25,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from smkit.data.transcode import HELPERS
+
 # Columns whose value, when the export has none, is derived from other columns
 # so re-ingesting the same row finds the same key.
 DERIVED_KEYS = {
@@ -33,7 +34,6 @@ DERIVED_KEYS = {
     "mentions": ("mention_id", ("platform", "published_at", "author", "text")),
 }
 HELPER_ROWS = 200_000
-HELPERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 # The helper reads the row count, the rows' end offsets and their bytes from stdin, and writes 8 bytes per row.
 _HELPER = """

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from smkit.data.transcode import to_utf8
+from smkit.data.transcode import stream_bytes, to_utf8
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -415,14 +415,6 @@ def _read_excel(path: Path, header_score, text_columns) -> RawTable:
     frame = frame.loc[:, [not c.startswith("Unnamed:") or frame[c].notna().any() for c in frame.columns]]
     skipped = tuple(",".join(c for c in row if c) for row in lines[:header_row])
     return RawTable(frame, header_row, None, skipped, formula_cells=formulas)
-
-
-def stream_bytes() -> int:
-    """Files larger than this are read in blocks (``$SMKIT_STREAM_MB``, default 128 MB; 0 streams every UTF-8 CSV)."""
-    try:
-        return int(max(0.0, float(os.environ.get("SMKIT_STREAM_MB", 128))) * (1 << 20))
-    except ValueError:
-        return 128 << 20
 
 
 def block_bytes() -> int:

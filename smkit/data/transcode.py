@@ -11,63 +11,152 @@ take most of what the second core saves. The bytes are those one decode
 gives; a slice that does not decode, or a helper that cannot run, returns
 ``None`` and the caller reads the file as before, with the error it would
 have given.
+
+``smkit ingest`` starts the decode of its first file (:func:`start_early`)
+before it imports pandas, Arrow and DuckDB, which take half a second of one
+core: the helpers use the other. This module imports the standard library
+alone for that reason.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import fcntl
+import os
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
-from smkit.data.derived_keys import HELPERS
-
 MIN_BYTES = 4 << 20  # below this one process decodes faster than helpers start
+# Helper processes for the ingest's costly steps (this decode, the derived keys' hashes): one per core, at most four.
+HELPERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+_SNIFF_BYTES = 1 << 20
 
-# The helper decodes bytes a to b of the file (its arguments) and writes them as UTF-8 to stdout.
+# The helper decodes bytes a to b of the file (its arguments) and writes them as UTF-8 to stdout, a few
+# megabytes at a time (cut after a newline, as the slices are), so it holds the slice and one piece of text.
 _HELPER = """
 import sys
 path, name, a, b = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 with open(path, "rb") as fh:
     fh.seek(a)
-    sys.stdout.buffer.write(fh.read(b - a).decode(name).encode("utf-8"))
+    data = memoryview(fh.read(b - a))
+i, out = 0, sys.stdout.buffer
+while i < len(data):
+    j = data.obj.find(b"\\n", min(i + (4 << 20), len(data)))
+    j = len(data) if j < 0 else j + 1
+    out.write(str(data[i:j], name).encode("utf-8"))
+    i = j
 """
+
+
+def stream_bytes() -> int:
+    """Files larger than this are read in blocks (``$SMKIT_STREAM_MB``, default 128 MB; 0 streams every UTF-8 CSV)."""
+    try:
+        return int(max(0.0, float(os.environ.get("SMKIT_STREAM_MB", 128))) * (1 << 20))
+    except ValueError:
+        return 128 << 20
+
+
+class _Decode:
+    """The helpers decoding one file, each slice's UTF-8 bytes collected on a thread."""
+
+    def __init__(self, path: Path, encoding: str, size: int):
+        bounds = [0]
+        with path.open("rb") as fh:
+            for i in range(1, HELPERS):
+                fh.seek(max(size * i // HELPERS, bounds[-1]))
+                fh.readline()  # to the end of the line the cut falls in
+                bounds.append(fh.tell())
+        bounds.append(size)
+        self.parts: list[bytes | None] = [None] * (len(bounds) - 1)
+        self.procs: list[subprocess.Popen] = []
+        for a, b in zip(bounds, bounds[1:]):
+            try:
+                self.procs.append(
+                    subprocess.Popen(
+                        [sys.executable, "-I", "-c", _HELPER, str(path), encoding, str(a), str(b)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+                    )
+                )
+            except OSError:
+                break
+            if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux: a megabyte a read, not 64 KB, while the main thread holds the interpreter lock
+                with contextlib.suppress(OSError):
+                    fcntl.fcntl(self.procs[-1].stdout.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+        self.threads = [threading.Thread(target=self._collect, args=(i,), daemon=True) for i in range(len(self.procs))]
+        for t in self.threads:
+            t.start()
+
+    def _collect(self, i: int) -> None:
+        out, _ = self.procs[i].communicate()
+        if self.procs[i].returncode == 0:
+            self.parts[i] = out
+
+    def result(self) -> bytes | None:
+        for t in self.threads:
+            t.join()
+        if any(p is None for p in self.parts):
+            return None
+        return b"".join(self.parts)
+
+    def cancel(self) -> None:
+        for proc in self.procs:
+            proc.kill()
+        for t in self.threads:
+            t.join()
+
+
+_EARLY: dict[tuple[str, int, int], _Decode] = {}  # decodes started by start_early, by the file's path, size and time
+
+
+def _worth_it(path: Path, encoding: str, limit: int) -> os.stat_result | None:
+    stat = path.stat()
+    if HELPERS < 2 or codecs.lookup(encoding).name != "gb18030" or not MIN_BYTES <= stat.st_size <= limit:
+        return None
+    return stat
+
+
+def _key(path: Path, stat: os.stat_result) -> tuple[str, int, int]:
+    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
 
 
 def to_utf8(path: Path, encoding: str, limit: int) -> bytes | None:
     """The file's bytes decoded from ``encoding`` and encoded as UTF-8, or ``None``
     when the file is small, larger than ``limit`` bytes, not GB18030 (a slice of
     UTF-16 would lose its byte-order mark), or does not decode."""
-    size = path.stat().st_size
-    if HELPERS < 2 or codecs.lookup(encoding).name != "gb18030" or not MIN_BYTES <= size <= limit:
+    stat = _worth_it(path, encoding, limit)
+    if stat is None:
         return None
-    bounds = [0]
-    with path.open("rb") as fh:
-        for i in range(1, HELPERS):
-            fh.seek(max(size * i // HELPERS, bounds[-1]))
-            fh.readline()  # to the end of the line the cut falls in
-            bounds.append(fh.tell())
-    bounds.append(size)
-    parts: list[bytes | None] = [None] * (len(bounds) - 1)
+    early = _EARLY.pop(_key(path, stat), None)  # begun by start_early on this very file, unchanged since
+    return (early or _Decode(path, encoding, stat.st_size)).result()
 
-    def run(i: int) -> None:
-        try:
-            proc = subprocess.run(
-                [sys.executable, "-I", "-c", _HELPER, str(path), encoding, str(bounds[i]), str(bounds[i + 1])],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        except OSError:
+
+def start_early(path: Path) -> None:
+    """Begin decoding ``path`` in helpers when it looks like a GBK export that
+    :func:`to_utf8` will be asked for: its first megabyte is not UTF-8 and reads as
+    GB18030. The reader still decides the encoding; a decode it does not ask for
+    is ended by :func:`discard_early`."""
+    try:
+        stat = _worth_it(path, "gb18030", stream_bytes())
+        if stat is None or _key(path, stat) in _EARLY:
             return
-        if proc.returncode == 0:
-            parts[i] = proc.stdout
+        with path.open("rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+        if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head)
+            return  # UTF-8, as far as the reader will look
+        except UnicodeDecodeError:
+            pass
+        codecs.getincrementaldecoder("gb18030")().decode(head)
+    except (OSError, UnicodeDecodeError):
+        return  # the reader gives its own message for a file it cannot read
+    _EARLY[_key(path, stat)] = _Decode(path, "gb18030", stat.st_size)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(parts))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if any(p is None for p in parts):
-        return None
-    return b"".join(parts)
+
+def discard_early() -> None:
+    """End the decodes :func:`start_early` began that no read took."""
+    while _EARLY:
+        _EARLY.popitem()[1].cancel()
