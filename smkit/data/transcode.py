@@ -35,20 +35,21 @@ HELPERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaf
 _SNIFF_BYTES = 1 << 20
 
 # The helper decodes bytes a to b of the file (its arguments) and writes them as UTF-8 to stdout, a few
-# megabytes at a time (cut after a newline, as the slices are), so it holds the slice and one piece of text.
+# megabytes at a time, each piece cut after a newline as the slices are: it holds one piece, whose
+# memory the next reuses (_HELPER_ENV: freed memory stays with the process, not faulted in anew).
 _HELPER = """
 import sys
 path, name, a, b = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+out = sys.stdout.buffer
 with open(path, "rb") as fh:
     fh.seek(a)
-    data = memoryview(fh.read(b - a))
-i, out = 0, sys.stdout.buffer
-while i < len(data):
-    j = data.obj.find(b"\\n", min(i + (4 << 20), len(data)))
-    j = len(data) if j < 0 else j + 1
-    out.write(str(data[i:j], name).encode("utf-8"))
-    i = j
+    while fh.tell() < b:
+        piece = fh.read(min(4 << 20, b - fh.tell()))
+        if fh.tell() < b:
+            piece += fh.readline()
+        out.write(piece.decode(name).encode("utf-8"))
 """
+_HELPER_ENV = {"MALLOC_MMAP_THRESHOLD_": str(64 << 20), "MALLOC_TRIM_THRESHOLD_": str(256 << 20)}  # glibc's; ignored elsewhere
 
 
 def stream_bytes() -> int:
@@ -76,7 +77,10 @@ class _Decode:
             try:
                 self.procs.append(
                     subprocess.Popen(
-                        [sys.executable, "-I", "-c", _HELPER, str(path), encoding, str(a), str(b)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+                        [sys.executable, "-I", "-c", _HELPER, str(path), encoding, str(a), str(b)],
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                        env={**os.environ, **_HELPER_ENV},
                     )
                 )
             except OSError:
