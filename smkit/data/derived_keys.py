@@ -127,7 +127,7 @@ def _collect(helper, rows: int) -> np.ndarray | None:
 
 def derive_keys(out: pd.DataFrame, table: str, refused: Callable[[], np.ndarray] | None = None) -> bool:
     """Fill a missing post/mention id with a stable hash of what identifies the row.
-    ``refused()``, asked once the parts are joined, names rows that get no id
+    ``refused()``, asked once the parts are text, names rows that get no id
     (hashing is the costly part). True when every row's id was derived and no
     two hashed ones are equal: the keys of the rows not refused are then distinct."""
     if table not in DERIVED_KEYS:
@@ -145,12 +145,12 @@ def derive_keys(out: pd.DataFrame, table: str, refused: Callable[[], np.ndarray]
             values = utc_text(values)
         piece = pa.array(values.astype("string[pyarrow]").fillna(""))
         pieces.append((piece.combine_chunks() if isinstance(piece, pa.ChunkedArray) else piece).cast(pa.large_string()))
-    # Arrow joins the parts and hands UTF-8 bytes over; only the hash itself runs per row.
-    joined = pc.binary_join_element_wise(*pieces, pa.scalar("\x1f", pa.large_string()))
     hashing = need & ~refused() if refused is not None else need
     todo = np.flatnonzero(hashing)
-    if len(todo) < len(out):
-        joined = joined.take(pa.array(todo))
+    if len(todo) < len(out):  # the parts are taken before they are joined: the join is the slower
+        pieces = [piece.take(pa.array(todo)) for piece in pieces]
+    # Arrow joins the parts and hands UTF-8 bytes over; only the hash itself runs per row.
+    joined = pc.binary_join_element_wise(*pieces, pa.scalar("\x1f", pa.large_string()))
     hashed, unique = hashed_keys(pc.cast(joined, pa.large_binary()))
     if need.all():
         if len(todo) < len(out):  # the skipped rows' ids stay missing
