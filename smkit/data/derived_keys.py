@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from smkit.data.transcode import HELPERS
+from smkit.data.transcode import HELPERS, widen_pipe
 
 # Columns whose value, when the export has none, is derived from other columns
 # so re-ingesting the same row finds the same key.
@@ -96,6 +96,7 @@ def _start_helper(parts: pa.LargeBinaryArray):
         proc = subprocess.Popen([sys.executable, "-I", "-c", _HELPER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except OSError:
         return None
+    widen_pipe(proc.stdin)
 
     def feed():  # in a thread, so every helper is fed at once
         try:

@@ -443,9 +443,10 @@ def _check_categories(out: pd.DataFrame, reasons: RowReasons) -> None:
 
 def _platform_names(platform: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Platforms in their canonical names, and where a name is not a platform name (checked once per distinct name)."""
-    named = _map_unique(platform, schema.normalise_platform)
-    codes, names = pd.factorize(named)
+    codes, uniques = pd.factorize(platform)
+    names = [schema.normalise_platform(v) for v in uniques]
     ok = np.array([re.fullmatch(PLATFORM_NAME, v) is not None for v in names] + [True])  # code -1: missing, not odd
+    named = pd.Series(pd.array(names + [None], dtype="string[pyarrow]").take(codes), index=platform.index)
     return named, pd.Series(~ok[codes], index=platform.index)
 
 

@@ -60,6 +60,14 @@ def stream_bytes() -> int:
         return 128 << 20
 
 
+def widen_pipe(stream) -> None:
+    """A pipe to or from a helper that holds a megabyte, not 64 KB (Linux): a thread that moves its
+    bytes here needs the interpreter lock for each read or write, while the main thread works."""
+    if hasattr(fcntl, "F_SETPIPE_SZ"):
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+
+
 class _Decode:
     """The helpers decoding one file, each slice's UTF-8 bytes collected on a thread."""
 
@@ -71,7 +79,7 @@ class _Decode:
                 fh.readline()  # to the end of the line the cut falls in
                 bounds.append(fh.tell())
         bounds.append(size)
-        self.parts: list[bytes | None] = [None] * (len(bounds) - 1)
+        self.parts: list[list[bytes] | None] = [None] * (len(bounds) - 1)
         self.procs: list[subprocess.Popen] = []
         for a, b in zip(bounds, bounds[1:]):
             try:
@@ -85,24 +93,26 @@ class _Decode:
                 )
             except OSError:
                 break
-            if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux: a megabyte a read, not 64 KB, while the main thread holds the interpreter lock
-                with contextlib.suppress(OSError):
-                    fcntl.fcntl(self.procs[-1].stdout.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+            widen_pipe(self.procs[-1].stdout)
         self.threads = [threading.Thread(target=self._collect, args=(i,), daemon=True) for i in range(len(self.procs))]
         for t in self.threads:
             t.start()
 
     def _collect(self, i: int) -> None:
-        out, _ = self.procs[i].communicate()
-        if self.procs[i].returncode == 0:
-            self.parts[i] = out
+        # The pipe's pieces as they come, joined once with the other slices' in result (one copy of the text, not two).
+        proc, pieces = self.procs[i], []
+        with proc.stdout:
+            while piece := os.read(proc.stdout.fileno(), 1 << 20):
+                pieces.append(piece)
+        if proc.wait() == 0:
+            self.parts[i] = pieces
 
     def result(self) -> bytes | None:
         for t in self.threads:
             t.join()
         if any(p is None for p in self.parts):
             return None
-        return b"".join(self.parts)
+        return b"".join(piece for part in self.parts for piece in part)
 
     def cancel(self) -> None:
         for proc in self.procs:
