@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import json
@@ -75,6 +76,20 @@ def test_a_funnel_stage_the_export_leaves_empty_is_left_out_not_counted_as_zero(
     assert list(table.index) == ["engagements", "conversions"] and table.at["conversions", "rate"] == pytest.approx(3 / 90)
     whole = funnel.funnel(partly.assign(clicks=[2, 2, 2, 6, 6, 6]), _campaign())
     assert list(whole.index) == ["engagements", "clicks", "conversions"] and whole.at["clicks", "rate"] == pytest.approx(18 / 90)
+    # the report names what it left out: clicks, empty on one day; not views or impressions, never exported
+    assert funnel.left_out(partly, _campaign()) == {"clicks": 1}
+    assert funnel.left_out(partly.assign(clicks=[2, 2, 2, 6, 6, 6]), _campaign()) == {}
+
+
+def test_the_funnel_finding_names_the_stages_it_left_out(reviews):
+    result = dataclasses.replace(reviews["CMP-AUTUMN-DOUYIN"], funnel_left_out={"clicks": 24})
+    zh, en = pb.report.funnel_finding(result, "zh"), pb.report.funnel_finding(result, "en")
+    assert zh.endswith("漏斗未计入点击（缺 24 天）：账号每日数据在这些天没有数值，只按有数的天求和会偏低。") and zh.startswith("活动期间")
+    assert "The funnel leaves out clicks (missing on 24 days)" in en
+    assert result.to_summary()["funnel_left_out"] == {"clicks": 24}
+    alone = pb.report.funnel_finding(dataclasses.replace(result, funnel=result.funnel.iloc[0:0]), "zh")
+    assert alone.startswith("漏斗未计入点击") and "无法比较漏斗" not in alone  # the stage has values, on too few days
+    assert reviews["CMP-AUTUMN-DOUYIN"].funnel_left_out == {}  # the sample exports every day
 
 
 def test_a_funnel_of_one_stage_gives_no_rate_and_no_funnel_suggestion(reviews):
@@ -179,7 +194,7 @@ def test_suggestions_cite_their_figures_and_the_summary_has_its_keys(reviews):
     assert first.kind == "repeat" and first.figures["absolute"] == views.absolute > 0
     assert f"{views.absolute:+,.0f}" in summary["suggestions"][0]
     assert any(s.kind == "rebudget" and s.figures["by"] == "creator" for s in result.suggestions)
-    assert set(summary) == {"campaign_id", "kpis", "lift", "cost", "channels", "suggestions", "league"}
+    assert set(summary) == {"campaign_id", "kpis", "lift", "cost", "funnel_left_out", "channels", "suggestions", "league"}
     assert set(summary["kpis"]["views"]) == {"actual", "target", "attainment", "baseline"}
     assert set(summary["lift"]["views"]) == {"absolute", "ci_low", "ci_high", "relative", "rel_ci_low", "rel_ci_high", "p_value"}
     assert set(summary["cost"]) == {"cpm", "cpe", "cpc", "cpa", "roi"}

@@ -7,7 +7,7 @@ import pandas as pd
 from smkit.params import Config
 
 from .cost import campaign_cost, efficiency, incremental_costs
-from .funnel import funnel, mention_shift
+from .funnel import funnel, left_out, mention_shift
 from .inputs import Inputs, load
 from .kpis import attainment, estimate_lifts, with_interactions
 from .league import league_table
@@ -69,6 +69,7 @@ def analyze(inputs: Inputs, s: Settings) -> Result:
         content_types=efficiency(ours, "content_type", s.alpha),
         top_posts=top,
         funnel=funnel_table,
+        funnel_left_out=left_out(brand_daily, campaign),
         lifts=lifts,
         lift_notes=lift_notes,
         mentions=mentions,

@@ -18,12 +18,9 @@ def funnel(daily: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
     the account export leaves empty on any day of either period is left out
     (unknown, not zero: its sums would cover fewer days than the stage before
     it); with none left the table is empty."""
-    start, end = pd.Timestamp(campaign.start), pd.Timestamp(campaign.end)
-    during = daily[(daily["date"] >= start) & (daily["date"] <= end)]
-    before = daily[(daily["date"] < start) & (daily["date"] >= start - pd.Timedelta(days=campaign.days))]
+    during, before = _periods(daily, campaign)
     both = pd.concat([during, before])
-    top = "impressions" if during["impressions"].notna().all() and during["impressions"].sum() > 0 else "views"
-    stages = [s for s in (top, "engagements", "clicks", "conversions") if s in daily and len(both) and both[s].notna().all()]
+    stages = [s for s in _candidates(during) if s in daily and len(both) and both[s].notna().all()]
     rows = []
     for i, stage in enumerate(stages):
         now, then = float(during[stage].sum()), float(before[stage].sum())
@@ -38,6 +35,29 @@ def funnel(daily: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
             row["p_value"] = stats.two_proportion_pvalue(then, then_prev, now, now_prev) if testable else None
         rows.append(row)
     return (pd.DataFrame(rows) if rows else pd.DataFrame(columns=["stage", "campaign", "before"])).set_index("stage")
+
+
+def left_out(daily: pd.DataFrame, campaign: Campaign) -> dict[str, int]:
+    """The stages :func:`funnel` leaves out although the export fills them on some
+    days, with how many days of the two periods it leaves them empty: the report
+    names them, so a stage is never dropped without a word."""
+    during, before = _periods(daily, campaign)
+    both = pd.concat([during, before])
+    gaps = {s: int(both.loc[both[s].isna(), "date"].nunique()) for s in _candidates(during) if s in both and both[s].notna().any()}
+    return {s: days for s, days in gaps.items() if days}
+
+
+def _periods(daily: pd.DataFrame, campaign: Campaign) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The campaign window's days and the equally long period's before it."""
+    start, end = pd.Timestamp(campaign.start), pd.Timestamp(campaign.end)
+    during = daily[(daily["date"] >= start) & (daily["date"] <= end)]
+    return during, daily[(daily["date"] < start) & (daily["date"] >= start - pd.Timedelta(days=campaign.days))]
+
+
+def _candidates(during: pd.DataFrame) -> tuple[str, ...]:
+    """The funnel's stages, impressions on top where the window has them all, else views."""
+    top = "impressions" if during["impressions"].notna().all() and during["impressions"].sum() > 0 else "views"
+    return (top, "engagements", "clicks", "conversions")
 
 
 def mention_shift(mentions: pd.DataFrame, brand: str, campaign: Campaign) -> pd.DataFrame:

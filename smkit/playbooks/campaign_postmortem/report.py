@@ -310,10 +310,13 @@ def cost_finding(result: Result, lang: str = ZH) -> str:
 
 
 def funnel_finding(result: Result, lang: str = ZH) -> str:
-    """The top of the funnel during against before, and the stage whose rate changed most."""
+    """The top of the funnel during against before, the stage whose rate changed most,
+    and the stages left out because the export leaves them empty on some days."""
     f = result.funnel
+    gaps = [T("funnel_gap", lang, stage=metric_name(s, lang), days=days) for s, days in result.funnel_left_out.items()]
+    left_out = T("funnel_left_out", lang, items=T("list_sep", lang).join(gaps)) if gaps else ""
     if f.empty:
-        return T("funnel_none", lang)
+        return left_out.strip() or T("funnel_none", lang)
     top = f.index[0]
     now, before = f.at[top, "campaign"], f.at[top, "before"]
     change = i18n.percent(now / before - 1, decimals=0, signed=True) if before else "–"
@@ -331,14 +334,17 @@ def funnel_finding(result: Result, lang: str = ZH) -> str:
                 rate_before=i18n.percent(rates.at[stage, "rate_before"], decimals=2),
                 rate=i18n.percent(rates.at[stage, "rate"], decimals=2),
             )
-    return T(
-        "funnel_finding",
-        lang,
-        top=metric_name(top, lang),
-        now=i18n.whole_count(now, lang),
-        before=i18n.whole_count(before, lang),
-        change=change,
-        rates=changed or T("funnel_rates_same", lang),
+    return (
+        T(
+            "funnel_finding",
+            lang,
+            top=metric_name(top, lang),
+            now=i18n.whole_count(now, lang),
+            before=i18n.whole_count(before, lang),
+            change=change,
+            rates=changed or T("funnel_rates_same", lang),
+        )
+        + left_out
     )
 
 

@@ -36,6 +36,7 @@ class Result:
     missing: dict[str, str] = field(default_factory=dict)  # section -> the sentence shown instead
     league: pd.DataFrame = field(default_factory=pd.DataFrame)  # every ended campaign (:func:`.league.league_table`)
     league_notes: tuple[tuple[str, ValueError], ...] = ()  # (campaign_id, why it is not in the league)
+    funnel_left_out: dict[str, int] = field(default_factory=dict)  # stage -> days the export leaves it empty (:func:`.funnel.left_out`)
 
     def has(self, section: str) -> bool:
         """The store holds what ``section`` needs (else :attr:`missing` says which export would fill it)."""
@@ -83,6 +84,7 @@ class Result:
                 for lift in self.lifts
             },
             "cost": {k: self.cost.get(k) for k in ("cpm", "cpe", "cpc", "cpa", "roi")},
+            "funnel_left_out": dict(self.funnel_left_out),
             "channels": [{"channel": str(i), "spend": r["spend"], "conversions": r["conversions"], "cpa": r["cpa"]} for i, r in self.channels.iterrows()],
             "suggestions": [suggestion_text(s, lang) for s in self.suggestions],
             "league": [
