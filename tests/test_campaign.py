@@ -101,6 +101,21 @@ def test_a_funnel_of_one_stage_gives_no_rate_and_no_funnel_suggestion(reviews):
     assert out and not any(s.kind == "fix_step" for s in out)
 
 
+def test_the_brand_daily_total_is_unknown_on_a_day_one_of_its_accounts_left_empty():
+    from smkit.methods.campaigns import daily_total
+
+    days = pd.date_range("2026-05-01", periods=6)
+    per_account = pd.DataFrame({"douyin": [1, 2, np.nan, 4, 5, 6], "weibo": [np.nan, np.nan, 10, np.nan, 10, np.nan]}, index=days)
+    # a gap inside an account's days is unknown (not a dip); before it starts and after it stops it adds nothing
+    assert daily_total(per_account).tolist() == pytest.approx([1, 2, np.nan, np.nan, 15, 6], nan_ok=True)
+    rows = [("Lumina", p, d, v) for p in per_account for d, v in per_account[p].items()]
+    daily = pd.DataFrame(rows, columns=["account", "platform", "date", "clicks"])
+    daily = pd.concat([daily, daily.assign(account="Rival", clicks=7.0)], ignore_index=True)
+    y, controls = kpis.daily_series(daily, "Lumina", ("douyin", "weibo"), "clicks")
+    assert y.tolist() == pytest.approx([1, 2, np.nan, np.nan, 15, 6], nan_ok=True)  # a partial sum of 4 on the 4th was read as a dip
+    assert list(controls.columns) == ["Rival·douyin", "Rival·weibo"]
+
+
 def test_kpis_attainment_and_baseline():
     posts = pd.DataFrame({"views": [300, 200], "likes": [10, 5], "comments": [1, 1], "shares": [0, 2], "saves": [pd.NA, 1]})
     base = pd.DataFrame({"views": [90, 60], "likes": [3, 3], "comments": [0, 0], "shares": [0, 0], "saves": [0, 0]})

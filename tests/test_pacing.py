@@ -341,3 +341,19 @@ def test_empty_days_in_the_export_are_unknown_not_zero(sample_store, tmp_path):
     assert {(m, r.code, r.values["days"]) for m, r in short.notes} >= {("views", "missing_campaign_days", 2)}
     gap = emptied([start - pd.Timedelta(days=d) for d in (10, 11, 12)], "pre.duckdb")
     assert gap.metrics.loc["views", "projected"] == pytest.approx(before.metrics.loc["views", "projected"], rel=0.03)
+
+
+def test_progress_on_a_day_one_campaign_platform_left_empty_is_unknown_not_the_others_sum():
+    from smkit.playbooks.campaign_pacing.analysis import _series
+
+    days = pd.date_range("2026-05-01", periods=4)
+    daily = pd.DataFrame(
+        {
+            "account": ["Lumina"] * 8 + ["Rival"] * 4,
+            "platform": ["douyin"] * 4 + ["weibo"] * 4 + ["douyin"] * 4,
+            "date": list(days) * 3,
+            "views": [100, 100, 100, 100, 50, np.nan, 50, 50, 9, 9, 9, 9],
+        }
+    )
+    assert _series(daily, "Lumina", ("douyin", "weibo"), "views").tolist() == pytest.approx([150, np.nan, 150, 150], nan_ok=True)
+    assert _series(daily, "Lumina", ("douyin",), "views").tolist() == [100.0] * 4

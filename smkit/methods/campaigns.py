@@ -1,7 +1,9 @@
 """Campaigns as every campaign playbook reads them: the campaign row of the
 store (:class:`Campaign`, :func:`read_campaign`, which campaign runs on a day)
 and spend against results per channel or creator (:func:`efficiency`), so the
-post-mortem and the pacing report rank channels and creators the same way.
+post-mortem and the pacing report rank channels and creators the same way;
+and the brand's daily total over its accounts (:func:`daily_total`), which
+both read their lift and progress from.
 """
 
 from __future__ import annotations
@@ -116,3 +118,12 @@ def efficiency(campaign_posts: pd.DataFrame, by: str, alpha: float = 0.05) -> pd
         table.loc[others, "differs_from_best"] = [bool(a < alpha) for a in adjusted]
         table.loc[best, "differs_from_best"] = False
     return table
+
+
+def daily_total(per_account: pd.DataFrame) -> pd.Series:
+    """Per day (the rows), the sum over the account series (the columns): unknown on a
+    day one series leaves empty between its first and last value (the export's gap;
+    a sum without it reads as a dip), nothing from a series before it starts or after
+    it stops (an account opened or closed in the period)."""
+    inside = per_account.ffill().notna() & per_account.bfill().notna()
+    return per_account.sum(axis=1, min_count=1).mask((per_account.isna() & inside).any(axis=1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from smkit.methods import causal
-from smkit.methods.campaigns import efficiency
+from smkit.methods.campaigns import daily_total, efficiency
 from smkit.params import Config
 
 from .inputs import Inputs, load
@@ -21,7 +21,7 @@ DEFAULT_METRIC = "views"  # projected even when the plan sets no target
 
 def _series(daily: pd.DataFrame, brand: str, platforms: tuple[str, ...], column: str) -> pd.Series:
     ours = daily[(daily["account"] == brand) & (daily["platform"].isin(platforms) if platforms else True)]
-    return ours.groupby("date")[column].sum(min_count=1).asfreq("D")
+    return daily_total(ours.groupby(["date", "platform"])[column].sum(min_count=1).unstack("platform")).asfreq("D")
 
 
 def analyze(inputs: Inputs, s: Settings) -> Result:

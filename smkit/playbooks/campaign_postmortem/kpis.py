@@ -11,6 +11,7 @@ import pandas as pd
 
 from smkit import rules
 from smkit.methods import causal, stats
+from smkit.methods.campaigns import daily_total
 
 from .inputs import Campaign
 
@@ -82,7 +83,7 @@ def daily_series(daily: pd.DataFrame, brand: str, platforms: tuple[str, ...], me
         raise causal.NotEstimable(
             "no_metric", f"no {metric} for {brand} on {', '.join(platforms)} in account_daily", metric=metric, brand=brand, platforms=platforms
         )
-    y = wide[treated_cols].sum(axis=1, min_count=1)
+    y = daily_total(wide[treated_cols])
     controls = {}
     for account, platform in wide.columns:
         if (account == brand and platform not in platforms) or (account != brand and platform in platforms):
