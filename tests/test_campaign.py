@@ -58,6 +58,9 @@ def test_funnel_rates_drop_offs_and_change_test():
     assert table.at["conversions", "rate"] == pytest.approx(0.5)
     expected = proportions_ztest([30, 90], [300, 600])[1]
     assert table.at["engagements", "p_value"] == pytest.approx(expected)
+    # impressions on five of six days give way to views on top, and are named
+    shown = daily.assign(impressions=pd.array([500, pd.NA, 500, 900, 900, 900], dtype="Int64"))
+    assert funnel.funnel(shown, _campaign()).index[0] == "views" and funnel.left_out(shown, _campaign()) == {"impressions": 1}
 
 
 def test_a_funnel_stage_the_export_leaves_empty_is_left_out_not_counted_as_zero():
@@ -85,10 +88,10 @@ def test_the_funnel_finding_names_the_stages_it_left_out(reviews):
     result = dataclasses.replace(reviews["CMP-AUTUMN-DOUYIN"], funnel_left_out={"clicks": 24})
     zh, en = pb.report.funnel_finding(result, "zh"), pb.report.funnel_finding(result, "en")
     assert zh.endswith("漏斗未计入点击（缺 24 天）：账号每日数据在这些天没有数值，只按有数的天求和会偏低。") and zh.startswith("活动期间")
-    assert "The funnel leaves out clicks (missing on 24 days)" in en
+    assert "The funnel leaves out clicks (missing on 24 day(s))" in en
     assert result.to_summary()["funnel_left_out"] == {"clicks": 24}
     alone = pb.report.funnel_finding(dataclasses.replace(result, funnel=result.funnel.iloc[0:0]), "zh")
-    assert alone.startswith("漏斗未计入点击") and "无法比较漏斗" not in alone  # the stage has values, on too few days
+    assert alone.startswith("漏斗未计入点击") and alone.endswith("没有一个环节在两段时间里每天都有数值，无法比较漏斗。")
     assert reviews["CMP-AUTUMN-DOUYIN"].funnel_left_out == {}  # the sample exports every day
 
 
@@ -106,13 +109,14 @@ def test_the_brand_daily_total_is_unknown_on_a_day_one_of_its_accounts_left_empt
 
     days = pd.date_range("2026-05-01", periods=6)
     per_account = pd.DataFrame({"douyin": [1, 2, np.nan, 4, 5, 6], "weibo": [np.nan, np.nan, 10, np.nan, 10, np.nan]}, index=days)
-    # a gap inside an account's days is unknown (not a dip); before it starts and after it stops it adds nothing
-    assert daily_total(per_account).tolist() == pytest.approx([1, 2, np.nan, np.nan, 15, 6], nan_ok=True)
+    # after an account's first value an empty day is unknown (a gap, or an export behind the others), not a dip;
+    # before it, the account was not there yet and adds nothing
+    assert daily_total(per_account).tolist() == pytest.approx([1, 2, np.nan, np.nan, 15, np.nan], nan_ok=True)
     rows = [("Lumina", p, d, v) for p in per_account for d, v in per_account[p].items()]
     daily = pd.DataFrame(rows, columns=["account", "platform", "date", "clicks"])
     daily = pd.concat([daily, daily.assign(account="Rival", clicks=7.0)], ignore_index=True)
     y, controls = kpis.daily_series(daily, "Lumina", ("douyin", "weibo"), "clicks")
-    assert y.tolist() == pytest.approx([1, 2, np.nan, np.nan, 15, 6], nan_ok=True)  # a partial sum of 4 on the 4th was read as a dip
+    assert y.tolist() == pytest.approx([1, 2, np.nan, np.nan, 15, np.nan], nan_ok=True)  # a partial sum of 4 on the 4th was read as a dip
     assert list(controls.columns) == ["Rival·douyin", "Rival·weibo"]
 
 

@@ -65,6 +65,18 @@ def test_every_encoding_stores_the_same_rows(tmp_path):
     pd.testing.assert_frame_equal(frames[0], frames[2])
 
 
+def test_a_gbk_file_whose_first_megabyte_ends_inside_a_character_is_read(tmp_path):
+    from smkit.data.readers import detect_encoding
+
+    # one ASCII byte first: every two-byte character then starts at an odd offset, and the 1 MB sample ends inside one
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b"t," + "标题\n".encode("gb18030") + "秋季新品开箱,1\n".encode("gb18030") * 120_000)
+    head = path.read_bytes()[: 1 << 20]
+    with pytest.raises(UnicodeDecodeError):
+        head.decode("gb18030")  # the sample alone does not decode
+    assert detect_encoding(path) == "gb18030"
+
+
 def test_xiaohongshu_xlsx_with_notice_row(tmp_path, store):
     path = tmp_path / "xhs.xlsx"
     rows = [

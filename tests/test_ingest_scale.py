@@ -472,11 +472,27 @@ def test_a_decode_started_early_is_the_one_the_read_takes_and_only_for_the_same_
     assert transcode._EARLY == {} and all(p.poll() is not None for p in procs)
 
 
+def test_a_decode_helper_given_a_file_that_shrank_stops_and_fails(tmp_path):
+    import subprocess
+    import sys
+
+    from smkit.data import transcode
+
+    path = tmp_path / "short.csv"
+    path.write_bytes("标题,1\n".encode("gb18030") * 10)
+    # cut when the file was longer: the slice runs past its end now
+    proc = subprocess.run([sys.executable, "-I", "-c", transcode._HELPER, str(path), "gb18030", "0", "1000"], capture_output=True, timeout=30)
+    assert proc.returncode != 0
+
+
 def test_the_command_line_starts_without_pandas_so_a_gbk_decode_runs_while_it_loads():
     import subprocess
     import sys
 
-    code = "import sys, smkit.run.cli as c; c.build_parser(); print(sorted(m for m in ('pandas', 'pyarrow', 'duckdb', 'numpy') if m in sys.modules))"
+    code = (
+        "import sys, smkit.run.cli as c, smkit.data.transcode; c.build_parser(); "
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'duckdb', 'numpy') if m in sys.modules))"
+    )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
 
 

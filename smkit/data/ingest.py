@@ -182,8 +182,8 @@ def prepare_raw(
             source = source.where(~long_cells)
         sources[column] = source
     # Columns parse side by side (most of the work is in Arrow kernels, which leave the interpreter
-    # lock free), the key's parts first; the derived keys' parts are joined beside the rest and
-    # hashed, for the rows not refused, once every column is read.
+    # lock free), the key's parts first; once every column is read and checked, the derived keys
+    # of the rows not refused are joined and hashed while this thread builds the quarantine.
     key_column, key_parts = DERIVED_KEYS.get(table, (None, ()))
     keys_job = None
     refused_by_now: Future = Future()  # rows refused before their keys are hashed get none
@@ -252,7 +252,8 @@ def prepare_raw(
     report.quarantined = len(quarantine)
     report.quarantine_reasons = reason_counts(quarantine["reason"])
 
-    good = out[~bad_rows] if bad_rows.any() else out  # no copy of a clean export's million rows
+    # take, not out[mask]: pandas 2 marks a masked frame as a copy and warns when the key is set on it
+    good = out.take(np.flatnonzero(~bad_rows)) if bad_rows.any() else out  # no copy of a clean export's million rows
     keys, keys_distinct = keys_job.result() if keys_job is not None else (None, False)
     if keys is not None:
         good[key_column] = keys[~bad_rows] if bad_rows.any() else keys

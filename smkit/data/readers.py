@@ -149,7 +149,7 @@ def detect_encoding(path: Path) -> str:
     with path.open("rb") as fh:
         fh.seek(0)
         try:
-            fh.read(_SAMPLE_BYTES).decode("gb18030")
+            codecs.getincrementaldecoder("gb18030")().decode(fh.read(_SAMPLE_BYTES))  # the sample may end inside a character
         except UnicodeDecodeError:
             raise IngestError(f"{path}: cannot decode the file as UTF-8 or GBK/GB18030") from None
         return "gb18030"

@@ -45,6 +45,8 @@ with open(path, "rb") as fh:
     fh.seek(a)
     while fh.tell() < b:
         piece = fh.read(min(4 << 20, b - fh.tell()))
+        if not piece:
+            sys.exit(1)  # the file shrank since it was cut: the caller reads it as before
         if fh.tell() < b:
             piece += fh.readline()
         out.write(piece.decode(name).encode("utf-8"))
@@ -121,7 +123,7 @@ class _Decode:
             t.join()
 
 
-_EARLY: dict[tuple[str, int, int], _Decode] = {}  # decodes started by start_early, by the file's path, size and time
+_EARLY: dict[tuple, _Decode] = {}  # decodes started by start_early, by the file's path, inode, size and times
 
 
 def _worth_it(path: Path, encoding: str, limit: int) -> os.stat_result | None:
@@ -131,8 +133,8 @@ def _worth_it(path: Path, encoding: str, limit: int) -> os.stat_result | None:
     return stat
 
 
-def _key(path: Path, stat: os.stat_result) -> tuple[str, int, int]:
-    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
+def _key(path: Path, stat: os.stat_result) -> tuple:
+    return str(path.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 def to_utf8(path: Path, encoding: str, limit: int) -> bytes | None:

@@ -2,8 +2,8 @@
 store (:class:`Campaign`, :func:`read_campaign`, which campaign runs on a day)
 and spend against results per channel or creator (:func:`efficiency`), so the
 post-mortem and the pacing report rank channels and creators the same way;
-and the brand's daily total over its accounts (:func:`daily_total`), which
-both read their lift and progress from.
+and the brand's daily total over its accounts (:func:`daily_total`), from
+which both read their lift and progress.
 """
 
 from __future__ import annotations
@@ -122,8 +122,8 @@ def efficiency(campaign_posts: pd.DataFrame, by: str, alpha: float = 0.05) -> pd
 
 def daily_total(per_account: pd.DataFrame) -> pd.Series:
     """Per day (the rows), the sum over the account series (the columns): unknown on a
-    day one series leaves empty between its first and last value (the export's gap;
-    a sum without it reads as a dip), nothing from a series before it starts or after
-    it stops (an account opened or closed in the period)."""
-    inside = per_account.ffill().notna() & per_account.bfill().notna()
-    return per_account.sum(axis=1, min_count=1).mask((per_account.isna() & inside).any(axis=1))
+    day one series leaves empty after its first value (a gap in its export, or an export
+    that ends before the others': a sum without it reads as a dip); nothing from a
+    series before its first value (an account opened during the period)."""
+    started = per_account.ffill().notna()
+    return per_account.sum(axis=1, min_count=1).mask((per_account.isna() & started).any(axis=1))

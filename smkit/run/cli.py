@@ -512,15 +512,28 @@ ENDS_WITHOUT_TEARDOWN = ("ingest",)
 
 
 def console() -> None:
-    """The ``smkit`` command: :func:`main` with the process's exit code."""
+    """The ``smkit`` command: the parsed command run, and its code as the process's exit code."""
     args = build_parser().parse_args()
-    if args.command in ENDS_WITHOUT_TEARDOWN:
-        # Registered before the libraries register theirs, so it runs after every other exit handler.
-        ending = {"code": 1}  # an exception that escapes main ends with 1, as Python's own exit does
-        atexit.register(lambda: (sys.stdout.flush(), sys.stderr.flush(), os._exit(ending["code"])))
+    if args.command not in ENDS_WITHOUT_TEARDOWN:
+        sys.exit(args.func(args))
+    ending = {"code": 1}  # an exception that escapes the command ends with 1, as Python's own exit does
+
+    def end_here() -> None:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(ending["code"])
+
+    # Registered before the command imports pandas, Arrow and DuckDB, so it runs after the exit
+    # handlers they register (handlers registered earlier, at interpreter start, are skipped).
+    atexit.register(end_here)
+    try:
         ending["code"] = args.func(args)
-        sys.exit(ending["code"])
-    sys.exit(args.func(args))
+    except KeyboardInterrupt:
+        ending["code"] = 130  # as a shell reports a command stopped by Ctrl-C
+        raise
+    sys.exit(ending["code"])
 
 
 if __name__ == "__main__":

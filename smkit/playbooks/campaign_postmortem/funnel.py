@@ -20,7 +20,7 @@ def funnel(daily: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
     it); with none left the table is empty."""
     during, before = _periods(daily, campaign)
     both = pd.concat([during, before])
-    stages = [s for s in _candidates(during) if s in daily and len(both) and both[s].notna().all()]
+    stages = [s for s in _candidates(during, both) if s in daily and len(both) and both[s].notna().all()]
     rows = []
     for i, stage in enumerate(stages):
         now, then = float(during[stage].sum()), float(before[stage].sum())
@@ -43,7 +43,9 @@ def left_out(daily: pd.DataFrame, campaign: Campaign) -> dict[str, int]:
     names them, so a stage is never dropped without a word."""
     during, before = _periods(daily, campaign)
     both = pd.concat([during, before])
-    gaps = {s: int(both.loc[both[s].isna(), "date"].nunique()) for s in _candidates(during) if s in both and both[s].notna().any()}
+    top, *rest = _candidates(during, both)
+    named = ("impressions", *rest) if top == "views" else (top, *rest)  # impressions on too few days gave way to views
+    gaps = {s: int(both.loc[both[s].isna(), "date"].nunique()) for s in named if s in both and both[s].notna().any()}
     return {s: days for s, days in gaps.items() if days}
 
 
@@ -54,9 +56,9 @@ def _periods(daily: pd.DataFrame, campaign: Campaign) -> tuple[pd.DataFrame, pd.
     return during, daily[(daily["date"] < start) & (daily["date"] >= start - pd.Timedelta(days=campaign.days))]
 
 
-def _candidates(during: pd.DataFrame) -> tuple[str, ...]:
-    """The funnel's stages, impressions on top where the window has them all, else views."""
-    top = "impressions" if during["impressions"].notna().all() and during["impressions"].sum() > 0 else "views"
+def _candidates(during: pd.DataFrame, both: pd.DataFrame) -> tuple[str, ...]:
+    """The funnel's stages, impressions on top where both periods have them every day, else views."""
+    top = "impressions" if both["impressions"].notna().all() and during["impressions"].sum() > 0 else "views"
     return (top, "engagements", "clicks", "conversions")
 
 

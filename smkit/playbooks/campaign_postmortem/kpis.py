@@ -97,6 +97,8 @@ def windowed_series(
     """:func:`daily_series` over ``pre_days`` before the campaign to ``halo_days`` after it (or the
     data's last day, which is returned too); refused when the data ends before the campaign does."""
     y, candidates = daily_series(daily, brand, campaign.platforms, metric)
+    y = y[: y.last_valid_index()]  # the days after the brand's last known total (an export behind the others') hold no data
+    candidates = candidates.loc[y.index]
     start, end = pd.Timestamp(campaign.start), pd.Timestamp(campaign.end)
     last = min(y.index.max(), end + pd.Timedelta(days=halo_days))
     window = (y.index >= start - pd.Timedelta(days=pre_days)) & (y.index <= last)

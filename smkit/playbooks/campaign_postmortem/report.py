@@ -316,7 +316,7 @@ def funnel_finding(result: Result, lang: str = ZH) -> str:
     gaps = [T("funnel_gap", lang, stage=metric_name(s, lang), days=days) for s, days in result.funnel_left_out.items()]
     left_out = T("funnel_left_out", lang, items=T("list_sep", lang).join(gaps)) if gaps else ""
     if f.empty:
-        return left_out.strip() or T("funnel_none", lang)
+        return (left_out + T("funnel_none_whole", lang)).strip() if gaps else T("funnel_none", lang)
     top = f.index[0]
     now, before = f.at[top, "campaign"], f.at[top, "before"]
     change = i18n.percent(now / before - 1, decimals=0, signed=True) if before else "–"
