@@ -8,7 +8,6 @@ headers; mapping them to canonical columns is :mod:`smkit.data.aliases`' job.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import os
 import re
@@ -19,13 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from smkit.data.transcode import stream_bytes, to_utf8
+from smkit.data.transcode import SNIFF_BYTES, sniff_encoding, stream_bytes, to_utf8
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 SNIFF_ROWS = 30
-_SAMPLE_BYTES = 1 << 20
 _HEAD_CHARS = 1 << 23  # the header search reads at most this much text
 
 
@@ -131,28 +129,15 @@ def detect_encoding(path: Path) -> str:
     meets invalid UTF-8, and read again as GB18030.
     """
     with path.open("rb") as fh:
-        head = fh.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            decoder.decode(fh.read(_SAMPLE_BYTES))
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
+        encoding = sniff_encoding(fh.read(SNIFF_BYTES))
+    if encoding in ("utf-8-sig", "utf-16", "utf-8"):
+        return encoding
     line, mixed = _first_non_utf8_line(path)
     if mixed:
         raise IngestError(_mixed_message(path, line))
-    with path.open("rb") as fh:
-        fh.seek(0)
-        try:
-            codecs.getincrementaldecoder("gb18030")().decode(fh.read(_SAMPLE_BYTES))  # the sample may end inside a character
-        except UnicodeDecodeError:
-            raise IngestError(f"{path}: cannot decode the file as UTF-8 or GBK/GB18030") from None
-        return "gb18030"
+    if encoding is None:
+        raise IngestError(f"{path}: cannot decode the file as UTF-8 or GBK/GB18030")
+    return encoding
 
 
 def _sniff_rows(lines: list[list[str]], header_score: Callable[[list[str]], int]) -> int:

@@ -32,7 +32,7 @@ from pathlib import Path
 MIN_BYTES = 4 << 20  # below this one process decodes faster than helpers start
 # Helper processes for the ingest's costly steps (this decode, the derived keys' hashes): one per core, at most four.
 HELPERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
-_SNIFF_BYTES = 1 << 20
+SNIFF_BYTES = 1 << 20  # the head of a file its encoding is told from
 
 # The helper decodes bytes a to b of the file (its arguments) and writes them as UTF-8 to stdout, a few
 # megabytes at a time, each piece cut after a newline as the slices are: it holds one piece, whose
@@ -52,6 +52,23 @@ with open(path, "rb") as fh:
         out.write(piece.decode(name).encode("utf-8"))
 """
 _HELPER_ENV = {"MALLOC_MMAP_THRESHOLD_": str(64 << 20), "MALLOC_TRIM_THRESHOLD_": str(256 << 20)}  # glibc's; ignored elsewhere
+
+
+def sniff_encoding(head: bytes) -> str | None:
+    """The encoding the first :data:`SNIFF_BYTES` of a file show: ``utf-8-sig`` or
+    ``utf-16`` for a byte-order mark, ``utf-8`` when the head decodes as UTF-8, else
+    ``gb18030`` when it decodes as that (the head may end inside a character), else ``None``."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head)
+            return encoding
+        except UnicodeDecodeError:
+            pass
+    return None
 
 
 def stream_bytes() -> int:
@@ -158,16 +175,9 @@ def start_early(path: Path) -> None:
         if stat is None or _key(path, stat) in _EARLY:
             return
         with path.open("rb") as fh:
-            head = fh.read(_SNIFF_BYTES)
-        if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(head)
-            return  # UTF-8, as far as the reader will look
-        except UnicodeDecodeError:
-            pass
-        codecs.getincrementaldecoder("gb18030")().decode(head)
-    except (OSError, UnicodeDecodeError):
+            if sniff_encoding(fh.read(SNIFF_BYTES)) != "gb18030":
+                return
+    except OSError:
         return  # the reader gives its own message for a file it cannot read
     _EARLY[_key(path, stat)] = _Decode(path, "gb18030", stat.st_size)
 
